@@ -1,0 +1,109 @@
+using System.Reflection;
+using Ava.Cli.CommandLine;
+using Ava.Cli.Rendering;
+using Ava.Compiler.Errors;
+using Spectre.Console;
+
+namespace Ava.Cli;
+
+/// <summary>
+/// Finds the command, parses its arguments, runs it and turns every outcome into an exit code. This is the only
+/// place that catches exceptions: user-facing ones become one paragraph, anything else is reported as a bug.
+/// </summary>
+public static class AlcApp
+{
+    private static readonly Lazy<IReadOnlyList<AlcCommand>> AllCommands = new(() =>
+        typeof(AlcApp).Assembly.GetTypes()
+            .Where(t => t is { IsAbstract: false, IsClass: true } && typeof(AlcCommand).IsAssignableFrom(t)
+                        && t.GetConstructor(Type.EmptyTypes) is not null)
+            .Select(t => (AlcCommand)Activator.CreateInstance(t)!)
+            .OrderBy(c => c.Spec.Name, StringComparer.Ordinal)
+            .ToList());
+
+    public static IReadOnlyList<AlcCommand> Commands => AllCommands.Value;
+
+    public static string Version =>
+        typeof(AlcApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        var json = args.Contains("--json");
+        try
+        {
+            if (args.Count == 0 || args[0] is "--help" or "-h" or "help")
+            {
+                HelpWriter.WriteOverview(context.Err, Commands.Select(c => c.Spec));
+                return args.Count == 0 ? (int)ExitCode.BadInput : (int)ExitCode.Ok;
+            }
+            if (args[0] == "--version")
+            {
+                context.Out.WriteLine(Version);
+                return 0;
+            }
+
+            var (command, rest) = Find(args);
+            var input = ArgumentParser.Parse(command.Spec, rest);
+            if (input.Flag("--help"))
+            {
+                HelpWriter.WriteCommand(context.Err, command.Spec);
+                return 0;
+            }
+            return await command.ExecuteAsync(input, context, cancellationToken);
+        }
+        catch (AlcException e)
+        {
+            ReportFailure(context, json, e.ExitCode, e.Kind, e.Problem, e.Fix, (e as ExternalToolException)?.LogPath);
+            return (int)e.ExitCode;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            ReportFailure(context, json, ExitCode.BadInput, "cancelled", "Cancelled.", "Run the command again; finished stages are kept.", null);
+            return 130;
+        }
+        catch (Exception e)
+        {
+            var debug = context.Env("ALC_DEBUG") is not null;
+            ReportFailure(context, json, ExitCode.InternalError, "internal-error",
+                $"alc hit an internal error ({e.GetType().Name}: {e.Message}). This is a bug in alc, not in your input.",
+                debug ? e.ToString() : "Rerun with ALC_DEBUG=1 for the stack trace and report it with the command you ran.", null);
+            return (int)ExitCode.InternalError;
+        }
+    }
+
+    private static (AlcCommand Command, IReadOnlyList<string> Remaining) Find(IReadOnlyList<string> args)
+    {
+        // Longest match wins, so "registry ab create" beats "registry".
+        foreach (var c in Commands.OrderByDescending(c => c.Spec.Name.Split(' ').Length))
+        {
+            var words = c.Spec.Name.Split(' ');
+            if (words.Length <= args.Count && words.Select((w, i) => args[i] == w).All(x => x))
+                return (c, args.Skip(words.Length).ToList());
+        }
+
+        var typed = args[0];
+        var group = Commands.Where(c => c.Spec.Name.StartsWith(typed + " ", StringComparison.Ordinal)).Select(c => c.Spec.Name).ToList();
+        if (group.Count > 0)
+            throw new BadInputException($"'alc {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}' is not a complete command.",
+                $"Use one of: {string.Join(", ", group.Select(g => "alc " + g))}.");
+        var names = Commands.Select(c => c.Spec.Name.Split(' ')[0]).Distinct().ToList();
+        var near = names.OrderBy(n => ArgumentParser.Levenshtein(n, typed)).FirstOrDefault();
+        var hint = near is not null && ArgumentParser.Levenshtein(near, typed) <= 2 ? $"Did you mean 'alc {near}'? " : "";
+        throw new BadInputException($"Unknown command '{typed}'.", $"{hint}Commands: {string.Join(", ", names)}; 'alc --help' lists them.");
+    }
+
+    private static void ReportFailure(CliContext context, bool json, ExitCode code, string kind, string problem, string fix, string? logPath)
+    {
+        if (json)
+        {
+            JsonOutput.Write(context.Out, new
+            {
+                ok = false,
+                exitCode = (int)code,
+                error = new { kind, problem, fix, logPath },
+            });
+        }
+        var text = string.IsNullOrWhiteSpace(fix) ? problem : $"{problem.TrimEnd()} {fix.Trim()}";
+        if (logPath is not null) text += $" Log: {logPath}";
+        context.Human.MarkupLine($"[red]error:[/] {Markup.Escape(context.Redactor.Redact(text))}");
+    }
+}

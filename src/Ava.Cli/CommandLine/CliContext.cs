@@ -1,0 +1,81 @@
+using System.Collections;
+using Ava.Compiler.Reporting;
+using Spectre.Console;
+
+namespace Ava.Cli.CommandLine;
+
+/// <summary>
+/// Everything a command may touch outside itself: the two output streams, the environment and the working folder.
+/// Tests build one with string writers and a dictionary, so the whole app runs in memory.
+/// </summary>
+public sealed class CliContext
+{
+    public CliContext(TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    {
+        Environment = environment;
+        WorkingDirectory = workingDirectory;
+        Redactor = SecretRedactor.FromEnvironment(environment);
+        Out = new RedactingWriter(stdout, Redactor);
+        Err = new RedactingWriter(stderr, Redactor);
+        Human = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Err),
+            Ansi = NoColor ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = NoColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Interactive = InteractionSupport.No,
+        });
+        if (!IsTerminal(stderr)) Human.Profile.Width = 120;
+    }
+
+    public static CliContext FromProcess()
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry e in System.Environment.GetEnvironmentVariables())
+            env[(string)e.Key] = (string?)e.Value ?? "";
+        return new CliContext(Console.Out, Console.Error, env, System.Environment.CurrentDirectory);
+    }
+
+    /// <summary>Machine-readable results only (--json).</summary>
+    public TextWriter Out { get; }
+
+    /// <summary>Everything meant for a person.</summary>
+    public TextWriter Err { get; }
+
+    /// <summary>Spectre.Console bound to stderr; tables and progress for people.</summary>
+    public IAnsiConsole Human { get; }
+
+    public IReadOnlyDictionary<string, string> Environment { get; }
+
+    public string WorkingDirectory { get; }
+
+    public SecretRedactor Redactor { get; }
+
+    public bool NoColor => Environment.TryGetValue("NO_COLOR", out var v) && v.Length > 0;
+
+    public bool IsCi => Environment.TryGetValue("CI", out var v) && v is "true" or "1";
+
+    /// <summary>Progress for people on stderr: plain lines in CI or when stderr is not a terminal.</summary>
+    public IReporter CreateReporter() => new Rendering.ConsoleReporter(Human, IsCi || !Human.Profile.Capabilities.Interactive);
+
+    public string? Env(string name) => Environment.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
+
+    /// <summary>Resolves a user-given path against the working folder (not the process's).</summary>
+    public string ResolvePath(string path)
+    {
+        if (path.StartsWith("~/", StringComparison.Ordinal) && Env("HOME") is { } home) path = Path.Combine(home, path[2..]);
+        return Path.GetFullPath(Path.Combine(WorkingDirectory, path));
+    }
+
+    private static bool IsTerminal(TextWriter w) => ReferenceEquals(w, Console.Error) && !Console.IsErrorRedirected;
+
+    /// <summary>Every character alc prints passes through the redactor, so no code path can leak a token.</summary>
+    private sealed class RedactingWriter(TextWriter inner, SecretRedactor redactor) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => inner.Encoding;
+        public override void Write(char value) => inner.Write(value);
+        public override void Write(string? value) => inner.Write(value is null ? null : redactor.Redact(value));
+        public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
+        public override void WriteLine(string? value) => inner.WriteLine(value is null ? null : redactor.Redact(value));
+        public override void Flush() => inner.Flush();
+    }
+}

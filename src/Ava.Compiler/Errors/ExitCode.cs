@@ -1,0 +1,15 @@
+namespace Ava.Compiler.Errors;
+
+/// <summary>The process exit codes every alc command and the Action use (see DEVELOPERS.md).</summary>
+public enum ExitCode
+{
+    Ok = 0,
+    VerificationFailed = 1,
+    BadInput = 2,
+    ToolchainMissing = 3,
+    ExternalToolFailed = 4,
+    Network = 5,
+
+    /// <summary>A bug in alc itself: never thrown on purpose, only mapped from an unexpected exception.</summary>
+    InternalError = 70,
+}

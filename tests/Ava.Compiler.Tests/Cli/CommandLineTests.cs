@@ -1,0 +1,108 @@
+using Ava.Cli.CommandLine;
+using Ava.Compiler.Errors;
+using Ava.Compiler.Tests.Infrastructure;
+
+namespace Ava.Compiler.Tests.Cli;
+
+public class CommandLineTests
+{
+    private static readonly CommandSpec Spec = new("demo run", "A demo.")
+    {
+        Options =
+        [
+            OptionSpec.Value("--target", "TARGET", "Target.", "android-arm64"),
+            OptionSpec.Repeatable("--runtime", "FILE", "Runtime."),
+            OptionSpec.Flag("--bundle", "Bundle."),
+        ],
+        Positionals = [new PositionalSpec("model", "Model id.", AlsoOption: "--model"), new PositionalSpec("paths", "Paths.", Required: false, Variadic: true)],
+    };
+
+    private static readonly CommandSpec SpecWithModelOption = Spec with
+    {
+        Options = [.. Spec.Options, OptionSpec.Value("--model", "MODEL", "Model id.")],
+    };
+
+    [Fact]
+    public void I_can_give_values_inline_or_as_the_next_word_and_repeat_a_repeatable_option()
+    {
+        var input = ArgumentParser.Parse(Spec, ["m", "--target=macos-arm64", "--runtime", "a.so", "--runtime", "b.so", "--bundle", "x", "y"]);
+        Assert.Equal("macos-arm64", input.Value("--target"));
+        Assert.Equal(["a.so", "b.so"], input.Values("--runtime"));
+        Assert.True(input.Flag("--bundle"));
+        Assert.Equal("m", input.PositionalValue("model"));
+        Assert.Equal(["x", "y"], input.Positional("paths"));
+    }
+
+    [Fact]
+    public void An_option_left_out_takes_its_default()
+    {
+        var input = ArgumentParser.Parse(Spec, ["m"]);
+        Assert.Equal("android-arm64", input.Value("--target"));
+        Assert.False(input.Flag("--json"));
+    }
+
+    [Fact]
+    public void A_positional_can_also_be_given_as_its_option()
+    {
+        Assert.Equal("gemma3-4b", ArgumentParser.Parse(SpecWithModelOption, ["--model", "gemma3-4b"]).PositionalValue("model"));
+        Assert.Equal("gemma3-4b", ArgumentParser.Parse(SpecWithModelOption, ["gemma3-4b"]).PositionalValue("model"));
+        var e = Assert.Throws<BadInputException>(() => ArgumentParser.Parse(SpecWithModelOption, ["a", "--model", "b"]));
+        Assert.Contains("given twice", e.Message);
+    }
+
+    [Fact]
+    public void An_unknown_option_is_a_usage_error_that_suggests_the_near_one()
+    {
+        var e = Assert.Throws<BadInputException>(() => ArgumentParser.Parse(Spec, ["m", "--targt", "x"]));
+        Assert.Equal(ExitCode.BadInput, e.ExitCode);
+        Assert.Contains("--targt", e.Message);
+        Assert.Contains("Did you mean --target?", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_value_or_positional_is_a_usage_error()
+    {
+        Assert.Contains("--target needs a value", Assert.Throws<BadInputException>(() => ArgumentParser.Parse(Spec, ["m", "--target"])).Message);
+        Assert.Contains("needs a <model>", Assert.Throws<BadInputException>(() => ArgumentParser.Parse(Spec, [])).Message);
+        Assert.Contains("switch", Assert.Throws<BadInputException>(() => ArgumentParser.Parse(Spec, ["m", "--bundle=yes"])).Message);
+    }
+
+    [Fact]
+    public async Task An_unknown_command_exits_2_with_one_paragraph_and_no_stack_trace()
+    {
+        var r = await AlcRun.RunAsync("verfy");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("Unknown command 'verfy'", r.StdErr);
+        Assert.DoesNotContain("   at ", r.StdErr);
+        Assert.Equal("", r.StdOut);
+    }
+
+    [Fact]
+    public async Task With_json_a_failure_is_one_result_object_on_stdout()
+    {
+        var r = await AlcRun.RunAsync("nonsense", "--json");
+        Assert.Equal(2, r.ExitCode);
+        using var doc = r.Json();
+        Assert.False(doc.RootElement.GetProperty("ok").GetBoolean());
+        Assert.Equal(2, doc.RootElement.GetProperty("exitCode").GetInt32());
+        Assert.Equal("bad-input", doc.RootElement.GetProperty("error").GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task Running_alc_without_a_command_lists_the_commands_and_exits_2()
+    {
+        var r = await AlcRun.RunAsync();
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("Usage: alc <command>", r.StdErr);
+    }
+
+    [Fact]
+    public async Task Secrets_in_the_environment_never_reach_the_output()
+    {
+        using var dir = new TempDir();
+        var r = await AlcRun.RunAsync(dir.Path, new Dictionary<string, string> { ["HF_TOKEN"] = "hf_secretvalue123" }, "hf_secretvalue123");
+        Assert.Equal(2, r.ExitCode);
+        Assert.DoesNotContain("hf_secretvalue123", r.StdErr);
+        Assert.Contains("***", r.StdErr);
+    }
+}
