@@ -131,13 +131,9 @@ public sealed record MlcLlmPin
     public IReadOnlyDictionary<string, string> ExcludedPythonRequirements { get; init; } = new Dictionary<string, string>();
 
     /// <summary>True when <paramref name="commit"/> (full or abbreviated, at least 7 hex digits) is the pin or a compatible commit.</summary>
-    public bool Accepts(string commit) => MatchesPinned(commit) || CompatibleCommits.Any(c => SameCommit(c, commit));
+    public bool Accepts(string commit) => MatchesPinned(commit) || CompatibleCommits.Any(c => Commits.Same(c, commit));
 
-    public bool MatchesPinned(string commit) => SameCommit(Commit, commit);
-
-    internal static bool SameCommit(string full, string candidate) =>
-        candidate.Length >= 7 && full.StartsWith(candidate.Trim(), StringComparison.OrdinalIgnoreCase)
-        || candidate.Length > full.Length && candidate.StartsWith(full, StringComparison.OrdinalIgnoreCase);
+    public bool MatchesPinned(string commit) => Commits.Same(Commit, commit);
 }
 
 public sealed record LlvmPin
