@@ -70,7 +70,6 @@ internal sealed class BlobDownloader(HubHttp http, ResolveClient files, HubCache
             RandomAccess.SetLength(handle, 0);
             have = 0;
         }
-        var resumedFrom = have;
         using var hash = job.Meta.Sha256 is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         if (hash is not null) HashRange(handle, hash, 0, have);
         job.Observer.FileStarted(job.Path, job.Size, have);
@@ -127,7 +126,7 @@ internal sealed class BlobDownloader(HubHttp http, ResolveClient files, HubCache
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        return (new TransferOutcome(received, resumedFrom, Parallel: false), hash?.GetHashAndReset());
+        return (new TransferOutcome(received, job.Size - received, Parallel: false), hash?.GetHashAndReset());
     }
 
     /// <summary>Where the body of a response starts in the file: 0 for a 200, the Content-Range start for a 206.</summary>
@@ -178,7 +177,7 @@ internal sealed class BlobDownloader(HubHttp http, ResolveClient files, HubCache
         }
         progressed.Release();
         var sha = await hashTask;
-        return (new TransferOutcome(Interlocked.Read(ref received), resumedFrom, Parallel: true), sha);
+        return (new TransferOutcome(Interlocked.Read(ref received), job.Size - Interlocked.Read(ref received), Parallel: true), sha);
     }
 
     private async Task<long> ChunkAsync(Job job, SafeFileHandle handle, PartsFile parts, int chunk, SemaphoreSlim progressed,

@@ -1,6 +1,6 @@
 namespace Ava.Compiler.HuggingFace.Download;
 
-/// <summary>What one blob download did: bytes that came over the network this time and bytes reused from before.</summary>
+/// <summary>What one blob download did: bytes that came over the network this time, and bytes kept from an earlier attempt.</summary>
 public sealed record TransferOutcome(long BytesTransferred, long ResumedFrom, bool Parallel);
 
 /// <summary>Thrown inside a parallel download when the server answers a ranged request with the whole file.</summary>
