@@ -31,9 +31,10 @@ public static class Verifier
         var outcomes = new List<LibraryCheck.Outcome>();
         foreach (var lib in libraries)
         {
-            using var task = reporter.StartTask($"reading {lib.Display}");
             var entries = ArtifactReader.Read(lib.Path, lib.Display);
-            outcomes.Add(check.Run(lib, entries));
+            var outcome = check.Run(lib, entries);
+            reporter.Info($"{lib.Display}: {entries.Count(e => e.Object is not null)} object(s), {outcome.Result.Verdict.ToString().ToLowerInvariant()}");
+            outcomes.Add(outcome);
         }
 
         var bundleProblems = options.Bundle ? BundleCheck.Run(outcomes) : [];
