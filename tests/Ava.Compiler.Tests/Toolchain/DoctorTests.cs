@@ -24,7 +24,8 @@ public class DoctorTests
     public async Task A_correct_installation_passes_every_check()
     {
         using var tc = new FakeToolchain();
-        var report = await Run(tc);
+        var packed = new LocatedPath(FakeToolchain.Fixture("libtvm4j_runtime_packed.so"), "--ava-runtime");
+        var report = await Run(tc, locations: tc.Locations.WithAvaRuntimeLibrary(packed));
         Assert.All(report.Checks.Where(c => c.Id != "disk"), c => Assert.True(c.Status == CheckStatus.Pass, $"{c.Id}: {c.Status} {c.Found} | {c.Fix}"));
         Assert.True(report.Ok);
         Assert.Contains("gemma3n: not in MLC-LLM", report["mlc-llm-models"]!.Found);
@@ -72,7 +73,7 @@ public class DoctorTests
     public async Task A_tvm_ffi_without_libtvm_ffi_testing_fails_the_core_check()
     {
         using var tc = new FakeToolchain();
-        tc.SetTvmFfi("0.1.0", testingLibrary: false);
+        tc.SetTvmFfi("0.1.0", testingLibrary: null);
         var r = Failed(await Run(tc), "tvm-ffi-core");
         Assert.Contains("libtvm_ffi_testing.so is missing", r.Found);
         Assert.Contains("TVMFFITestingDummyTarget", r.Expected);
@@ -260,5 +261,76 @@ public class DoctorTests
         Assert.Contains("[tvm-ffi]", e.Fix);
         Assert.Contains("[llvm]", e.Fix);
         Assert.Equal(ExitCode.ToolchainMissing, e.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_libtvm_ffi_testing_without_the_dummy_target_fails_the_core_check_from_its_symbol_table()
+    {
+        using var tc = new FakeToolchain();
+        tc.SetTvmFfi("0.1.0", testingLibrary: "libtvm_ffi_testing-no-dummy.so");
+        var r = Failed(await Run(tc), "tvm-ffi-core");
+        Assert.Contains("libtvm_ffi_testing.so: missing TVMFFITestingDummyTarget", r.Found);
+        Assert.Contains("Cython core", r.Fix);
+
+        // The compile subset only looks for the files, so it lets this through; the full run catches it.
+        Assert.Equal(CheckStatus.Pass, (await Run(tc, DoctorScope.Compile))["tvm-ffi-core"]!.Status);
+    }
+
+    [Fact]
+    public async Task A_libtvm_ffi_of_a_newer_generation_fails_even_when_the_version_string_says_0_1_0()
+    {
+        using var tc = new FakeToolchain();
+        tc.SetTvmFfi("0.1.0", ffiLibrary: "libtvm_ffi-newer.so");
+        var r = Failed(await Run(tc), "tvm-ffi-core");
+        Assert.Contains("post-0.1.0 tvm-ffi symbols (TVMFFIHandleInitOnce)", r.Found);
+    }
+
+    [Fact]
+    public async Task A_build_folder_with_old_generation_libraries_fails_the_library_check()
+    {
+        using var tc = new FakeToolchain();
+        tc.UseTvmLibraries("v0.20");
+        var r = Failed(await Run(tc), "tvm-libraries");
+        Assert.Contains("libtvm.so: exports the old ≤ v0.20 API (TVMFuncCall, TVMAPISetLastError, TVMBackendRegisterSystemLibSymbol)", r.Found);
+        Assert.Contains("libtvm_runtime.so:", r.Found);
+        Assert.Contains("older TVM", r.Fix);
+    }
+
+    [Fact]
+    public async Task A_build_folder_without_libtvm_runtime_fails_with_the_build_command()
+    {
+        using var tc = new FakeToolchain();
+        File.Delete(tc["tvm/build/libtvm_runtime.so"]);
+        var r = Failed(await Run(tc), "tvm-libraries");
+        Assert.Contains("libtvm_runtime.so does not exist", r.Found);
+        Assert.Contains("cmake --build", r.Fix);
+    }
+
+    [Fact]
+    public async Task A_macOS_host_reads_dylibs()
+    {
+        using var tc = new FakeToolchain();
+        File.Copy(FakeToolchain.Fixture("libtvm_runtime-v0.22.dylib"), tc["tvm/build/libtvm_runtime.dylib"]);
+        File.Copy(FakeToolchain.Fixture("libtvm_runtime-v0.22.dylib"), tc["tvm/build/libtvm.dylib"]);
+        var report = await Doctor.RunAsync(tc.Locations, DoctorScope.Full, DoctorOptions.Default.WithHost(HostPlatform.MacOsArm64).WithWorkingDirectory(tc.Root), CancellationToken.None);
+        Assert.Equal(CheckStatus.Pass, report["tvm-libraries"]!.Status);
+        Assert.Contains("libtvm.dylib and libtvm_runtime.dylib", report["tvm-libraries"]!.Found);
+    }
+
+    [Fact]
+    public async Task An_ava_runtime_is_checked_only_when_configured_and_an_old_one_fails()
+    {
+        using var tc = new FakeToolchain();
+        var none = await Run(tc);
+        Assert.Equal(CheckStatus.Skipped, none["ava-runtime"]!.Status);
+        Assert.True(none.Ok);
+
+        var old = await Run(tc, locations: tc.Locations.WithAvaRuntimeLibrary(new LocatedPath(FakeToolchain.Fixture("libtvm_runtime-v0.20.so"), "--ava-runtime")));
+        var r = Failed(old, "ava-runtime");
+        Assert.Contains("missing TVMFFIFunctionCall", r.Found);
+        Assert.Contains("old ≤ v0.20 API", r.Found);
+
+        var garbage = tc.Locations.WithAvaRuntimeLibrary(new LocatedPath(tc["tvm/CMakeLists.txt"], "--ava-runtime"));
+        Assert.Contains("not a readable shared library", Failed(await Run(tc, locations: garbage), "ava-runtime").Found);
     }
 }

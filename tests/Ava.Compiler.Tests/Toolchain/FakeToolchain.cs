@@ -19,7 +19,7 @@ public sealed class FakeToolchain : IDisposable
         _dir.Write("tvm/CMakeLists.txt", "project(tvm C CXX)\n");
         _dir.Write("tvm/python/tvm/__init__.py", "");
         _dir.Write("tvm/3rdparty/tvm-ffi/pyproject.toml", "[project]\nname = \"apache-tvm-ffi\"\nversion = \"0.1.0\"\n");
-        Directory.CreateDirectory(_dir["tvm/build"]);
+        UseTvmLibraries("v0.22");
         _dir.Write("mlc-llm/python/mlc_llm/__init__.py", "");
         SetMlcCommit(Lock.MlcLlm.Commit);
         SetNdkRevision(Lock.AndroidNdk.Version);
@@ -102,12 +102,27 @@ public sealed class FakeToolchain : IDisposable
     public void FailProbe(string probe, string errorLastLine) =>
         SetProbe(probe, new { ok = false, error = errorLastLine, traceback = "Traceback (most recent call last):\n  ...\n" + errorLastLine + "\n" });
 
-    public void SetTvmFfi(string version, bool core = true, bool testingLibrary = true)
+    /// <summary>A shared library built by tests/fixtures/toolchain/generate.sh (clang-14, lld-14).</summary>
+    public static string Fixture(string name) => RepoPaths.Combine("tests", "fixtures", "toolchain", "out", name);
+
+    /// <summary>Puts libtvm.so and libtvm_runtime.so of a generation ("v0.22" or "v0.20") in tvm/build.</summary>
+    public void UseTvmLibraries(string generation)
     {
-        var libs = testingLibrary ? new[] { "libtvm_ffi.so", "libtvm_ffi_testing.so" } : ["libtvm_ffi.so"];
-        Directory.CreateDirectory(Path.Combine(TvmFfiPackage, "lib"));
-        foreach (var f in Directory.GetFiles(Path.Combine(TvmFfiPackage, "lib"))) File.Delete(f);
-        foreach (var l in libs) File.WriteAllText(Path.Combine(TvmFfiPackage, "lib", l), "");
+        Directory.CreateDirectory(_dir["tvm/build"]);
+        File.Copy(Fixture($"libtvm-{generation}.so"), _dir["tvm/build/libtvm.so"], overwrite: true);
+        File.Copy(Fixture($"libtvm_runtime-{generation}.so"), _dir["tvm/build/libtvm_runtime.so"], overwrite: true);
+    }
+
+    /// <param name="testingLibrary">"libtvm_ffi_testing.so", "libtvm_ffi_testing-no-dummy.so", or null for none.</param>
+    /// <param name="ffiLibrary">"libtvm_ffi-0.1.0.so" or "libtvm_ffi-newer.so".</param>
+    public void SetTvmFfi(string version, bool core = true, string? testingLibrary = "libtvm_ffi_testing.so", string ffiLibrary = "libtvm_ffi-0.1.0.so")
+    {
+        var lib = Path.Combine(TvmFfiPackage, "lib");
+        Directory.CreateDirectory(lib);
+        foreach (var f in Directory.GetFiles(lib)) File.Delete(f);
+        File.Copy(Fixture(ffiLibrary), Path.Combine(lib, "libtvm_ffi.so"));
+        if (testingLibrary is not null) File.Copy(Fixture(testingLibrary), Path.Combine(lib, "libtvm_ffi_testing.so"));
+        var libs = Directory.GetFiles(lib).Select(Path.GetFileName).Order().ToArray();
         SetProbe("tvm_ffi", new
         {
             ok = true, version, distributionVersion = version, file = Path.Combine(TvmFfiPackage, "__init__.py"),
