@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Octokit;
 
 namespace Ava.Action.Publishing;
@@ -68,11 +67,8 @@ public sealed class ReleaseAssetsApi(IGitHubClient client, GitHubRepository repo
         asset.State == "uploaded" && asset.Size == size
         && string.Equals(asset.Digest, "sha256:" + sha256, StringComparison.OrdinalIgnoreCase);
 
-    public static async Task<string> Sha256Async(string path, CancellationToken ct = default)
-    {
-        await using var s = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(s, ct));
-    }
+    public static Task<string> Sha256Async(string path, CancellationToken ct = default) =>
+        Task.Run(() => Ava.Compiler.Hashing.FileHasher.HashFile(path).Sha256, ct);
 
     /// <summary>The release's upload_url is an RFC 6570 template (<c>…/assets{?name,label}</c>); fill in the name only.</summary>
     public static Uri UploadUri(ReleaseInfo release, string name)
