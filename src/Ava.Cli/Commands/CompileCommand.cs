@@ -18,6 +18,7 @@ public sealed class CompileCommand : AlcCommand
             OptionSpec.Value("--out", "DIR", "Where artifacts land (models go to DIR/models/).", "dist"),
             OptionSpec.Value("--build-dir", "DIR", "Resumable stage outputs and logs (default build/<recipe>)."),
             OptionSpec.Value("--source", "SOURCE", "onnx-embedding: 'embedded' (default, offline), 'hf' (the recipe's Hub repo) or a path to an .onnx file."),
+            RegistryOptions.Directory,
             OptionSpec.Value("--vocab", "FILE", "onnx-embedding: the vocab.txt of a local --source model (default: vocab.txt beside it)."),
         ],
         Details = """

@@ -55,6 +55,12 @@ public sealed record AonRegistration
 /// </summary>
 public static class RegistryEntries
 {
+    /// <summary>The build time to record: SOURCE_DATE_EPOCH when set (reproducible builds), else now.</summary>
+    public static DateTimeOffset CompiledAt(IReadOnlyDictionary<string, string> environment) =>
+        environment.TryGetValue("SOURCE_DATE_EPOCH", out var e) && long.TryParse(e, NumberStyles.None, CultureInfo.InvariantCulture, out var s)
+            ? DateTimeOffset.FromUnixTimeSeconds(s)
+            : DateTimeOffset.UtcNow;
+
     public static string IsoUtc(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>
