@@ -24,7 +24,8 @@ public sealed class CliContext
             ColorSystem = NoColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
             Interactive = InteractionSupport.No,
         });
-        if (!IsTerminal(stderr)) Human.Profile.Width = 120;
+        ErrIsTerminal = IsTerminal(stderr);
+        if (!ErrIsTerminal) Human.Profile.Width = 120;
     }
 
     public static CliContext FromProcess()
@@ -49,6 +50,9 @@ public sealed class CliContext
     public string WorkingDirectory { get; }
 
     public SecretRedactor Redactor { get; }
+
+    /// <summary>stderr is the process's own terminal, so live progress (redrawn bars) can be shown.</summary>
+    public bool ErrIsTerminal { get; }
 
     public bool NoColor => Environment.TryGetValue("NO_COLOR", out var v) && v.Length > 0;
 

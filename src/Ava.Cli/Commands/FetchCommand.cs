@@ -1,0 +1,79 @@
+using Ava.Cli.CommandLine;
+using Ava.Cli.Rendering;
+using Ava.Compiler.HuggingFace;
+
+namespace Ava.Cli.Commands;
+
+/// <summary><c>alc fetch REPO_ID</c>: downloads a Hub repository into the shared Hugging Face cache.</summary>
+public sealed class FetchCommand : AlcCommand
+{
+    public override CommandSpec Spec { get; } = new("fetch", "Download a model repository from the Hugging Face Hub into the shared HF cache.")
+    {
+        Positionals = [new PositionalSpec("repo", "Hub model id, ORG/NAME (e.g. google/gemma-3-1b-it).")],
+        Options =
+        [
+            OptionSpec.Value("--revision", "REV", "Branch, tag or commit id to fetch.", "main"),
+            OptionSpec.Repeatable("--include", "GLOB", "Fetch only files matching this pattern ('*' also matches '/', 'dir/' means everything below)."),
+            OptionSpec.Repeatable("--exclude", "GLOB", "Skip files matching this pattern."),
+        ],
+        Details = """
+            Files land in the cache huggingface_hub uses ($HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub),
+            so weights downloaded by Python tools are reused and the other way round. Interrupted downloads resume; LFS
+            files are checked against their sha256.
+
+            Environment: HF_TOKEN (or the token file at HF_TOKEN_PATH / $HF_HOME/token) for gated or private models,
+            HF_ENDPOINT for a mirror, HF_HUB_OFFLINE=1 to use only the cache.
+
+            Examples:
+              alc fetch google/gemma-3-1b-it --include '*.json' --include '*.safetensors'
+              alc fetch sentence-transformers/all-MiniLM-L6-v2 --include onnx/model.onnx --json
+            """,
+    };
+
+    public override async Task<int> ExecuteAsync(CommandInput input, CliContext context, CancellationToken cancellationToken)
+    {
+        var options = HubEnvironment.FromEnvironment(context.Environment);
+        if (options.Token is { } token) context.Redactor.Add(token);
+        var request = FetchRequest.For(input.PositionalValue("repo")!)
+            .WithRevision(input.Value("--revision"))
+            .WithInclude(input.Values("--include"))
+            .WithExclude(input.Values("--exclude"));
+
+        var view = FetchProgressView.Create(context);
+        using var fetcher = new HubFetcher(options, view);
+        var result = await view.RunAsync(() => fetcher.FetchAsync(request, cancellationToken));
+
+        var downloaded = result.Files.Count(f => f.Status != FileStatus.Cached);
+        // Plain text, not Spectre markup: a wrapped path could not be copied from the terminal.
+        context.Err.WriteLine(
+            $"{result.Repo}@{result.Revision} → {result.SnapshotFolder} ({result.Files.Count} files, {downloaded} downloaded, " +
+            $"{result.Files.Count - downloaded} from the cache{(result.FromCacheOnly ? ", no network used" : "")})");
+
+        if (input.Json)
+        {
+            JsonOutput.Write(context.Out, new
+            {
+                ok = true,
+                repo = result.Repo.Value,
+                revision = result.Revision,
+                commit = result.Commit,
+                snapshot = result.SnapshotFolder,
+                cacheDirectory = options.CacheDirectory,
+                fromCacheOnly = result.FromCacheOnly,
+                bytesTransferred = result.BytesTransferred,
+                files = result.Files.Select(f => new
+                {
+                    path = f.Path,
+                    localPath = f.LocalPath,
+                    blobPath = f.BlobPath,
+                    size = f.Size,
+                    sha256 = f.Sha256,
+                    etag = f.Etag,
+                    status = f.Status,
+                    bytesTransferred = f.BytesTransferred,
+                }),
+            });
+        }
+        return 0;
+    }
+}
