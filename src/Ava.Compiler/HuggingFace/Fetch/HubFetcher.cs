@@ -34,7 +34,7 @@ public sealed class HubFetcher : IDisposable
     {
         var include = request.Include.Select(p => new HubGlob(p)).ToList();
         var exclude = request.Exclude.Select(p => new HubGlob(p)).ToList();
-        if (Options.Offline) return OfflineSnapshot.Resolve(Cache, request, include, exclude, "HF_HUB_OFFLINE is set");
+        if (Options.Offline) return Reported(OfflineSnapshot.Resolve(Cache, request, include, exclude, "HF_HUB_OFFLINE is set"));
 
         RevisionInfo info;
         try
@@ -49,13 +49,21 @@ public sealed class HubFetcher : IDisposable
             try { cached = OfflineSnapshot.Resolve(Cache, request, include, exclude, "the Hub could not be reached"); }
             catch (HubOfflineException) { throw unreachable; }
             _observer.Notice($"{unreachable.Problem} Using the cached snapshot {cached.Commit[..12]} of {request.Repo}@{request.Revision}.");
-            return cached;
+            return Reported(cached);
         }
 
         var commit = info.Commit;
         Cache.WriteRef(request.Repo, request.Revision, commit);
         var selected = Select(request, info, include, exclude);
         return await FetchFilesAsync(request, commit, selected, cancellationToken);
+    }
+
+    /// <summary>A result served from the cache alone still shows its files the way a download does.</summary>
+    private FetchResult Reported(FetchResult cached)
+    {
+        _observer.Planned(new FetchPlan(cached.Repo, cached.Revision, cached.Commit, cached.Files.Count, []));
+        foreach (var file in cached.Files) _observer.FileFinished(file);
+        return cached;
     }
 
     private static List<RepoSibling> Select(FetchRequest request, RevisionInfo info, List<HubGlob> include, List<HubGlob> exclude)
