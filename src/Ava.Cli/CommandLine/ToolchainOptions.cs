@@ -1,0 +1,47 @@
+using Ava.Compiler.Toolchain;
+using Ava.Compiler.Toolchain.Doctor;
+
+namespace Ava.Cli.CommandLine;
+
+/// <summary>
+/// The toolchain-location options every command that drives TVM/MLC-LLM accepts (doctor, toolchain setup, compile).
+/// Add <see cref="Options"/> to a <see cref="CommandSpec"/> and call <see cref="Resolve"/>.
+/// </summary>
+public static class ToolchainOptions
+{
+    public static IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        OptionSpec.Value("--python", "PATH", "Python interpreter or venv folder with tvm, tvm_ffi and mlc_llm (ALC_PYTHON)."),
+        OptionSpec.Value("--tvm-source", "DIR", "TVM v0.22.0 checkout (ALC_TVM_SOURCE_DIR, TVM_SOURCE_DIR, TVM_HOME)."),
+        OptionSpec.Value("--tvm-build", "DIR", "Folder with libtvm and libtvm_runtime; default <tvm-source>/build (ALC_TVM_BUILD_DIR, TVM_LIBRARY_PATH)."),
+        OptionSpec.Value("--mlc-llm", "DIR", "MLC-LLM checkout (ALC_MLC_LLM_DIR, MLC_LLM_SOURCE_DIR)."),
+        OptionSpec.Value("--llvm-config", "PATH", "llvm-config of LLVM 15 (ALC_LLVM_CONFIG; ALC_LLVM_PREFIX for an install folder)."),
+        OptionSpec.Value("--ndk", "DIR", "Android NDK 27 folder (ALC_ANDROID_NDK, ANDROID_NDK_HOME)."),
+        OptionSpec.Value("--ava-runtime", "PATH", "AVA's libtvm_runtime.so, to check against (ALC_AVA_RUNTIME)."),
+        OptionSpec.Value("--toolchain-config", "FILE", "Toolchain config file (ALC_TOOLCHAIN_CONFIG); default ./alc.toolchain.json and ~/.config/alc/toolchain.json."),
+        OptionSpec.Value("--toolchain-prefix", "DIR", "Where 'alc toolchain setup' built the toolchain (ALC_TOOLCHAIN_PREFIX); default ~/.local/share/alc/toolchain."),
+    ];
+
+    public static ToolchainOverrides Read(CommandInput input, string? prefixOption = null) => new()
+    {
+        Python = input.Value("--python"),
+        TvmSourceDir = input.Value("--tvm-source"),
+        TvmBuildDir = input.Value("--tvm-build"),
+        MlcLlmDir = input.Value("--mlc-llm"),
+        LlvmConfig = input.Value("--llvm-config"),
+        NdkDir = input.Value("--ndk"),
+        AvaRuntimeLibrary = input.Value("--ava-runtime"),
+        ConfigFile = input.Value("--toolchain-config"),
+        Prefix = (prefixOption is null ? null : input.Value(prefixOption)) ?? input.Value("--toolchain-prefix"),
+    };
+
+    public static ToolchainLocationsResolver Resolver(CliContext context) => new(context.Environment, context.WorkingDirectory);
+
+    public static ToolchainLocations Resolve(CommandInput input, CliContext context, string? prefixOption = null) =>
+        Resolver(context).Resolve(Read(input, prefixOption));
+
+    public static DoctorOptions DoctorOptions(CliContext context) =>
+        Compiler.Toolchain.Doctor.DoctorOptions.Default
+            .WithEnvironment(context.Environment)
+            .WithWorkingDirectory(context.WorkingDirectory);
+}

@@ -1,0 +1,164 @@
+using Ava.Compiler.Errors;
+
+namespace Ava.Compiler.Binary;
+
+/// <summary>
+/// The entry point for reading model libraries and runtimes: give it a path, get every object file inside with its
+/// symbols. Formats are told apart by content (ELF, Mach-O and universal Mach-O, ar, tar, gzip), nesting is followed
+/// (a gzip tar holding an ar holding objects), archive members are read in place (never extracted), and anything
+/// damaged becomes a <see cref="BadInputException"/> naming the file.
+/// </summary>
+public static class ArtifactReader
+{
+    /// <summary>Deepest archive nesting followed; deeper is treated as damage (guards against archive bombs).</summary>
+    public const int MaxDepth = 8;
+
+    /// <summary>
+    /// Reads a file (or every file under a folder). Objects come back in archive order; members that are not object
+    /// files (AppleDouble <c>._*</c> metadata, JSON, weights...) come back as skipped entries with the reason.
+    /// The top-level file itself must be an object or an archive.
+    /// </summary>
+    public static IReadOnlyList<ArtifactEntry> Read(string path, string? displayPath = null)
+    {
+        var full = Path.GetFullPath(path);
+        var display = displayPath ?? path;
+        if (Directory.Exists(full))
+        {
+            var entries = new List<ArtifactEntry>();
+            foreach (var file in Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                var shown = Path.Combine(display, Path.GetRelativePath(full, file));
+                if (Path.GetFileName(file).StartsWith("._", StringComparison.Ordinal))
+                {
+                    entries.Add(ArtifactEntry.Skipped(shown, AppleDoubleNote));
+                    continue;
+                }
+                using var src = Open(file, shown);
+                Walk(src, 0, entries, topLevel: false);
+            }
+            return entries;
+        }
+        using (var src = Open(full, display))
+        {
+            var entries = new List<ArtifactEntry>();
+            Walk(src, 0, entries, topLevel: true);
+            return entries;
+        }
+    }
+
+    /// <summary>Reads one object file or shared library (e.g. a runtime <c>.so</c> or <c>.dylib</c>).</summary>
+    public static BinaryObject ReadObject(string path, string? displayPath = null)
+    {
+        var entries = Read(path, displayPath);
+        var objects = entries.Where(e => e.Object is not null).Select(e => e.Object!).ToList();
+        if (objects.Count != 1 || entries.Count != 1)
+            throw new BadInputException($"{displayPath ?? path} is not a single object file or shared library ({objects.Count} objects inside).",
+                "Pass the shared library itself (e.g. libtvm_runtime.so), not an archive or a folder.");
+        return objects[0];
+    }
+
+    /// <summary>Reads an object from memory (tests, and callers that already hold the bytes).</summary>
+    public static IReadOnlyList<ArtifactEntry> Read(byte[] bytes, string displayPath)
+    {
+        using var src = new MemorySource(bytes, displayPath);
+        var entries = new List<ArtifactEntry>();
+        Walk(src, 0, entries, topLevel: true);
+        return entries;
+    }
+
+    private const string AppleDoubleNote = "macOS AppleDouble metadata (._*), not an object file; skipped";
+
+    private static FileSource Open(string full, string display)
+    {
+        try
+        {
+            return new FileSource(full, display);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new BadInputException($"{display} does not exist.", "Check the path; pass an object file, shared library or archive.");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new BadInputException($"{display} does not exist.", "Check the path; pass an object file, shared library or archive.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException($"{display} cannot be read ({e.Message}).", "Check that the file exists and is readable.");
+        }
+    }
+
+    private static void Walk(ByteSource src, int depth, List<ArtifactEntry> into, bool topLevel)
+    {
+        Malformed.Check(depth <= MaxDepth, src.Path, $"archives are nested more than {MaxDepth} deep");
+        var headLength = (int)Math.Min(ContentSniffer.HeadLength, src.Length);
+        var head = new byte[headLength];
+        src.Read(0, head);
+        var kind = ContentSniffer.Detect(head);
+        switch (kind)
+        {
+            case ContentKind.Elf:
+                into.Add(new ArtifactEntry(src.Path, ElfReader.Read(src), null));
+                break;
+            case ContentKind.MachO:
+                into.Add(new ArtifactEntry(src.Path, MachOReader.Read(src), null));
+                break;
+            case ContentKind.MachOFat:
+                foreach (var slice in MachOReader.FatSlices(src))
+                {
+                    // Only thin Mach-O inside a universal binary; anything else (another fat header at offset 0...) is damage.
+                    Span<byte> magic = stackalloc byte[(int)Math.Min(4, slice.Length)];
+                    slice.Read(0, magic);
+                    Malformed.Check(ContentSniffer.Detect(magic) == ContentKind.MachO, slice.Path, "a universal-binary slice is not a Mach-O object");
+                    into.Add(new ArtifactEntry(slice.Path, MachOReader.Read(slice), null));
+                }
+                break;
+            case ContentKind.Ar:
+                foreach (var (name, data) in ArReader.Members(src)) Member(name, data, depth, into);
+                break;
+            case ContentKind.Tar:
+                foreach (var (name, data) in TarReader.Members(src)) Member(name, data, depth, into);
+                break;
+            case ContentKind.Gzip:
+                using (var inner = new GzipSource(src, src.Path))
+                {
+                    Malformed.Check(inner.Length > 0, src.Path, "the gzip stream is empty");
+                    Walk(inner, depth + 1, into, topLevel);
+                }
+                break;
+            case ContentKind.ThinAr:
+                throw new BadInputException($"{src.Path} is a thin ar archive: it only names object files stored elsewhere.",
+                    "Pass a regular archive (llvm-ar rcs without --thin) or the object files themselves.");
+            default:
+                if (topLevel)
+                    throw new BadInputException(
+                        kind == ContentKind.Empty ? $"{src.Path} is empty." : $"{src.Path} is not an object file, shared library or archive alc can read ({Describe(kind, head)}).",
+                        "Pass an ELF or Mach-O object (.o, .ADco), a shared library (.so, .dylib), an ar archive (.a) or a tar / gzip tar (.tar, .ALM) of them.");
+                into.Add(ArtifactEntry.Skipped(src.Path, kind == ContentKind.AppleDouble ? AppleDoubleNote : $"not an object file ({Describe(kind, head)}); skipped"));
+                break;
+        }
+    }
+
+    private static void Member(string name, ByteSource data, int depth, List<ArtifactEntry> into)
+    {
+        var baseName = name.Replace('\\', '/').Split('/')[^1];
+        if (baseName.StartsWith("._", StringComparison.Ordinal))
+        {
+            into.Add(ArtifactEntry.Skipped(data.Path, AppleDoubleNote));
+            return;
+        }
+        if (data.Length == 0)
+        {
+            into.Add(ArtifactEntry.Skipped(data.Path, "empty member; skipped"));
+            return;
+        }
+        Walk(data, depth + 1, into, topLevel: false);
+    }
+
+    private static string Describe(ContentKind kind, byte[] head) => kind switch
+    {
+        ContentKind.Empty => "empty",
+        ContentKind.AppleDouble => "AppleDouble metadata",
+        _ => head.Length == 0 ? "no data" : $"starts with bytes {Convert.ToHexString(head.AsSpan(0, Math.Min(4, head.Length))).ToLowerInvariant()}",
+    };
+}

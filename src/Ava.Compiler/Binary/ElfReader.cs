@@ -1,0 +1,160 @@
+namespace Ava.Compiler.Binary;
+
+/// <summary>
+/// Reads the header and one symbol table of an ELF file: <c>.symtab</c> for relocatable objects, <c>.dynsym</c> for
+/// shared libraries and executables (what the dynamic linker resolves). Only the section headers, the symbol table and
+/// its string table are read; every offset and count is checked against the data actually present.
+/// </summary>
+internal static class ElfReader
+{
+    private const uint ShtSymtab = 2, ShtDynsym = 11;
+    private const ushort ShnUndef = 0, ShnLoReserve = 0xff00, ShnAbs = 0xfff1, ShnCommon = 0xfff2, ShnXindex = 0xffff;
+
+    public static BinaryObject Read(ByteSource src)
+    {
+        var path = src.Path;
+        Malformed.Check(src.Length >= 16, path, "the ELF identification is truncated");
+        Span<byte> ident = stackalloc byte[16];
+        src.Read(0, ident);
+        var elfClass = ident[4];
+        var data = ident[5];
+        Malformed.Check(elfClass is 1 or 2, path, $"unknown ELF class {elfClass}");
+        Malformed.Check(data is 1 or 2, path, $"unknown ELF data encoding {data}");
+        var is64 = elfClass == 2;
+        var big = data == 2;
+        var ehSize = is64 ? 64 : 52;
+        Malformed.Check(src.Length >= ehSize, path, "the ELF header is truncated");
+        var eh = new byte[ehSize];
+        src.Read(0, eh);
+        var f = new Fields(eh, big);
+        var type = f.U16(16);
+        var machine = f.U16(18);
+        var shoff = f.Word(is64 ? 40 : 32, is64);
+        var shentsize = f.U16(is64 ? 58 : 46);
+        long shnum = f.U16(is64 ? 60 : 48);
+        long shstrndx = f.U16(is64 ? 62 : 50);
+
+        var kind = type switch { 1 => ObjectKind.Relocatable, 2 => ObjectKind.Executable, 3 => ObjectKind.SharedLibrary, _ => ObjectKind.Other };
+        var obj = new BinaryObject(path, ObjectFormat.Elf, is64 ? 64 : 32, big, machine, Architecture(machine), kind, []);
+        if (shoff == 0) return obj; // no section headers: nothing to link against (checked by the caller's rules)
+
+        var minEnt = is64 ? 64 : 40;
+        Malformed.Check(shentsize >= minEnt, path, $"section header entries are {shentsize} bytes, less than {minEnt}");
+        Malformed.Check(shoff < (ulong)src.Length, path, "the section header table starts past the end of the file");
+
+        // Extended numbering: a zero count or SHN_XINDEX string-table index lives in section 0.
+        var first = new byte[minEnt];
+        src.Read((long)shoff, first);
+        var f0 = new Fields(first, big);
+        if (shnum == 0) shnum = (long)f0.Word(is64 ? 32 : 20, is64);
+        if (shstrndx == ShnXindex) shstrndx = f0.U32(is64 ? 40 : 24);
+        Malformed.Check(shnum > 0 && shnum <= (src.Length - (long)shoff) / shentsize, path,
+            $"the section header table claims {shnum} entries that do not fit in the file");
+
+        var table = src.ReadArray((long)shoff, shnum * shentsize, "section header table");
+        var sections = new Section[shnum];
+        for (var i = 0; i < shnum; i++)
+        {
+            var s = new Fields(table.AsSpan((int)(i * shentsize), minEnt), big);
+            sections[i] = is64
+                ? new Section(s.U32(0), s.U32(4), s.U64(24), s.U64(32), s.U32(40), s.U64(56))
+                : new Section(s.U32(0), s.U32(4), s.U32(16), s.U32(20), s.U32(24), s.U32(36));
+        }
+
+        var wanted = kind == ObjectKind.Relocatable ? ShtSymtab : ShtDynsym;
+        var symIndex = Array.FindIndex(sections, s => s.Type == wanted);
+        if (symIndex < 0 && kind != ObjectKind.Relocatable) symIndex = Array.FindIndex(sections, s => s.Type == ShtSymtab);
+        if (symIndex < 0) symIndex = Array.FindIndex(sections, s => s.Type is ShtSymtab or ShtDynsym);
+        if (symIndex < 0) return obj; // a stripped object exports and imports nothing
+
+        var names = SectionNames(src, sections, shstrndx);
+        var sym = sections[symIndex];
+        var symSize = is64 ? 24 : 16;
+        Malformed.Check(sym.EntSize == 0 || sym.EntSize >= (ulong)symSize, path, $"symbol entries are {sym.EntSize} bytes, less than {symSize}");
+        var entSize = sym.EntSize == 0 ? (ulong)symSize : sym.EntSize;
+        Malformed.Check(sym.Link < sections.Length && sym.Link != symIndex, path, "the symbol table's string table index is invalid");
+        var strSec = sections[sym.Link];
+        CheckRange(src, sym, "symbol table");
+        CheckRange(src, strSec, "symbol string table");
+
+        // Read in file order so a gzip-backed source does not restart.
+        byte[] symBytes, strBytes;
+        if (strSec.Offset < sym.Offset)
+        {
+            strBytes = src.ReadArray((long)strSec.Offset, (long)strSec.Size, "symbol string table");
+            symBytes = src.ReadArray((long)sym.Offset, (long)sym.Size, "symbol table");
+        }
+        else
+        {
+            symBytes = src.ReadArray((long)sym.Offset, (long)sym.Size, "symbol table");
+            strBytes = src.ReadArray((long)strSec.Offset, (long)strSec.Size, "symbol string table");
+        }
+
+        var count = (long)(sym.Size / entSize);
+        var symbols = new List<BinarySymbol>((int)Math.Min(count, 1 << 20));
+        for (long i = 1; i < count; i++) // entry 0 is the reserved null symbol
+        {
+            var e = new Fields(symBytes.AsSpan((int)(i * (long)entSize), symSize), big);
+            uint nameOff; byte info; ushort shndx;
+            if (is64) { nameOff = e.U32(0); info = symBytes[i * (long)entSize + 4]; shndx = e.U16(6); }
+            else { nameOff = e.U32(0); info = symBytes[i * (long)entSize + 12]; shndx = e.U16(14); }
+            var stType = info & 0xf;
+            if (stType is 3 or 4) continue; // section and file symbols name no code or data
+            var name = StringTable.NameAt(strBytes, nameOff)
+                       ?? throw Malformed.Error(path, $"symbol {i} names offset {nameOff} outside its string table");
+            if (name.Length == 0) continue;
+            var binding = (info >> 4) switch { 0 => SymbolBinding.Local, 2 => SymbolBinding.Weak, _ => SymbolBinding.Global };
+            var defined = shndx != ShnUndef;
+            string? section = shndx switch
+            {
+                ShnUndef => null,
+                ShnAbs => "*ABS*",
+                ShnCommon => "*COM*",
+                ShnXindex => "*XINDEX*",
+                >= ShnLoReserve => "*RESERVED*",
+                _ => shndx < names.Length ? names[shndx] : throw Malformed.Error(path, $"symbol '{name}' points to section {shndx} of {names.Length}"),
+            };
+            var symType = stType switch
+            {
+                0 => SymbolType.None, 1 => SymbolType.Object, 2 => SymbolType.Function, 5 => SymbolType.Common,
+                6 => SymbolType.Tls, 10 => SymbolType.Indirect, _ => SymbolType.Other,
+            };
+            if (shndx == ShnCommon) symType = SymbolType.Common;
+            symbols.Add(new BinarySymbol(name, name, defined, binding, symType, section));
+        }
+        return obj with { Symbols = symbols };
+    }
+
+    private static void CheckRange(ByteSource src, Section s, string what) =>
+        Malformed.Check(s.Offset <= (ulong)src.Length && s.Size <= (ulong)src.Length - s.Offset, src.Path,
+            $"the {what} (offset {s.Offset}, {s.Size} bytes) runs past the end of the file ({src.Length} bytes)");
+
+    private static string[] SectionNames(ByteSource src, Section[] sections, long shstrndx)
+    {
+        var names = new string[sections.Length];
+        byte[]? table = null;
+        if (shstrndx > 0 && shstrndx < sections.Length)
+        {
+            var s = sections[shstrndx];
+            CheckRange(src, s, "section name table");
+            table = src.ReadArray((long)s.Offset, (long)s.Size, "section name table");
+        }
+        for (var i = 0; i < sections.Length; i++)
+            names[i] = (table is null ? null : StringTable.NameAt(table, sections[i].Name)) is { Length: > 0 } n ? n : $"#{i}";
+        return names;
+    }
+
+    public static string Architecture(int machine) => machine switch
+    {
+        183 => "aarch64",
+        62 => "x86_64",
+        40 => "arm",
+        3 => "x86",
+        243 => "riscv",
+        8 => "mips",
+        21 => "ppc64",
+        _ => $"elf-machine-{machine}",
+    };
+
+    private readonly record struct Section(uint Name, uint Type, ulong Offset, ulong Size, uint Link, ulong EntSize);
+}

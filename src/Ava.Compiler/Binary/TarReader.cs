@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Text;
+
+namespace Ava.Compiler.Binary;
+
+/// <summary>
+/// Regular-file members of a tar archive (ustar, GNU and pax, as written by GNU tar, Python's tarfile and bsdtar).
+/// Members are views into the archive, never extracted.
+/// </summary>
+internal static class TarReader
+{
+    private const int Block = 512;
+
+    public static bool LooksLikeHeader(ReadOnlySpan<byte> head) =>
+        head.Length >= Block && (head[257..262].SequenceEqual("ustar"u8) || ChecksumMatches(head)) && head[0] != 0;
+
+    public static IEnumerable<(string Name, ByteSource Data)> Members(ByteSource src)
+    {
+        var path = src.Path;
+        long at = 0;
+        var header = new byte[Block];
+        string? longName = null, paxPath = null;
+        var index = 0;
+        while (at + Block <= src.Length)
+        {
+            src.Read(at, header);
+            if (header.AsSpan().IndexOfAnyExcept((byte)0) < 0) yield break; // end-of-archive marker
+            Malformed.Check(ChecksumMatches(header), path, $"tar header {index} at offset {at} has a wrong checksum");
+            var size = ParseNumber(header.AsSpan(124, 12), path, index);
+            var type = (char)header[156];
+            var dataAt = at + Block;
+            Malformed.Check(size <= src.Length - dataAt, path, $"tar member {index} claims {size} bytes past the end of the archive");
+            var next = dataAt + (size + Block - 1) / Block * Block;
+            index++;
+
+            switch (type)
+            {
+                case 'L': // GNU long name: the next header's name
+                    longName = CString(src.ReadArray(dataAt, Math.Min(size, 1 << 16), "GNU long name"));
+                    break;
+                case 'x': // pax extended header for the next member
+                    paxPath = PaxPath(src.ReadArray(dataAt, Math.Min(size, 1 << 20), "pax header")) ?? paxPath;
+                    break;
+                case '0' or '\0' or '7':
+                    var name = paxPath ?? longName ?? HeaderName(header);
+                    longName = paxPath = null;
+                    yield return (name, src.Slice(dataAt, size, $"{path}!{name}"));
+                    break;
+                default: // directories, links, global pax headers, GNU 'K': nothing to read
+                    if (type != 'K') longName = paxPath = null;
+                    break;
+            }
+            at = next;
+        }
+    }
+
+    private static string HeaderName(byte[] h)
+    {
+        var name = CString(h.AsSpan(0, 100));
+        if (h.AsSpan(257, 5).SequenceEqual("ustar"u8) && h[345] != 0)
+        {
+            var prefix = CString(h.AsSpan(345, 155));
+            if (prefix.Length > 0) name = prefix + "/" + name;
+        }
+        return name;
+    }
+
+    private static string CString(ReadOnlySpan<byte> s)
+    {
+        var end = s.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end < 0 ? s : s[..end]);
+    }
+
+    private static string? PaxPath(byte[] data)
+    {
+        // Records are "<len> key=value\n".
+        foreach (var line in Encoding.UTF8.GetString(data).Split('\n'))
+        {
+            var space = line.IndexOf(' ');
+            if (space < 0) continue;
+            var kv = line[(space + 1)..];
+            if (kv.StartsWith("path=", StringComparison.Ordinal)) return kv[5..];
+        }
+        return null;
+    }
+
+    private static long ParseNumber(ReadOnlySpan<byte> field, string path, int index)
+    {
+        if ((field[0] & 0x80) != 0)
+        {
+            // GNU base-256 for sizes of 8 GiB and more.
+            long v = field[0] & 0x3f;
+            for (var i = 1; i < field.Length; i++)
+            {
+                Malformed.Check(v < (1L << 54), path, $"tar member {index} has an impossible size");
+                v = (v << 8) | field[i];
+            }
+            return v;
+        }
+        var text = Encoding.ASCII.GetString(field).Trim(' ', '\0');
+        if (text.Length == 0) return 0;
+        long value = 0;
+        foreach (var c in text)
+        {
+            Malformed.Check(c is >= '0' and <= '7' && value < (1L << 60), path, $"tar member {index} has an invalid size field '{text}'");
+            value = value * 8 + (c - '0');
+        }
+        return value;
+    }
+
+    private static bool ChecksumMatches(ReadOnlySpan<byte> h)
+    {
+        if (h.Length < Block) return false;
+        var text = Encoding.ASCII.GetString(h.Slice(148, 8)).Trim(' ', '\0');
+        if (text.Length == 0) return false;
+        long stored = 0;
+        foreach (var c in text)
+        {
+            if (c is < '0' or > '7') return false;
+            stored = stored * 8 + (c - '0');
+        }
+        long sum = 0;
+        for (var i = 0; i < Block; i++) sum += i is >= 148 and < 156 ? ' ' : h[i];
+        return sum == stored;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Ava.Compiler.Pipeline;
+
+/// <summary>
+/// The record a finished stage leaves in its output folder (<c>.alc-stage.json</c>). It is written into the temp
+/// folder before the rename, so a stage folder with a stamp is always complete.
+/// </summary>
+public sealed record StageStamp
+{
+    public const string FileName = ".alc-stage.json";
+
+    public required string Stage { get; init; }
+
+    public required string Key { get; init; }
+
+    public required DateTimeOffset FinishedUtc { get; init; }
+
+    public required double WallSeconds { get; init; }
+
+    public string? Summary { get; init; }
+
+    public IReadOnlyList<ToolRun> Tools { get; init; } = [];
+
+    /// <summary>Every output file with its size: a skipped stage is rerun when one is missing or resized.</summary>
+    public IReadOnlyList<StampFile> Files { get; init; } = [];
+
+    public JsonObject? Data { get; init; }
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static StageStamp? TryRead(string stageDirectory)
+    {
+        var path = Path.Combine(stageDirectory, FileName);
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<StageStamp>(File.ReadAllText(path), Json) : null;
+        }
+        catch (JsonException) { return null; }
+        catch (IOException) { return null; }
+    }
+
+    /// <summary>True when every recorded file is still there with its recorded size (a stat per file, no reading).</summary>
+    public bool OutputsIntact(string stageDirectory) =>
+        Files.All(f =>
+        {
+            var info = new FileInfo(Path.Combine(stageDirectory, f.Path));
+            return info.Exists && info.Length == f.Size;
+        });
+}
+
+public sealed record StampFile(string Path, long Size);
+
+/// <summary>One external program run by a stage.</summary>
+/// <param name="Command">The command line as shown to people (secrets redacted by the caller).</param>
+/// <param name="PeakMemoryBytes">Highest resident memory of the whole process tree seen while it ran (sampled).</param>
+public sealed record ToolRun(string Command, int ExitCode, double WallSeconds, long PeakMemoryBytes, string? LogPath);
+
+/// <summary>A stage as it stands after a run or a skip.</summary>
+public sealed record StageRecord(string Name, string Key, StageStatus Status, string Directory, StageStamp Stamp);
+
+public enum StageStatus
+{
+    Ran,
+    Skipped,
+}

@@ -1,0 +1,28 @@
+namespace Ava.Compiler.Toolchain.Doctor.Checks;
+
+/// <summary>
+/// The NDK clang for aarch64-linux-android that alc sets as <c>TVM_NDK_CC</c> exists, with <c>llvm-ar</c> next to it
+/// (tvm.contrib.ndk looks it up there).
+/// </summary>
+public sealed class NdkClangCheck : DoctorCheck
+{
+    public override string Id => "ndk-clang";
+
+    public override string Title => "TVM_NDK_CC (NDK clang)";
+
+    public override IReadOnlyList<string> DependsOn => ["android-ndk"];
+
+    public override Task<DoctorCheckResult> RunAsync(DoctorContext c, CancellationToken cancellationToken)
+    {
+        var pin = c.Lock.AndroidNdk;
+        var expected = $"{pin.ClangDriverName} and llvm-ar in the NDK's {c.Host.NdkPrebuiltTag} toolchain";
+        var clang = c.Locations.NdkClang(c.Lock, c.Host)!;
+        var fix = $"Reinstall NDK {pin.Version}: this file is part of every NDK for {c.Host.NdkPrebuiltTag} hosts.";
+        if (!File.Exists(clang))
+            return Task.FromResult(Fail($"{clang} is missing", expected, fix));
+        var ar = Path.Combine(Path.GetDirectoryName(clang)!, "llvm-ar");
+        if (!File.Exists(ar))
+            return Task.FromResult(Fail($"{clang} present, {ar} missing", expected, fix));
+        return Task.FromResult(Pass(clang, expected));
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Ava.Compiler.Errors;
+
+namespace Ava.Compiler.Toolchain;
+
+/// <summary>
+/// <c>alc.toolchain.json</c> (project) or <c>~/.config/alc/toolchain.json</c> (user): toolchain locations that stay put,
+/// such as an MLC-LLM checkout on an external drive. Relative paths are relative to the file's folder.
+/// </summary>
+/// <example>
+/// <code>{ "mlcLlmDir": "/Volumes/Models/mlc-llm", "python": "~/venvs/tvm022", "ndkDir": "~/Library/Android/sdk/ndk/27.0.12077973" }</code>
+/// </example>
+public sealed record ToolchainConfigFile
+{
+    public const string ProjectFileName = "alc.toolchain.json";
+
+    /// <summary>Where the file was read from (not stored in it).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? Path { get; init; }
+
+    public string? Prefix { get; init; }
+
+    public string? TvmSourceDir { get; init; }
+
+    public string? TvmBuildDir { get; init; }
+
+    public string? MlcLlmDir { get; init; }
+
+    /// <summary>An interpreter or a venv folder.</summary>
+    public string? Python { get; init; }
+
+    public string? LlvmConfig { get; init; }
+
+    /// <summary>An LLVM installation folder; its bin/llvm-config is used when <see cref="LlvmConfig"/> is not given.</summary>
+    public string? LlvmPrefix { get; init; }
+
+    public string? NdkDir { get; init; }
+
+    public string? AvaRuntimeLibrary { get; init; }
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        WriteIndented = true,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static ToolchainConfigFile Load(string path)
+    {
+        try
+        {
+            var config = JsonSerializer.Deserialize<ToolchainConfigFile>(File.ReadAllText(path), Options) ?? new ToolchainConfigFile();
+            return config with { Path = System.IO.Path.GetFullPath(path) };
+        }
+        catch (JsonException e)
+        {
+            throw new BadInputException($"The toolchain config '{path}' is not valid JSON for alc: {e.Message}",
+                "Fix the file; it holds an object with any of: prefix, tvmSourceDir, tvmBuildDir, mlcLlmDir, python, llvmConfig, llvmPrefix, ndkDir, avaRuntimeLibrary (paths).", e);
+        }
+    }
+
+    /// <summary>Sets <see cref="Prefix"/> in the config file at <paramref name="path"/>, keeping its other entries.</summary>
+    public static void RecordPrefix(string path, string prefix)
+    {
+        var existing = File.Exists(path) ? Load(path) : new ToolchainConfigFile();
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        (existing with { Prefix = prefix }).Save(path);
+    }
+
+    /// <summary>Writes the file atomically (setup records the prefix it built so later commands find it).</summary>
+    public void Save(string path) =>
+        IO.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options) + "\n");
+}

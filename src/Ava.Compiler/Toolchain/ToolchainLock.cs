@@ -1,0 +1,174 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Ava.Compiler.Errors;
+
+namespace Ava.Compiler.Toolchain;
+
+/// <summary>
+/// The pinned toolchain (<c>toolchain.lock.json</c> at the repository root, embedded in the assembly): the one TVM,
+/// tvm-ffi, MLC-LLM, LLVM and NDK combination whose output links against AVA's TVM v0.22.0 runtime.
+/// Doctor checks an installation against it, setup builds it, the Dockerfile is tested against it.
+/// </summary>
+public sealed record ToolchainLock
+{
+    public required int SchemaVersion { get; init; }
+
+    /// <summary>Name of the ABI profile artifacts are verified against, e.g. <c>tvm-v0.22.0</c>.</summary>
+    public required string AbiProfile { get; init; }
+
+    public required TvmPin Tvm { get; init; }
+
+    public required TvmFfiPin TvmFfi { get; init; }
+
+    public required MlcLlmPin MlcLlm { get; init; }
+
+    public required LlvmPin Llvm { get; init; }
+
+    public required AndroidNdkPin AndroidNdk { get; init; }
+
+    public required PythonPin Python { get; init; }
+
+    public required DiskPin Disk { get; init; }
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+    };
+
+    private static readonly Lazy<ToolchainLock> Embedded = new(() =>
+    {
+        using var stream = typeof(ToolchainLock).Assembly.GetManifestResourceStream("toolchain.lock.json")
+            ?? throw new InvalidOperationException("toolchain.lock.json is not embedded in Ava.Compiler; the build is broken.");
+        return Parse(stream, "the embedded toolchain.lock.json");
+    });
+
+    /// <summary>The lock this build of alc was made with.</summary>
+    public static ToolchainLock Default => Embedded.Value;
+
+    public static ToolchainLock Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new BadInputException($"The toolchain lock '{path}' does not exist.", "Pass the path of a toolchain.lock.json file, or omit it to use the one built into alc.");
+        using var stream = File.OpenRead(path);
+        return Parse(stream, path);
+    }
+
+    public static ToolchainLock Parse(Stream json, string origin)
+    {
+        ToolchainLock? lockFile;
+        try
+        {
+            lockFile = JsonSerializer.Deserialize<ToolchainLock>(json, Options);
+        }
+        catch (JsonException e)
+        {
+            throw new BadInputException($"The toolchain lock {origin} is not valid: {e.Message}",
+                "Restore toolchain.lock.json from the alc repository (git checkout toolchain.lock.json).", e);
+        }
+        if (lockFile is null || lockFile.SchemaVersion != 1)
+            throw new BadInputException($"The toolchain lock {origin} has schemaVersion {lockFile?.SchemaVersion.ToString() ?? "null"}; this alc reads version 1.",
+                "Use the toolchain.lock.json that came with this alc.");
+        return lockFile;
+    }
+}
+
+public sealed record TvmPin
+{
+    /// <summary><c>tvm.__version__</c> of the pinned build, e.g. <c>0.22.0</c>.</summary>
+    public required string Version { get; init; }
+
+    public required string Tag { get; init; }
+
+    /// <summary>Full 40-hex commit; a TVM built from it reports it as <c>GIT_COMMIT_HASH</c> in <c>tvm.support.libinfo()</c>.</summary>
+    public required string Commit { get; init; }
+
+    public required string Repository { get; init; }
+
+    public IReadOnlyList<string> PythonRequirements { get; init; } = [];
+}
+
+public sealed record TvmFfiPin
+{
+    /// <summary>The Python distribution name, <c>apache-tvm-ffi</c>.</summary>
+    public required string Package { get; init; }
+
+    public required string Version { get; init; }
+
+    public required string Commit { get; init; }
+
+    public required string Repository { get; init; }
+
+    /// <summary>Where TVM vendors it; setup installs from here so the version cannot drift.</summary>
+    public required string SourceSubdirectory { get; init; }
+
+    public string? Note { get; init; }
+}
+
+public sealed record MlcLlmPin
+{
+    public required string Commit { get; init; }
+
+    /// <summary>Other commits known to work with the pinned TVM (same FFI generation); doctor accepts them with a note.</summary>
+    public IReadOnlyList<string> CompatibleCommits { get; init; } = [];
+
+    public required string Repository { get; init; }
+
+    public IReadOnlyList<string> RequiredModelTypes { get; init; } = [];
+
+    /// <summary>Model types users ask for that MLC-LLM does not have, so doctor can say so up front.</summary>
+    public IReadOnlyList<string> AbsentModelTypes { get; init; } = [];
+
+    public IReadOnlyList<string> RequiredQuantizations { get; init; } = [];
+
+    /// <summary>MLC-LLM's own requirements minus <see cref="ExcludedPythonRequirements"/>; installed after <c>pip install --no-deps</c>.</summary>
+    public IReadOnlyList<string> PythonRequirements { get; init; } = [];
+
+    /// <summary>Requirement name → why it is left out.</summary>
+    public IReadOnlyDictionary<string, string> ExcludedPythonRequirements { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>True when <paramref name="commit"/> (full or abbreviated, at least 7 hex digits) is the pin or a compatible commit.</summary>
+    public bool Accepts(string commit) => MatchesPinned(commit) || CompatibleCommits.Any(c => Commits.Same(c, commit));
+
+    public bool MatchesPinned(string commit) => Commits.Same(Commit, commit);
+}
+
+public sealed record LlvmPin
+{
+    public required int Major { get; init; }
+
+    public IReadOnlyList<string> RequiredTargets { get; init; } = [];
+}
+
+public sealed record AndroidNdkPin
+{
+    /// <summary><c>Pkg.Revision</c> in the NDK's <c>source.properties</c>, e.g. <c>27.0.12077973</c>.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>The release name used in download file names, e.g. <c>r27</c>.</summary>
+    public required string Release { get; init; }
+
+    public required string TargetTriple { get; init; }
+
+    public required int ApiLevel { get; init; }
+
+    public int Major => int.Parse(Version.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The clang driver TVM_NDK_CC must name, e.g. <c>aarch64-linux-android24-clang</c>.</summary>
+    public string ClangDriverName => $"{TargetTriple}{ApiLevel}-clang";
+}
+
+public sealed record PythonPin
+{
+    public required string Minimum { get; init; }
+
+    public Version MinimumVersion => System.Version.Parse(Minimum);
+}
+
+public sealed record DiskPin
+{
+    public required int MinimumFreeGigabytes { get; init; }
+}

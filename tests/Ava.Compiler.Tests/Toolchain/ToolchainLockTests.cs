@@ -1,0 +1,69 @@
+using Ava.Compiler.Errors;
+using Ava.Compiler.Tests.Infrastructure;
+using Ava.Compiler.Toolchain;
+
+namespace Ava.Compiler.Tests.Toolchain;
+
+public class ToolchainLockTests
+{
+    [Fact]
+    public void The_embedded_lock_is_the_repository_lock()
+    {
+        using var repoLock = File.OpenRead(RepoPaths.Combine("toolchain.lock.json"));
+        var fromRepo = ToolchainLock.Parse(repoLock, "repo");
+        var embedded = ToolchainLock.Default;
+
+        Assert.Equal(fromRepo.Tvm.Commit, embedded.Tvm.Commit);
+        Assert.Equal(fromRepo.TvmFfi.Version, embedded.TvmFfi.Version);
+        Assert.Equal(fromRepo.MlcLlm.Commit, embedded.MlcLlm.Commit);
+        Assert.Equal(fromRepo.AndroidNdk.Version, embedded.AndroidNdk.Version);
+    }
+
+    [Fact]
+    public void The_lock_pins_tvm_v0_22_0_with_tvm_ffi_0_1_0_and_an_mlc_llm_of_the_same_ffi_generation()
+    {
+        var l = ToolchainLock.Default;
+        Assert.Equal("tvm-v0.22.0", l.AbiProfile);
+        Assert.Equal("0.22.0", l.Tvm.Version);
+        Assert.Equal("9dbf3f22ff6f44962472f9af310fda368ca85ef2", l.Tvm.Commit);
+        Assert.Equal("apache-tvm-ffi", l.TvmFfi.Package);
+        Assert.Equal("0.1.0", l.TvmFfi.Version);
+        Assert.Equal("9a6ec6eea8237458b27bca97b184ef069fe1e687", l.TvmFfi.Commit);
+        Assert.Equal("3rdparty/tvm-ffi", l.TvmFfi.SourceSubdirectory);
+        Assert.Equal("7b15b196d272285e775eb65e5bf8f84db6a1462b", l.MlcLlm.Commit);
+        Assert.Contains("862a73116ef58241e85dd1f09e30c8e8f8f8f6af", l.MlcLlm.CompatibleCommits);
+        Assert.Equal(15, l.Llvm.Major);
+        Assert.Equal("27.0.12077973", l.AndroidNdk.Version);
+        Assert.Equal(27, l.AndroidNdk.Major);
+        Assert.Equal("aarch64-linux-android24-clang", l.AndroidNdk.ClangDriverName);
+        Assert.Equal(new Version(3, 9), l.Python.MinimumVersion);
+    }
+
+    [Fact]
+    public void MLC_LLM_requirements_never_pull_their_own_tvm_ffi()
+    {
+        var l = ToolchainLock.Default;
+        Assert.DoesNotContain(l.MlcLlm.PythonRequirements, r => r.StartsWith("apache-tvm-ffi", StringComparison.Ordinal));
+        Assert.DoesNotContain(l.MlcLlm.PythonRequirements, r => r.StartsWith("flashinfer", StringComparison.Ordinal));
+        Assert.Contains("flashinfer-python", l.MlcLlm.ExcludedPythonRequirements.Keys);
+        Assert.DoesNotContain(l.Tvm.PythonRequirements, r => r.StartsWith("apache-tvm-ffi", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("7b15b196", true)]
+    [InlineData("7B15B196D272285E775EB65E5BF8F84DB6A1462B", true)]
+    [InlineData("862a7311", true)]
+    [InlineData("79d603f0", false)]
+    [InlineData("7b15b1", false)]
+    public void An_mlc_commit_is_accepted_by_full_or_abbreviated_hash(string commit, bool accepted) =>
+        Assert.Equal(accepted, ToolchainLock.Default.MlcLlm.Accepts(commit));
+
+    [Fact]
+    public void A_damaged_lock_is_bad_input_naming_the_file()
+    {
+        using var dir = new TempDir("lock");
+        var path = dir.Write("toolchain.lock.json", "{ \"schemaVersion\": 1, \"abiProfile\": ");
+        var e = Assert.Throws<BadInputException>(() => ToolchainLock.Load(path));
+        Assert.Contains(path, e.Problem);
+    }
+}
