@@ -1,0 +1,124 @@
+using System.Text.Json;
+using Ava.Action.Publishing;
+using Ava.Action.Reporting;
+using Ava.Action.Runner;
+using Ava.Compiler.Errors;
+using Ava.Compiler.Hashing;
+using Ava.Compiler.Reporting;
+
+namespace Ava.Action;
+
+/// <summary>
+/// The Action: masks the tokens, builds (or takes) the artifacts, writes the job summary, publishes, and sets the
+/// outputs. Every user-facing failure ends as one ::error:: with the problem and the fix, a failed summary, and the
+/// project's exit code; anything else is reported as a bug.
+/// </summary>
+public static class ActionApp
+{
+    public static async Task<int> RunAsync(ActionCore core, string processDirectory, RetryOptions? retry = null, CancellationToken ct = default)
+    {
+        // Mask before anything else can print: a token echoed by any later step or tool is then hidden by the runner.
+        var redactor = SecretRedactor.FromEnvironment(core.Environment);
+        var (gh, hf) = ActionInputs.ReadTokens(core);
+        foreach (var secret in new[] { gh, hf }.Where(s => s.Length > 0))
+        {
+            core.SetSecret(secret);
+            redactor.Add(secret);
+        }
+
+        var reporter = new ActionReporter(core, redactor);
+        var summary = new RunSummary();
+        try
+        {
+            var inputs = ActionInputs.Read(core);
+            var root = Path.GetFullPath(Path.Combine(core.Environment.GetValueOrDefault("GITHUB_WORKSPACE") ?? processDirectory, inputs.WorkingDirectory));
+            if (!Directory.Exists(root))
+                throw new BadInputException($"The working directory '{inputs.WorkingDirectory}' does not exist ({root}).",
+                    "Set 'working-directory' to a folder of the checked-out repository.");
+
+            var artifacts = new List<string>();
+            using (reporter.Section("Artifacts"))
+            {
+                foreach (var a in FileSet.Resolve(root, inputs.Artifacts, "artifacts")) artifacts.Add(a);
+                foreach (var a in artifacts)
+                {
+                    var d = FileHasher.HashFile(a);
+                    summary.Artifacts.Add(new(Path.GetRelativePath(root, a), d.Size, d.Sha256));
+                    reporter.Info($"{Path.GetRelativePath(root, a)}: {d.Size} bytes, sha256 {d.Sha256}");
+                }
+            }
+            foreach (var report in FileSet.Resolve(root, inputs.Reports, "reports"))
+                summary.Reports.Add((Path.GetRelativePath(root, report), await File.ReadAllTextAsync(report, ct)));
+            var registryFiles = FileSet.Resolve(root, inputs.RegistryFiles, "registry-files");
+
+            if (inputs.Publish)
+            {
+                using (reporter.Section("Publish"))
+                {
+                    var repo = GitHubRepository.Parse(inputs.Repository!, inputs.GitHubToken, core.Environment.GetValueOrDefault("GITHUB_API_URL"));
+                    var plan = new PublishPlan(
+                        ReleaseRequest.ForTag(inputs.ReleaseTag!).WithName($"AVA models {inputs.ReleaseTag}")
+                            .WithBody("Built and verified by ava/model-compile.")
+                            .WithTarget(core.Environment.GetValueOrDefault("GITHUB_SHA")),
+                        artifacts, inputs.RegistryBranch,
+                        registryFiles.Select(f => RegistryChange.Replace(
+                            Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllText(f),
+                            $"registry: {Path.GetFileNameWithoutExtension(f)} ({inputs.ReleaseTag})")).ToList());
+                    summary.Published = await new Publisher(repo, new GitHubCalls(retry), reporter).PublishAsync(plan, ct);
+                }
+            }
+
+            summary.Status = "succeeded";
+            SetOutputs(core, summary, root);
+            await WriteSummaryAsync(core, summary, redactor);
+            return 0;
+        }
+        catch (AlcException e)
+        {
+            var text = redactor.Redact($"{e.Problem.TrimEnd()} {e.Fix.Trim()}".Trim());
+            core.SetFailed(text);
+            summary.Status = "failed";
+            summary.Failure = text;
+            await TryWriteSummaryAsync(core, summary, redactor);
+            return (int)e.ExitCode;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            core.SetFailed("Cancelled. Run the job again; finished stages and uploaded assets are reused.");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            var debug = core.IsDebug || core.Environment.ContainsKey("ALC_DEBUG");
+            core.SetFailed(redactor.Redact($"ava-action hit an internal error ({e.GetType().Name}: {e.Message}). This is a bug in alc, not in your input. " +
+                                           (debug ? e.ToString() : "Re-run with debug logging enabled for the stack trace and report it.")));
+            return (int)ExitCode.InternalError;
+        }
+    }
+
+    private static void SetOutputs(ActionCore core, RunSummary s, string root)
+    {
+        core.SetOutput("status", s.Status);
+        core.SetOutput("artifacts", JsonSerializer.Serialize(s.Artifacts.Select(a => a.Path)));
+        if (s.Published is { } p)
+        {
+            core.SetOutput("release-url", p.Release.HtmlUrl);
+            core.SetOutput("asset-urls", JsonSerializer.Serialize(p.Assets.Select(a => a.DownloadUrl)));
+            core.SetOutput("registry-entries", JsonSerializer.Serialize(p.Commits.Select(c => c.Path)));
+        }
+    }
+
+    private static async Task TryWriteSummaryAsync(ActionCore core, RunSummary s, SecretRedactor redactor)
+    {
+        try { await WriteSummaryAsync(core, s, redactor); }
+        catch (RunnerProtocolException e) { core.Warning("The job summary was not written: " + e.Problem); }
+    }
+
+    private static async Task WriteSummaryAsync(ActionCore core, RunSummary s, SecretRedactor redactor)
+    {
+        if (!core.Environment.ContainsKey(JobSummary.Variable)) return;
+        var markdown = SummaryMarkdown.Truncate(redactor.Redact(s.ToMarkdown()), JobSummary.MaxBytes - 4096,
+            "_The summary was cut to fit GitHub's 1 MiB limit; the full reports are in the job's artifacts._");
+        await core.Summary.AddRaw(markdown, addEol: true).WriteAsync();
+    }
+}

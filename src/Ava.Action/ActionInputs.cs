@@ -1,0 +1,75 @@
+using Ava.Action.Runner;
+using Ava.Compiler.Errors;
+
+namespace Ava.Action;
+
+/// <summary>
+/// The action's inputs (action.yml), read once through the runner protocol and checked together, so a bad
+/// combination fails before anything is built or uploaded.
+/// </summary>
+public sealed record ActionInputs
+{
+    public string? Model { get; init; }
+    public string Target { get; init; } = "android";
+    public string? Quantization { get; init; }
+    public string WorkingDirectory { get; init; } = ".";
+    public IReadOnlyList<string> Artifacts { get; init; } = [];
+    public IReadOnlyList<string> RegistryFiles { get; init; } = [];
+    public IReadOnlyList<string> Reports { get; init; } = [];
+    public bool Publish { get; init; }
+    public string? ReleaseTag { get; init; }
+    public string RegistryBranch { get; init; } = "registry";
+    public string? Repository { get; init; }
+    public string GitHubToken { get; init; } = "";
+    public string HfToken { get; init; } = "";
+
+    /// <summary>Tokens are read (and masked by the caller) before any other input, so nothing can echo them first.</summary>
+    public static (string GitHub, string Hf) ReadTokens(ActionCore core) =>
+        (core.GetInput("github-token"), core.GetInput("hf-token"));
+
+    public static ActionInputs Read(ActionCore core)
+    {
+        var (gh, hf) = ReadTokens(core);
+        var env = core.Environment;
+        var publishRaw = core.GetInput("publish");
+        var inputs = new ActionInputs
+        {
+            GitHubToken = gh,
+            HfToken = hf,
+            Model = NullIfEmpty(core.GetInput("model")),
+            Target = NullIfEmpty(core.GetInput("target")) ?? "android",
+            Quantization = NullIfEmpty(core.GetInput("quantization")),
+            WorkingDirectory = NullIfEmpty(core.GetInput("working-directory")) ?? ".",
+            Artifacts = core.GetMultilineInput("artifacts"),
+            RegistryFiles = core.GetMultilineInput("registry-files"),
+            Reports = core.GetMultilineInput("reports"),
+            Publish = publishRaw.Length > 0 && core.GetBooleanInput("publish"),
+            // On a tag push the tag is the natural release; otherwise it must be given.
+            ReleaseTag = NullIfEmpty(core.GetInput("release-tag"))
+                         ?? (env.GetValueOrDefault("GITHUB_REF_TYPE") == "tag" ? NullIfEmpty(env.GetValueOrDefault("GITHUB_REF_NAME") ?? "") : null),
+            RegistryBranch = NullIfEmpty(core.GetInput("registry-branch")) ?? "registry",
+            Repository = NullIfEmpty(core.GetInput("repository")) ?? NullIfEmpty(env.GetValueOrDefault("GITHUB_REPOSITORY") ?? ""),
+        };
+        inputs.Check();
+        return inputs;
+    }
+
+    private void Check()
+    {
+        if (Model is null && Artifacts.Count == 0)
+            throw new BadInputException("The action was given neither 'model' nor 'artifacts', so there is nothing to build or publish.",
+                "Set 'model' to a recipe id (e.g. gemma3-4b) to compile it, or 'artifacts' to the .ALM/.AON files an earlier step built.");
+        if (!Publish) return;
+        if (ReleaseTag is null)
+            throw new BadInputException("'publish' is true but no release tag is known.",
+                "Set 'release-tag' (e.g. models-v1), or run the workflow on a tag push.");
+        if (GitHubToken.Length == 0)
+            throw new BadInputException("'publish' is true but 'github-token' is empty.",
+                "Pass github-token: ${{ github.token }} and give the job 'permissions: contents: write'.");
+        if (Repository is null)
+            throw new BadInputException("'publish' is true but the repository is unknown.",
+                "Set 'repository' to owner/name (the runner normally sets GITHUB_REPOSITORY).");
+    }
+
+    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
+}

@@ -1,0 +1,175 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Ava.Compiler.Tests.Infrastructure;
+
+namespace Ava.Compiler.Tests.Action;
+
+/// <summary>
+/// The Action entry run as a process, the way the runner runs it: a fabricated runner environment (temp GITHUB_* files,
+/// INPUT_* variables, GITHUB_API_URL pointing at @octokit/fixtures-server), then the log, the summary, the outputs and
+/// what reached "GitHub" are checked. The scenario accepts only the exact uploaded bytes and committed JSON.
+/// </summary>
+public class ActionEndToEndTests : IDisposable
+{
+    private const string Token = "ghs_e2eTokenThatMustNeverBePrinted0001";
+    private readonly TempDir _dir = new("action-e2e");
+
+    public void Dispose() => _dir.Dispose();
+
+    public static string ActionDll
+    {
+        get
+        {
+            // Same configuration as this test assembly (bin/<Configuration>/net10.0/).
+            var tfmDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var config = tfmDir.Parent!.Name;
+            return RepoPaths.Combine("src", "Ava.Action", "bin", config, tfmDir.Name, "ava-action.dll");
+        }
+    }
+
+    private sealed record Run(int ExitCode, string Log, string Summary, Dictionary<string, string> Outputs);
+
+    private async Task<Run> RunActionAsync(Dictionary<string, string> inputs, string? apiUrl = null)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["GITHUB_WORKSPACE"] = _dir["workspace"],
+            ["GITHUB_REPOSITORY"] = "ava-org/models",
+            ["GITHUB_SHA"] = "0123456789abcdef0123456789abcdef01234567",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        };
+        if (apiUrl is not null) env["GITHUB_API_URL"] = apiUrl;
+        foreach (var f in new[] { "OUTPUT", "ENV", "STATE", "PATH", "STEP_SUMMARY" })
+            env[$"GITHUB_{f}"] = _dir.Write($"runner/{f.ToLowerInvariant()}", "");
+        foreach (var (k, v) in inputs) env["INPUT_" + k.Replace(' ', '_').ToUpperInvariant()] = v;
+
+        var r = await NodeTools.RunAsync("dotnet", [ActionDll], env, _dir.Path, TimeSpan.FromMinutes(3));
+        var log = r.Text + r.StdErr;
+        return new Run(r.ExitCode, log, File.ReadAllText(env["GITHUB_STEP_SUMMARY"]), ParseFileCommands(File.ReadAllText(env["GITHUB_OUTPUT"])));
+    }
+
+    /// <summary>The runner's own reading of a GITHUB_OUTPUT file (heredoc entries; see FileCommandManager).</summary>
+    private static Dictionary<string, string> ParseFileCommands(string text)
+    {
+        var result = new Dictionary<string, string>();
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            var m = Regex.Match(lines[i], "^([^=<]+)<<(.+)$");
+            Assert.True(m.Success, $"not a heredoc line: {lines[i]}");
+            var value = new List<string>();
+            while (lines[++i] != m.Groups[2].Value) value.Add(lines[i]);
+            result[m.Groups[1].Value] = string.Join('\n', value);
+        }
+        return result;
+    }
+
+    [Fact]
+    public async Task The_action_publishes_artifacts_and_registry_entries_and_reports_them()
+    {
+        var alm = File.ReadAllBytes(RepoPaths.Combine("tests", "fixtures", "tvm", "out", "v022-android-package.ALM"));
+        var aon = Encoding.UTF8.GetBytes("AON stand-in bytes \u2713\n");
+        _dir.Write("workspace/dist/AVA-GE3-4B16.ALM", alm);
+        _dir.Write("workspace/dist/AVA-384-Base-INT8.AON", aon);
+        var entry = "{\n  \"name\": \"AVA-GE3-4B16\",\n  \"verification\": \"passed\"\n}\n";
+        _dir.Write("workspace/registry/models/AVA-GE3-4B16.json", entry);
+        _dir.Write("workspace/dist/compile-report.md", "# Compile report\n\n## Verification\n\n| object | verdict |\n|---|---|\n| lib0.ADco | ok |\n");
+
+        const string R = "/repos/ava-org/models";
+        var release = new JsonObject
+        {
+            ["id"] = 2000, ["tag_name"] = "v1.2.3", ["html_url"] = "https://github.com/ava-org/models/releases/tag/v1.2.3",
+            ["upload_url"] = $"https://uploads.github.com{R}/releases/2000/assets{{?name,label}}", ["assets"] = new JsonArray(),
+        };
+        JsonObject Asset(int id, string name, byte[] b) => new()
+        {
+            ["id"] = id, ["name"] = name, ["state"] = "uploaded", ["size"] = b.Length,
+            ["browser_download_url"] = $"https://github.com/ava-org/models/releases/download/v1.2.3/{name}",
+        };
+        new ScenarioWriter()
+            .Api_("get", $"{R}/releases/tags/v1.2.3", 404, new JsonObject { ["message"] = "Not Found" })
+            .Api_("post", $"{R}/releases", 201, release, new JsonObject
+            {
+                ["tag_name"] = "v1.2.3", ["target_commitish"] = "0123456789abcdef0123456789abcdef01234567", ["name"] = "AVA models v1.2.3",
+                ["body"] = "Built and verified by ava/model-compile.", ["draft"] = false, ["prerelease"] = false, ["generate_release_notes"] = false,
+            })
+            .Upload($"{R}/releases/2000/assets?name=AVA-384-Base-INT8.AON", aon, 201, Asset(3001, "AVA-384-Base-INT8.AON", aon))
+            .Upload($"{R}/releases/2000/assets?name=AVA-GE3-4B16.ALM", alm, 201, Asset(3000, "AVA-GE3-4B16.ALM", alm))
+            .Api_("get", $"{R}/git/refs/heads/registry", 200, new JsonObject { ["ref"] = "refs/heads/registry", ["object"] = new JsonObject { ["sha"] = new string('1', 40) } })
+            .Api_("get", $"{R}/contents/registry/models/AVA-GE3-4B16.json?ref=registry", 404, new JsonObject { ["message"] = "Not Found" })
+            .Api_("put", $"{R}/contents/registry/models/AVA-GE3-4B16.json", 201,
+                new JsonObject { ["content"] = new JsonObject { ["sha"] = new string('c', 40) }, ["commit"] = new JsonObject { ["sha"] = new string('d', 40) } },
+                new JsonObject
+                {
+                    ["content"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(entry)), ["message"] = "registry: AVA-GE3-4B16 (v1.2.3)", ["branch"] = "registry",
+                })
+            .WriteTo(_dir.Write("scenarios/action-publish.json", ""));
+
+        await using var server = await FixturesServer.StartAsync(_dir["scenarios"] + "/*.json");
+        var api = await server.LoadAsync("action-publish");
+
+        var run = await RunActionAsync(new()
+        {
+            ["artifacts"] = "dist/*.AON\ndist/AVA-GE3-4B16.ALM",
+            ["registry-files"] = "registry/models/*.json",
+            ["reports"] = "dist/compile-report.md",
+            ["publish"] = "true",
+            ["release-tag"] = "v1.2.3",
+            ["github-token"] = Token,
+        }, api.AbsoluteUri);
+
+        Assert.True(run.ExitCode == 0, run.Log);
+        await server.AssertConsumedAsync(api);
+
+        // The token was masked before anything else was printed, and never printed in clear.
+        Assert.StartsWith($"::add-mask::{Token}\n", run.Log);
+        Assert.Equal(1, Regex.Count(run.Log, Regex.Escape(Token)));
+        Assert.Contains("::group::Artifacts\n", run.Log);
+        Assert.Contains("::group::Publish\n", run.Log);
+        Assert.Contains("AVA-GE3-4B16.ALM: uploaded", run.Log);
+
+        Assert.Equal("succeeded", run.Outputs["status"]);
+        Assert.Equal(["dist/AVA-384-Base-INT8.AON", "dist/AVA-GE3-4B16.ALM"], JsonSerializer.Deserialize<string[]>(run.Outputs["artifacts"])!);
+        var urls = JsonSerializer.Deserialize<string[]>(run.Outputs["asset-urls"])!;
+        Assert.Equal(2, urls.Length);
+        Assert.EndsWith("/ava-org/models/releases/download/v1.2.3/AVA-GE3-4B16.ALM", urls[1]);
+        Assert.Equal(["registry/models/AVA-GE3-4B16.json"], JsonSerializer.Deserialize<string[]>(run.Outputs["registry-entries"])!);
+
+        Assert.Contains("## ava/model-compile: ✅ succeeded", run.Summary);
+        Assert.Contains($"| `dist/AVA-GE3-4B16.ALM` | {alm.Length:N0} B | `{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(alm))}` |", run.Summary);
+        Assert.Contains("| `registry/models/AVA-GE3-4B16.json` | `registry` | created | `dddddddddddd` |", run.Summary);
+        // The report's own headings sit under the action's: "# Compile report" became level 4.
+        Assert.Contains("\n#### Compile report\n", run.Summary);
+        Assert.Contains("\n##### Verification\n", run.Summary);
+    }
+
+    [Fact]
+    public async Task Bad_inputs_fail_the_step_with_one_error_naming_the_fix_and_a_failed_summary()
+    {
+        Directory.CreateDirectory(_dir["workspace"]);
+
+        var run = await RunActionAsync(new() { ["publish"] = "yes", ["github-token"] = Token, ["artifacts"] = "x.ALM" });
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith($"::add-mask::{Token}\n", run.Log);
+        Assert.Contains("::error::Input does not meet YAML 1.2 \"Core Schema\" specification: publish%0ASupport boolean input list", run.Log);
+        Assert.Contains("## ava/model-compile: ❌ failed", run.Summary);
+        Assert.DoesNotContain("status", run.Outputs.Keys);
+    }
+
+    [Fact]
+    public async Task A_missing_artifact_is_reported_before_anything_is_published()
+    {
+        Directory.CreateDirectory(_dir["workspace"]);
+
+        var run = await RunActionAsync(new() { ["artifacts"] = "dist/*.ALM", ["publish"] = "true", ["release-tag"] = "v1", ["github-token"] = Token },
+            apiUrl: "http://127.0.0.1:9/");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("::error::'dist/*.ALM' in the 'artifacts' input matches no file", run.Log);
+        Assert.DoesNotContain("::group::Publish", run.Log);
+    }
+}
