@@ -57,13 +57,13 @@ public static class ActionApp
                 {
                     var repo = GitHubRepository.Parse(inputs.Repository!, inputs.GitHubToken, core.Environment.GetValueOrDefault("GITHUB_API_URL"));
                     var plan = new PublishPlan(
-                        ReleaseRequest.ForTag(inputs.ReleaseTag!).WithName($"AVA models {inputs.ReleaseTag}")
+                        inputs.ReleaseTag is null ? null : ReleaseRequest.ForTag(inputs.ReleaseTag).WithName($"AVA models {inputs.ReleaseTag}")
                             .WithBody("Built and verified by ava/model-compile.")
                             .WithTarget(core.Environment.GetValueOrDefault("GITHUB_SHA")),
                         artifacts, inputs.RegistryBranch,
                         registryFiles.Select(f => RegistryChange.Replace(
                             Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllText(f),
-                            $"registry: {Path.GetFileNameWithoutExtension(f)} ({inputs.ReleaseTag})")).ToList());
+                            $"registry: {Path.GetFileNameWithoutExtension(f)}{(inputs.ReleaseTag is null ? "" : $" ({inputs.ReleaseTag})")}")).ToList());
                     summary.Published = await new Publisher(repo, new GitHubCalls(retry), reporter).PublishAsync(plan, ct);
                 }
             }
@@ -102,7 +102,7 @@ public static class ActionApp
         core.SetOutput("artifacts", JsonSerializer.Serialize(s.Artifacts.Select(a => a.Path)));
         if (s.Published is { } p)
         {
-            core.SetOutput("release-url", p.Release.HtmlUrl);
+            if (p.Release is not null) core.SetOutput("release-url", p.Release.HtmlUrl);
             core.SetOutput("asset-urls", JsonSerializer.Serialize(p.Assets.Select(a => a.DownloadUrl)));
             core.SetOutput("registry-entries", JsonSerializer.Serialize(p.Commits.Select(c => c.Path)));
         }

@@ -28,8 +28,12 @@ public sealed class RunSummary
         }
         if (Published is { } p)
         {
-            sb.Append($"### Published\n\nRelease [{Cell(p.Release.TagName)}]({p.Release.HtmlUrl}){(p.ReleaseCreated ? " (created)" : "")}\n\n");
-            sb.Append("| asset | result | download |\n|---|---|---|\n");
+            sb.Append("### Published\n\n");
+            if (p.Release is { } r)
+            {
+                sb.Append($"Release [{Cell(r.TagName)}]({r.HtmlUrl}){(p.ReleaseCreated ? " (created)" : "")}\n\n");
+                sb.Append("| asset | result | download |\n|---|---|---|\n");
+            }
             foreach (var a in p.Assets) sb.Append($"| `{Cell(a.Name)}` | {a.Outcome.ToString().ToLowerInvariant()} | [{Cell(a.Name)}]({a.DownloadUrl}) |\n");
             if (p.Commits.Count > 0)
             {

@@ -147,6 +147,32 @@ public class ActionEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Registry_only_publishing_commits_nothing_when_the_entry_is_already_there()
+    {
+        var entry = "{\n  \"experiment\": \"ge2-vs-ge3\"\n}\n";
+        _dir.Write("workspace/registry/ab/ge2-vs-ge3.json", entry);
+        const string R = "/repos/ava-org/models";
+        new ScenarioWriter()
+            .Api_("get", $"{R}/git/refs/heads/registry", 200, new JsonObject { ["ref"] = "refs/heads/registry", ["object"] = new JsonObject { ["sha"] = new string('1', 40) } })
+            .Api_("get", $"{R}/contents/registry/ab/ge2-vs-ge3.json?ref=registry", 200, new JsonObject
+            {
+                ["type"] = "file", ["path"] = "registry/ab/ge2-vs-ge3.json", ["sha"] = new string('a', 40), ["encoding"] = "base64",
+                ["content"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(entry)),
+            })
+            .WriteTo(_dir.Write("scenarios/registry-only.json", ""));
+        await using var server = await FixturesServer.StartAsync(_dir["scenarios"] + "/*.json");
+        var api = await server.LoadAsync("registry-only");
+
+        var run = await RunActionAsync(new() { ["registry-files"] = "registry/ab/*.json", ["publish"] = "true", ["github-token"] = Token }, api.AbsoluteUri);
+
+        Assert.True(run.ExitCode == 0, run.Log);
+        await server.AssertConsumedAsync(api);
+        Assert.Contains("registry/ab/ge2-vs-ge3.json on registry: unchanged", run.Log);
+        Assert.Contains("| `registry/ab/ge2-vs-ge3.json` | `registry` | unchanged | – |", run.Summary);
+        Assert.DoesNotContain("release-url", run.Outputs.Keys);
+    }
+
+    [Fact]
     public async Task Bad_inputs_fail_the_step_with_one_error_naming_the_fix_and_a_failed_summary()
     {
         Directory.CreateDirectory(_dir["workspace"]);
