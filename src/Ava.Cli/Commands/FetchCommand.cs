@@ -1,7 +1,6 @@
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Ava.Compiler.HuggingFace;
-using Spectre.Console;
 
 namespace Ava.Cli.Commands;
 
@@ -45,9 +44,10 @@ public sealed class FetchCommand : AlcCommand
         var result = await view.RunAsync(() => fetcher.FetchAsync(request, cancellationToken));
 
         var downloaded = result.Files.Count(f => f.Status != FileStatus.Cached);
-        context.Human.MarkupLine(Markup.Escape(
+        // Plain text, not Spectre markup: a wrapped path could not be copied from the terminal.
+        context.Err.WriteLine(
             $"{result.Repo}@{result.Revision} → {result.SnapshotFolder} ({result.Files.Count} files, {downloaded} downloaded, " +
-            $"{result.Files.Count - downloaded} from the cache{(result.FromCacheOnly ? ", no network used" : "")})"));
+            $"{result.Files.Count - downloaded} from the cache{(result.FromCacheOnly ? ", no network used" : "")})");
 
         if (input.Json)
         {

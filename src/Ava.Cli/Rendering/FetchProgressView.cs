@@ -13,7 +13,7 @@ namespace Ava.Cli.Rendering;
 public abstract class FetchProgressView : IFetchObserver
 {
     public static FetchProgressView Create(CliContext context) =>
-        context.ErrIsTerminal && !context.IsCi ? new Live(context) : new Plain(context.Human);
+        context.ErrIsTerminal && !context.IsCi ? new Live(context) : new Plain(context.Err);
 
     /// <summary>Runs the fetch while the view is showing.</summary>
     public abstract Task<T> RunAsync<T>(Func<Task<T>> fetch);
@@ -36,7 +36,8 @@ public abstract class FetchProgressView : IFetchObserver
              (took is { TotalSeconds: > 0.05 } t ? $" in {t.TotalSeconds:0.0} s, {ConsoleReporter.Bytes((long)(f.BytesTransferred / t.TotalSeconds))}/s)" : ")"),
     };
 
-    private sealed class Plain(IAnsiConsole console) : FetchProgressView
+    /// <summary>Plain lines, never wrapped, so paths in logs stay copyable.</summary>
+    private sealed class Plain(TextWriter err) : FetchProgressView
     {
         private readonly ConcurrentDictionary<string, long> _started = new(StringComparer.Ordinal);
         private readonly Lock _lock = new();
@@ -59,7 +60,7 @@ public abstract class FetchProgressView : IFetchObserver
 
         private void Line(string text)
         {
-            lock (_lock) console.MarkupLine(Markup.Escape(text));
+            lock (_lock) err.WriteLine(text);
         }
     }
 

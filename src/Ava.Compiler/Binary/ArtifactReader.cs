@@ -104,7 +104,14 @@ public static class ArtifactReader
                 into.Add(new ArtifactEntry(src.Path, MachOReader.Read(src), null));
                 break;
             case ContentKind.MachOFat:
-                foreach (var slice in MachOReader.FatSlices(src)) Walk(slice, depth + 1, into, topLevel: true);
+                foreach (var slice in MachOReader.FatSlices(src))
+                {
+                    // Only thin Mach-O inside a universal binary; anything else (another fat header at offset 0...) is damage.
+                    Span<byte> magic = stackalloc byte[(int)Math.Min(4, slice.Length)];
+                    slice.Read(0, magic);
+                    Malformed.Check(ContentSniffer.Detect(magic) == ContentKind.MachO, slice.Path, "a universal-binary slice is not a Mach-O object");
+                    into.Add(new ArtifactEntry(slice.Path, MachOReader.Read(slice), null));
+                }
                 break;
             case ContentKind.Ar:
                 foreach (var (name, data) in ArReader.Members(src)) Member(name, data, depth, into);

@@ -46,6 +46,9 @@ public sealed class ProcessTreeSampler : IAsyncDisposable
     public static long TreeResidentBytes(int rootPid)
     {
         if (!Directory.Exists("/proc")) return 0;
+        // Read the root before walking /proc: on a busy machine the walk takes long enough for a short tool to exit.
+        var rootBytes = ResidentBytes(rootPid);
+        if (rootBytes == 0) return 0;
         var children = new Dictionary<int, List<int>>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
@@ -55,10 +58,10 @@ public sealed class ProcessTreeSampler : IAsyncDisposable
             if (!children.TryGetValue(ppid, out var list)) children[ppid] = list = [];
             list.Add(pid);
         }
-        long total = 0;
+        long total = rootBytes;
         var stack = new Stack<int>();
-        stack.Push(rootPid);
-        var visited = new HashSet<int>();
+        var visited = new HashSet<int> { rootPid };
+        if (children.TryGetValue(rootPid, out var first)) foreach (var k in first) stack.Push(k);
         while (stack.Count > 0)
         {
             var pid = stack.Pop();
@@ -89,6 +92,10 @@ public sealed class ProcessTreeSampler : IAsyncDisposable
     {
         try
         {
+            // VmHWM is the process's own high-water mark, so a sample taken late still sees an earlier peak.
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
             var statm = File.ReadAllText($"/proc/{pid}/statm").Split(' ');
             return long.Parse(statm[1], CultureInfo.InvariantCulture) * PageSize;
         }

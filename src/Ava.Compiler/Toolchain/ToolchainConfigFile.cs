@@ -62,6 +62,14 @@ public sealed record ToolchainConfigFile
         }
     }
 
+    /// <summary>Sets <see cref="Prefix"/> in the config file at <paramref name="path"/>, keeping its other entries.</summary>
+    public static void RecordPrefix(string path, string prefix)
+    {
+        var existing = File.Exists(path) ? Load(path) : new ToolchainConfigFile();
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        (existing with { Prefix = prefix }).Save(path);
+    }
+
     /// <summary>Writes the file atomically (setup records the prefix it built so later commands find it).</summary>
     public void Save(string path) =>
         IO.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options) + "\n");

@@ -152,3 +152,19 @@ internal static class PathExtensions
         return path;
     }
 }
+
+public class UniversalBinaryTests
+{
+    [Fact]
+    public void I_can_read_a_universal_mach_o_slice_by_slice()
+    {
+        var slice = File.ReadAllBytes(Fixtures.Tvm("v022-macos-arm64-lib0.o"));
+        var data = new byte[4096 + slice.Length];
+        byte[] header = [0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 1, 0x01, 0, 0, 0x0c, 0, 0, 0, 0, 0, 0, 0x10, 0, (byte)(slice.Length >> 24), (byte)(slice.Length >> 16), (byte)(slice.Length >> 8), (byte)slice.Length, 0, 0, 0, 12];
+        header.CopyTo(data, 0);
+        slice.CopyTo(data, 4096);
+        var entry = Assert.Single(ArtifactReader.Read(data, "fat.o"));
+        Assert.Equal("fat.o[arm64]", entry.Path);
+        Assert.Contains(entry.Object!.Imports, s => s.Name == "TVMFFIFunctionCall");
+    }
+}

@@ -87,3 +87,9 @@ public sealed class HubScenario : IAsyncDisposable
         Temp.Dispose();
     }
 }
+
+public static class AlcResultExtensions
+{
+    /// <summary>stderr with Spectre's line wrapping undone, so long paths and sentences can be matched whole.</summary>
+    public static string FlatErr(this AlcResult result) => result.StdErr.Replace("\r", "").Replace("\n", "");
+}

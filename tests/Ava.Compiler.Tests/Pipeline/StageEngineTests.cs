@@ -183,7 +183,8 @@ public class StageEngineTests
     {
         using var dir = new TempDir();
         var log = dir["tool.log"];
-        var ok = await ToolRunner.RunAsync(new ToolCommand("sh", ["-c", "echo hello; sleep 0.3"]), log, null, null, default);
+        // Long enough that the first memory sample lands while the tool still runs, even on a loaded machine.
+        var ok = await ToolRunner.RunAsync(new ToolCommand("sh", ["-c", "echo hello; sleep 1.5"]), log, null, null, default);
         Assert.Equal(0, ok.ExitCode);
         Assert.True(ok.PeakMemoryBytes > 0);
         Assert.Contains("hello", File.ReadAllText(log));

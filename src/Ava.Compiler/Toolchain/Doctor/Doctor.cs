@@ -17,12 +17,14 @@ public static class Doctor
         new TvmFfiCoreCheck(),
         new TvmCheck(),
         new TvmLlvmCheck(),
+        new TvmLibrariesCheck(),
         new MlcLlmCheckoutCheck(),
         new MlcLlmModelsCheck(),
         new LlvmCheck(),
         new AndroidNdkCheck(),
         new NdkClangCheck(),
         new DiskSpaceCheck(),
+        new AvaRuntimeCheck(),
     ];
 
     public static Task<DoctorReport> RunAsync(ToolchainLocations locations, DoctorScope scope, CancellationToken cancellationToken) =>

@@ -193,12 +193,13 @@ public sealed class HubTestServer : IAsyncDisposable
         content.Position = from;
         var buffer = new byte[WriteSize];
         long sent = 0, remaining = to - from + 1;
-        while (remaining > 0)
+        // Kestrel accepts writes silently once the client is gone, so stop at the abort to count only bytes really sent.
+        while (remaining > 0 && !ctx.RequestAborted.IsCancellationRequested)
         {
             var want = (int)Math.Min(buffer.Length, remaining);
             if (fault?.DropAfter is { } drop) want = (int)Math.Max(1, Math.Min(want, drop - sent));
             var n = await content.ReadAsync(buffer.AsMemory(0, want));
-            if (fault?.CorruptAt is { } at && at >= from + sent && at < from + sent + n) buffer[at - from - sent] ^= 0xFF;
+            if (Faults.TakeCorruption(file.Path, from + sent, n) is { } at) buffer[at - from - sent] ^= 0xFF;
             await ctx.Response.Body.WriteAsync(buffer.AsMemory(0, n));
             sent += n;
             remaining -= n;
@@ -311,8 +312,13 @@ public sealed class Faults
     /// <summary>The next response for <paramref name="path"/> is cut after <paramref name="bytes"/> body bytes.</summary>
     public void DropAfter(string path, long bytes, int times = 1) => Add(path, new Fault { DropAfter = bytes }, times);
 
-    /// <summary>The next response flips the byte at file offset <paramref name="offset"/>.</summary>
-    public void Corrupt(string path, long offset, int times = 1) => Add(path, new Fault { CorruptAt = offset }, times);
+    private readonly ConcurrentDictionary<string, long> _corrupt = new(StringComparer.Ordinal);
+
+    /// <summary>The next response that carries file offset <paramref name="offset"/> flips that byte.</summary>
+    public void Corrupt(string path, long offset) => _corrupt[path] = offset;
+
+    internal long? TakeCorruption(string path, long from, int count) =>
+        _corrupt.TryGetValue(path, out var at) && at >= from && at < from + count && _corrupt.TryRemove(path, out _) ? at : null;
 
     /// <summary>The next response sends <paramref name="bytes"/> bytes, then nothing until the client gives up.</summary>
     public void StallAfter(string path, long bytes, int times = 1) => Add(path, new Fault { StallAfter = bytes }, times);
@@ -338,7 +344,6 @@ public sealed class Faults
 public sealed record Fault
 {
     public long? DropAfter { get; init; }
-    public long? CorruptAt { get; init; }
     public long? StallAfter { get; init; }
     public TimeSpan? Delay { get; init; }
 }

@@ -15,6 +15,8 @@ public sealed class TvmFfiCoreCheck : DoctorCheck
 
     public override IReadOnlyList<string> DependsOn => ["tvm-ffi"];
 
+    // In the compile subset only the files' presence is checked; reading symbol tables is for full doctor runs.
+
     public override async Task<DoctorCheckResult> RunAsync(DoctorContext c, CancellationToken cancellationToken)
     {
         var testingName = c.Host.SharedLibraryName("tvm_ffi_testing");
@@ -26,6 +28,17 @@ public sealed class TvmFfiCoreCheck : DoctorCheck
         var testing = Path.Combine(libDir, testingName);
         if (!File.Exists(testing))
             return Fail($"{Path.GetFileName(core)} present, but {testing} is missing", expected, Fixes.InstallTvmFfi(c));
-        return Pass($"{Path.GetFileName(core)} and {testingName} in {libDir}", expected);
+        if (c.Scope == DoctorScope.Compile)
+            return Pass($"{Path.GetFileName(core)} and {testingName} in {libDir}", expected);
+
+        // Full scope: prove it from the symbol tables, and check libtvm_ffi is 0.1.0's generation.
+        var testingLib = TvmLibrarySurface.Inspect(testing, [TestingSymbol]);
+        if (!testingLib.Ok)
+            return Fail($"{testingName}: {testingLib.Summary}", expected, Fixes.InstallTvmFfi(c));
+        var ffiName = c.Host.SharedLibraryName("tvm_ffi");
+        var ffi = TvmLibrarySurface.Inspect(Path.Combine(libDir, ffiName), TvmLibrarySurface.FfiExports);
+        if (!ffi.Ok)
+            return Fail($"{ffiName}: {ffi.Summary}", $"{ffiName} of tvm-ffi {c.Lock.TvmFfi.Version} exporting {string.Join(", ", TvmLibrarySurface.FfiExports)}", Fixes.InstallTvmFfi(c));
+        return Pass($"{Path.GetFileName(core)}, {testingName} exporting {TestingSymbol}, and {ffiName} in {libDir}", expected);
     }
 }

@@ -1,0 +1,62 @@
+using Ava.Cli.CommandLine;
+using Ava.Cli.Rendering;
+using Ava.Compiler.Naming;
+using Ava.Compiler.Recipes;
+using Ava.Compiler.Toolchain.Mlc;
+using Spectre.Console;
+
+namespace Ava.Cli.Commands;
+
+public sealed class RecipesShowCommand : AlcCommand
+{
+    public override CommandSpec Spec { get; } = new("recipes show", "Show one recipe, with the AVA name of each quantization it allows.")
+    {
+        Positionals = [new PositionalSpec("recipe", "Recipe name, e.g. gemma3-4b.")],
+        Options = [RecipeOptions.Directory],
+    };
+
+    public override Task<int> ExecuteAsync(CommandInput input, CliContext context, CancellationToken cancellationToken)
+    {
+        var recipe = RecipeLoader.Load(RecipeOptions.Resolve(input, context), input.PositionalValue("recipe")!);
+        var names = recipe.Llm?.Quantizations.Select(q => new
+        {
+            quantization = q,
+            avaName = AvaName.For(recipe.Code, recipe.Size, q).Value,
+            isDefault = q == recipe.Llm.Quantization,
+        }).ToList();
+        if (input.Json)
+        {
+            JsonOutput.Write(context.Out, new { ok = true, recipe, names });
+            return Task.FromResult(0);
+        }
+        var grid = new Grid().AddColumn().AddColumn();
+        void Row(string k, string? v) => grid.AddRow($"[bold]{k}[/]", Markup.Escape(v ?? "-"));
+        Row("recipe", recipe.Name);
+        Row("kind", recipe.Kind);
+        Row("description", recipe.Description);
+        Row("source", $"{recipe.Source.HfRepo} @ {recipe.Source.Revision}");
+        Row("AVA code / size", $"{recipe.Code} / {recipe.Size}");
+        if (recipe.Llm is { } llm)
+        {
+            Row("model type", llm.ModelType);
+            Row("conversation template", llm.ConvTemplate + (MlcCatalog.ConversationTemplates.TryGetValue(llm.ConvTemplate, out var t) ? $" ({t})" : ""));
+            Row("device memory", $"{llm.DeviceMemoryMb} MiB");
+            Row("overrides", string.Join(", ", new[]
+            {
+                llm.Overrides.ContextWindowSize is { } c ? $"context_window_size={c}" : null,
+                llm.Overrides.PrefillChunkSize is { } p ? $"prefill_chunk_size={p}" : null,
+                llm.Overrides.SlidingWindowSize is { } s ? $"sliding_window_size={s}" : null,
+                llm.Overrides.MaxBatchSize is { } b ? $"max_batch_size={b}" : null,
+            }.Where(x => x is not null)) is { Length: > 0 } o ? o : "none");
+        }
+        if (recipe.Unsupported is not null) Row("status", "reserved: " + recipe.Unsupported);
+        context.Human.Write(grid);
+        if (names is not null)
+        {
+            var table = new Table().AddColumns("quantization", "AVA name", "");
+            foreach (var n in names) table.AddRow(n.quantization, n.avaName, n.isDefault ? "default" : "");
+            context.Human.Write(table);
+        }
+        return Task.FromResult(0);
+    }
+}

@@ -1,0 +1,122 @@
+using Ava.Cli.CommandLine;
+using Ava.Compiler.Abi;
+using Ava.Compiler.Verification;
+using Spectre.Console;
+
+namespace Ava.Cli.Commands;
+
+/// <summary><c>alc verify</c>: proves model libraries link against AVA's TVM runtime (exit 1 when one is rejected).</summary>
+public sealed class VerifyCommand : AlcCommand
+{
+    public override CommandSpec Spec { get; } = new("verify", "Prove that model libraries link against AVA's TVM v0.22.0 runtime.")
+    {
+        Positionals = [new PositionalSpec("path", "Model libraries: .tar/.ALM (gzip or not), .a, .o/.ADco, .so/.dylib, or folders. Read by content, not by name.", Variadic: true)],
+        Options =
+        [
+            OptionSpec.Value("--target", "TARGET", "What the objects must be built for: android-arm64, macos-arm64, macos-x64, linux-x64.", AbiCatalog.DefaultTarget),
+            OptionSpec.Value("--abi", "PROFILE", "ABI profile id (abi/<id>.json) or path of a profile JSON.", AbiCatalog.DefaultProfile),
+            OptionSpec.Repeatable("--runtime", "FILE", "Runtime shared object (e.g. libtvm_runtime.so) that must export every TVM symbol the libraries use. Default: the profile's export list."),
+            OptionSpec.Value("--system-libs", "DIR", "NDK sysroot lib folder; libc/libm/libdl/liblog there must export every other symbol. Without it those are listed as unchecked."),
+            OptionSpec.Flag("--bundle", "The libraries go into one app build: no shared global symbols or system-lib prefixes."),
+            OptionSpec.Value("--report", "DIR", "Write verification-report.md and verification-report.json into DIR."),
+        ],
+        Details = """
+            A library is rejected when it references an old-API symbol (TVMFuncCall, TVMAPISetLastError, ...), a newer
+            generation's symbol (TVMFFIErrorSetRaisedFromCStrParts from v0.24, TVMFFIEnvModLookupFromImports and
+            TVMFFIHandleInitOnce from v0.26), lacks a v0.22 marker, has lib0/devc prefixes that disagree, or has objects of
+            another architecture than --target. Only symbol-table names count: strings and local helpers never do; weak
+            references do. TVMFFIEnvModRegisterContextSymbol is runtime-side only: v0.22 generated code never references
+            it, so it is not required in model libraries.
+
+            Exit codes: 0 all accepted, 1 a library was rejected, 2 bad input (damaged or unsupported file, unknown option).
+
+            Examples:
+              alc verify dist/gemma2-android.tar
+              alc verify lib/*.tar --bundle --runtime libtvm4j_runtime_packed.so --system-libs $NDK_SYSROOT_LIB --report out/
+            """,
+    };
+
+    public override Task<int> ExecuteAsync(CommandInput input, CliContext context, CancellationToken cancellationToken)
+    {
+        var paths = input.Positional("path").Select(p => new VerifyInput(context.ResolvePath(p), p)).ToList();
+        var runtimes = input.Values("--runtime").Select(p => new VerifyInput(context.ResolvePath(p), p)).ToList();
+        var abi = input.Value("--abi")!;
+        if (abi.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) abi = context.ResolvePath(abi);
+        var options = new VerifyOptions()
+            .WithTarget(input.Value("--target")!)
+            .WithAbi(abi)
+            .WithSystemLibs(input.Value("--system-libs") is { } sys ? context.ResolvePath(sys) : null)
+            .WithBundle(input.Flag("--bundle"))
+            .WithAbiDirectory(AbiDirectory(context));
+
+        var result = Verifier.Verify(paths, runtimes, options, input.Json ? null : context.CreateReporter());
+
+        string? reportDir = null;
+        if (input.Value("--report") is { } dir)
+        {
+            reportDir = context.ResolvePath(dir);
+            VerificationReport.Write(result, reportDir);
+        }
+
+        if (input.Json)
+        {
+            context.Out.WriteLine(VerificationReport.ToJson(result));
+            context.Out.Flush();
+        }
+        else
+        {
+            Render(context.Human, result);
+            if (reportDir is not null) context.Human.MarkupLine($"reports: {Markup.Escape(Path.Combine(reportDir, VerificationReport.MarkdownFileName))}, {Markup.Escape(VerificationReport.JsonFileName)}");
+        }
+        return Task.FromResult(result.Ok ? 0 : 1);
+    }
+
+    private static string? AbiDirectory(CliContext context)
+    {
+        var home = context.Env("ALC_HOME");
+        return home is not null && Directory.Exists(Path.Combine(home, "abi")) ? Path.Combine(home, "abi") : null;
+    }
+
+    private static void Render(IAnsiConsole console, VerificationResult r)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("library").AddColumn("verdict").AddColumn("TVM generation").AddColumn("prefix").AddColumn("objects");
+        foreach (var l in r.Libraries)
+        {
+            var objects = string.Join("\n", l.Objects.Select(o => $"{ShortName(o.Path)}: {(o.Format == "elf" ? "ELF" : "Mach-O")}{o.Bits} {o.Architecture} {o.Role.ToString().ToLowerInvariant()}"));
+            table.AddRow(
+                new Text(l.Path),
+                new Markup(l.Verdict == Verdict.Accepted ? "[green]accepted[/]" : "[red]rejected[/]"),
+                new Text(l.Generation),
+                new Text(l.Prefix ?? "-"),
+                new Text(objects.Length == 0 ? "-" : objects));
+        }
+        console.Write(table);
+
+        if (r.Problems.Count > 0) RenderProblems(console, "bundle", r.Problems);
+        foreach (var l in r.Libraries)
+        {
+            if (l.Problems.Count > 0) RenderProblems(console, l.Path, l.Problems);
+            foreach (var s in l.Skipped) console.MarkupLine($"note: skipped {Markup.Escape(s.Path)}: {Markup.Escape(s.Reason)}");
+            if (l.Unchecked.Count > 0)
+                console.MarkupLine($"note: {Markup.Escape(l.Path)}: {l.Unchecked.Count} non-TVM symbol(s) not checked ({Markup.Escape(string.Join(", ", l.Unchecked.Take(8)))}{(l.Unchecked.Count > 8 ? ", ..." : "")}); pass --system-libs to check them.");
+        }
+        var verdict = r.Ok ? "[green]ACCEPTED[/]" : "[red]REJECTED[/]";
+        console.MarkupLine($"{verdict}: {r.Libraries.Count(l => l.Verdict == Verdict.Accepted)} of {r.Libraries.Count} librar{(r.Libraries.Count == 1 ? "y" : "ies")} accepted for {Markup.Escape(r.Target)} against {Markup.Escape(r.Runtime)}.");
+    }
+
+    /// <summary>Each problem once, then each distinct fix once: the same fix under five old symbols is noise.</summary>
+    private static void RenderProblems(IAnsiConsole console, string title, IReadOnlyList<Problem> problems)
+    {
+        console.MarkupLine($"[bold]{Markup.Escape(title)}[/]:");
+        foreach (var p in problems)
+        {
+            var tag = p.Severity == Severity.Error ? "[red]error[/]" : p.Severity == Severity.Warning ? "[yellow]warning[/]" : "note";
+            console.MarkupLine($"  {tag} [dim]{Markup.Escape(p.Code)}[/]: {Markup.Escape(p.Message)}");
+        }
+        foreach (var fix in problems.Select(p => p.Fix).Distinct())
+            console.MarkupLine($"  [bold]Fix:[/] {Markup.Escape(fix)}");
+    }
+
+    private static string ShortName(string path) => path.Contains('!') ? path[(path.LastIndexOf('!') + 1)..] : Path.GetFileName(path);
+}

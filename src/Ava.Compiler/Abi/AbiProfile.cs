@@ -1,0 +1,72 @@
+namespace Ava.Compiler.Abi;
+
+/// <summary>
+/// What one runtime accepts (abi/&lt;id&gt;.json): the generation its loader matches, the symbols generated code must
+/// reference and define, and the functions the runtime exports. Profiles are data; a new runtime is a new file.
+/// </summary>
+public sealed record AbiProfile
+{
+    public required string Id { get; init; }
+
+    /// <summary>Human name, e.g. "Apache TVM v0.22.0 (9dbf3f22) + tvm-ffi 0.1.0".</summary>
+    public required string Runtime { get; init; }
+
+    /// <summary>The generation id (in <see cref="GenerationTable.Order"/>) this runtime matches.</summary>
+    public required string Generation { get; init; }
+
+    /// <summary>How to produce a library this runtime accepts (ends every generation problem).</summary>
+    public required string Fix { get; init; }
+
+    public required HostObjectRule HostObject { get; init; }
+
+    public required DeviceObjectRule DeviceObject { get; init; }
+
+    public SharedLibraryRule? SharedLibrary { get; init; }
+
+    public BundleRule Bundle { get; init; } = new();
+
+    public IReadOnlyList<RuntimeOnlySymbol> NotReferencedByGeneratedCode { get; init; } = [];
+
+    /// <summary>The C surface the runtime exports; used for the runtime proof when no --runtime file is given.</summary>
+    public IReadOnlyList<string> RuntimeExports { get; init; } = [];
+
+    /// <summary>The generation table the profile was loaded with.</summary>
+    public GenerationTable Generations { get; init; } = null!;
+}
+
+public sealed record HostObjectRule
+{
+    public IReadOnlyList<string> RequiredImports { get; init; } = [];
+
+    public IReadOnlyList<string> OptionalImports { get; init; } = [];
+
+    public required string FunctionPrefix { get; init; }
+
+    public required string ContextSuffix { get; init; }
+}
+
+public sealed record DeviceObjectRule
+{
+    public IReadOnlyList<string> RequiredImports { get; init; } = [];
+
+    public required string BlobSuffix { get; init; }
+}
+
+public sealed record SharedLibraryRule
+{
+    public IReadOnlyList<string> RequiredImports { get; init; } = [];
+
+    public required string ContextSuffix { get; init; }
+
+    public required string BlobSuffix { get; init; }
+}
+
+public sealed record BundleRule
+{
+    public string PrefixPattern { get; init; } = "^[A-Za-z0-9_]+_$";
+}
+
+public sealed record RuntimeOnlySymbol(string Symbol, string Note);
+
+/// <summary>What --target means: the object format, word size and architecture a library's objects must have.</summary>
+public sealed record TargetSpec(string Id, string Format, int Bits, string Architecture, string Description);

@@ -1,0 +1,109 @@
+using System.Text.Json.Serialization;
+using Ava.Compiler.Binary;
+
+namespace Ava.Compiler.Abi;
+
+/// <summary>
+/// The TVM generations in order and the symbols that tell them apart (abi/generations.json). A marker's range is
+/// [Since, Until): the generations whose generated code emits it.
+/// </summary>
+public sealed record GenerationTable
+{
+    public required IReadOnlyList<string> Order { get; init; }
+
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    public required IReadOnlyList<GenerationMarker> Markers { get; init; }
+
+    public ContextSlotRule? ContextSlots { get; init; }
+
+    public int IndexOf(string generation)
+    {
+        var i = Order.ToList().IndexOf(generation);
+        return i >= 0 ? i : throw new InvalidDataException($"unknown generation '{generation}' (known: {string.Join(", ", Order)})");
+    }
+
+    public string Label(string generation) => Labels.TryGetValue(generation, out var l) ? l : $"TVM {generation}";
+
+    /// <summary>Human label of a generation range [lo, hi) over <see cref="Order"/> (hi = Order.Count: open-ended).</summary>
+    public string RangeLabel(int lo, int hi)
+    {
+        if (hi - lo == 1) return Label(Order[lo]);
+        if (lo == 0) return $"TVM <= {Order[hi - 1]}";
+        if (hi >= Order.Count) return $"TVM {Order[lo]} or newer";
+        return $"TVM {Order[lo]} to {Order[hi - 1]}";
+    }
+
+    /// <summary>The marker a symbol is, if any. Only external symbols count: a local helper or a string never does.</summary>
+    public GenerationMarker? Match(BinarySymbol symbol)
+    {
+        if (!symbol.IsExternal) return null;
+        GenerationMarker? prefixHit = null;
+        foreach (var m in Markers)
+        {
+            if (m.AppliesToImports != !symbol.IsDefined) continue;
+            if (m.Symbol is not null && m.Symbol == symbol.Name) return m;
+            if (m.Suffix is not null && symbol.Name.EndsWith(m.Suffix, StringComparison.Ordinal)) return m;
+            if (m.Prefix is not null && prefixHit is null && symbol.Name.StartsWith(m.Prefix, StringComparison.Ordinal)
+                && (m.SymbolType is null || (m.SymbolType == "function" && symbol.Type == SymbolType.Function)))
+                prefixHit = m; // weaker than an exact or suffix match of the same symbol
+        }
+        return prefixHit;
+    }
+
+    /// <summary>The runtime function a defined context-pointer slot (e.g. <c>__TVMFuncCall</c>) stands for.</summary>
+    public string? SlotTarget(BinarySymbol symbol)
+    {
+        if (ContextSlots is null || !symbol.IsDefined || !symbol.IsExternal) return null;
+        if (!symbol.Name.StartsWith(ContextSlots.Prefix, StringComparison.Ordinal)) return null;
+        var target = symbol.Name[ContextSlots.Prefix.Length..];
+        return ContextSlots.Functions.Contains(target) ? target : null;
+    }
+
+    public GenerationMarker? MarkerFor(string symbolName) => Markers.FirstOrDefault(m => m.Symbol == symbolName);
+}
+
+public sealed record GenerationMarker
+{
+    /// <summary>An exact C name (e.g. <c>TVMFuncCall</c>).</summary>
+    public string? Symbol { get; init; }
+
+    /// <summary>A defined symbol ending with this; what comes before is the system-lib prefix.</summary>
+    public string? Suffix { get; init; }
+
+    /// <summary>A defined symbol starting with this (e.g. <c>__tvm_ffi_</c> exported functions).</summary>
+    public string? Prefix { get; init; }
+
+    /// <summary>Restricts a prefix marker to one symbol type ("function").</summary>
+    public string? SymbolType { get; init; }
+
+    /// <summary>"imports" (an undefined reference) or "exports" (a definition). Default: names are imports, suffixes and prefixes exports.</summary>
+    public string? In { get; init; }
+
+    public string Role { get; init; } = "";
+
+    /// <summary>For defined markers: "context" (module context pointer), "blob" (import blob) or "function".</summary>
+    public string? Part { get; init; }
+
+    public string? Since { get; init; }
+
+    public string? Until { get; init; }
+
+    /// <summary>What the profile's generation uses instead (for messages).</summary>
+    public string? Replacement { get; init; }
+
+    public string? Evidence { get; init; }
+
+    [JsonIgnore]
+    public bool AppliesToImports => In is null ? Symbol is not null : In == "imports";
+
+    [JsonIgnore]
+    public string Display => Symbol ?? (Suffix is not null ? "<prefix>" + Suffix : Prefix + "<prefix><function>");
+}
+
+public sealed record ContextSlotRule
+{
+    public string Prefix { get; init; } = "__";
+
+    public IReadOnlyList<string> Functions { get; init; } = [];
+}

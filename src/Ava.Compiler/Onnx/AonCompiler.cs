@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using Ava.Compiler.IO;
+using Ava.Compiler.Pipeline;
+using Ava.Compiler.Pipeline.Stages;
+using Ava.Compiler.Reporting;
+
+namespace Ava.Compiler.Onnx;
+
+/// <summary>The result of one `.AON` build.</summary>
+public sealed record AonCompileResult(
+    EmbeddingRecipe Recipe,
+    IReadOnlyList<StageRecord> Stages,
+    string ArtifactPath,
+    IReadOnlyList<string> PublishedFiles,
+    JsonObject Report,
+    string ReportMarkdown);
+
+/// <summary>
+/// The `.AON` path through the generic stage engine: aon-fetch → aon-quantize → aon-validate → aon-package, then the
+/// package is published into &lt;dist&gt;/models/. A failure in any stage (bad input, a failed gate) stops before
+/// publishing, so dist/ never holds a partial or unverified model.
+/// </summary>
+public static class AonCompiler
+{
+    public static IReadOnlyList<IStage> Stages(EmbeddingRecipe recipe, Func<HubFileSource, CancellationToken, Task<(string Model, string Vocab)>>? hubFetch = null) =>
+    [
+        new AonFetchStage(recipe.Source, hubFetch),
+        new AonQuantizeStage(recipe.Quantization),
+        new AonValidateStage(recipe.ValidationOptions),
+        new AonPackageStage(recipe),
+    ];
+
+    public static async Task<AonCompileResult> RunAsync(EmbeddingRecipe recipe, string buildDirectory, string distDirectory, IReporter reporter,
+        Func<HubFileSource, CancellationToken, Task<(string Model, string Vocab)>>? hubFetch = null, CancellationToken cancellationToken = default)
+    {
+        reporter.Info($"{recipe.Id} → {recipe.AvaName}.AON from {recipe.Source.Describe()}");
+        var engine = new StageEngine(Stages(recipe, hubFetch));
+        var records = await engine.RunAsync(new BuildFolder(buildDirectory), reporter, cancellationToken);
+
+        var package = records.Single(r => r.Name == AonPackageStage.StageName).Directory;
+        var published = Publish(package, Path.Combine(distDirectory, "models"), recipe.AvaName);
+        var reportPath = Path.Combine(package, AonPackageStage.ReportName(recipe.AvaName, "json"));
+        return new AonCompileResult(recipe, records,
+            Path.Combine(Path.GetFullPath(distDirectory), "models", AonPackageStage.ArtifactName(recipe.AvaName)),
+            published,
+            JsonNode.Parse(File.ReadAllText(reportPath))!.AsObject(),
+            File.ReadAllText(Path.Combine(package, AonPackageStage.ReportName(recipe.AvaName, "md"))));
+    }
+
+    /// <summary>
+    /// Copies the package files beside their targets under temp names, then renames them into place, the manifest
+    /// last: a reader that sees the manifest sees every file it lists.
+    /// </summary>
+    private static IReadOnlyList<string> Publish(string packageDirectory, string modelsDirectory, string avaName)
+    {
+        Directory.CreateDirectory(modelsDirectory);
+        var manifest = AonPackageStage.ManifestName(avaName);
+        var files = Directory.EnumerateFiles(packageDirectory)
+            .Select(Path.GetFileName)
+            .Where(n => n is not null && !n.StartsWith('.'))
+            .OrderBy(n => n == manifest ? 1 : 0).ThenBy(n => n, StringComparer.Ordinal)
+            .ToList();
+        var staged = new List<(string Tmp, string Target)>();
+        try
+        {
+            foreach (var name in files)
+            {
+                var target = Path.Combine(Path.GetFullPath(modelsDirectory), name!);
+                var tmp = AtomicFile.TempPathBeside(target);
+                File.Copy(Path.Combine(packageDirectory, name!), tmp);
+                staged.Add((tmp, target));
+            }
+            foreach (var (tmp, target) in staged) File.Move(tmp, target, overwrite: true);
+        }
+        catch
+        {
+            foreach (var (tmp, _) in staged) if (File.Exists(tmp)) File.Delete(tmp);
+            throw;
+        }
+        return staged.Select(s => s.Target).ToList();
+    }
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Ava.Compiler.Hashing;
+using Ava.Compiler.Onnx;
+
+namespace Ava.Compiler.Pipeline.Stages;
+
+/// <summary>`.AON` path, step 2: dynamic INT8 quantization of the fetched model into <c>model.int8.onnx</c>.</summary>
+public sealed class AonQuantizeStage(QuantizationOptions options) : IStage
+{
+    public const string StageName = "aon-quantize";
+    public const string ModelFile = "model.int8.onnx";
+
+    public string Name => StageName;
+
+    public IReadOnlyList<string> DependsOn => [AonFetchStage.StageName];
+
+    public void DescribeInputs(KeyBuilder key, StageKeyContext context) =>
+        key.Add("stage-version", 1)
+            .Add("per-channel", options.PerChannel)
+            .Add("gather-tables", options.QuantizeGatherTables)
+            .Add("reduce-range", options.ReduceRange);
+
+    public Task<StageOutcome> RunAsync(StageContext context)
+    {
+        var input = Path.Combine(context.OutputOf(AonFetchStage.StageName), AonFetchStage.ModelFile);
+        var clock = Stopwatch.StartNew();
+        var model = OnnxModelFile.Load(input);
+        var result = new DynamicInt8Quantizer(options).Quantize(model, Path.GetFileName(input));
+        var bytes = OnnxModelFile.ToBytes(result.Model);
+        var seconds = clock.Elapsed.TotalSeconds;
+        Onnx.OnnxModelFile.Save(result.Model, Path.Combine(context.OutputDirectory, ModelFile));
+
+        var s = result.Summary;
+        return Task.FromResult(new StageOutcome(
+            $"{s.MatMulsQuantized} MatMul → MatMulInteger ({s.MatMulsLeftFloat} activation×activation left float), {s.GathersQuantized} Gather tables uint8, " +
+            $"{(s.PerChannel ? "per-channel" : "per-tensor")} weights; {new FileInfo(input).Length / 1e6:F1} MB → {bytes.Length / 1e6:F1} MB in {seconds:F2} s",
+            new JsonObject
+            {
+                ["matMulsQuantized"] = s.MatMulsQuantized,
+                ["matMulsLeftFloat"] = s.MatMulsLeftFloat,
+                ["gathersQuantized"] = s.GathersQuantized,
+                ["activationQuantizers"] = s.ActivationQuantizers,
+                ["weightsQuantized"] = s.WeightsQuantized,
+                ["perChannel"] = s.PerChannel,
+                ["reduceRange"] = options.ReduceRange,
+                ["gatherTables"] = options.QuantizeGatherTables,
+                ["seconds"] = Math.Round(seconds, 3),
+            }));
+    }
+}

@@ -1,0 +1,62 @@
+using Ava.Compiler.Abi;
+using Ava.Compiler.Binary;
+using Ava.Compiler.Errors;
+
+namespace Ava.Compiler.Verification;
+
+/// <summary>
+/// The symbols something outside the model library provides: the TVM runtime (given shared objects, or the profile's
+/// declared export list) and, optionally, the Android system libraries of an NDK sysroot.
+/// </summary>
+internal sealed record RuntimeSurface(HashSet<string> TvmExports, IReadOnlyList<string> TvmSources, HashSet<string>? SystemExports, IReadOnlyList<string> SystemSources)
+{
+    public static RuntimeSurface Load(IReadOnlyList<VerifyInput> runtimes, string? systemLibs, string? systemLibsDisplay, AbiProfile profile)
+    {
+        HashSet<string> tvm;
+        List<string> tvmSources = [];
+        if (runtimes.Count == 0)
+        {
+            tvm = profile.RuntimeExports.ToHashSet(StringComparer.Ordinal);
+            tvmSources.Add($"the {profile.Id} profile's export list ({profile.RuntimeExports.Count} symbols)");
+        }
+        else
+        {
+            tvm = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var r in runtimes)
+            {
+                var obj = ReadShared(r, "--runtime", "Pass the runtime shared library the app ships, e.g. libtvm_runtime.so or libtvm4j_runtime_packed.so.");
+                tvm.UnionWith(obj.Exports.Select(s => s.Name));
+                tvmSources.Add(r.Display);
+            }
+        }
+
+        if (systemLibs is null) return new RuntimeSurface(tvm, tvmSources, null, []);
+        if (!Directory.Exists(systemLibs))
+            throw new BadInputException($"--system-libs {systemLibsDisplay} is not a folder.",
+                "Pass the NDK sysroot lib folder for your API level, e.g. $ANDROID_NDK/toolchains/llvm/prebuilt/linux-x86_64/sysroot/usr/lib/aarch64-linux-android/24.");
+        var system = new HashSet<string>(StringComparer.Ordinal);
+        var sources = new List<string>();
+        foreach (var name in VerifyOptions.SystemLibraryNames)
+        {
+            var file = Path.Combine(systemLibs, name);
+            if (!File.Exists(file)) continue;
+            var obj = ReadShared(new VerifyInput(file, Path.Combine(systemLibsDisplay ?? systemLibs, name)), "--system-libs", "Pass an NDK sysroot lib folder whose libc.so, libm.so, libdl.so and liblog.so are ELF shared objects.");
+            system.UnionWith(obj.Exports.Select(s => s.Name));
+            sources.Add(name);
+        }
+        if (sources.Count == 0)
+            throw new BadInputException($"--system-libs {systemLibsDisplay} holds none of {string.Join(", ", VerifyOptions.SystemLibraryNames)}.",
+                "Pass the NDK sysroot lib folder for your API level, e.g. $ANDROID_NDK/toolchains/llvm/prebuilt/linux-x86_64/sysroot/usr/lib/aarch64-linux-android/24.");
+        return new RuntimeSurface(tvm, tvmSources, system, sources);
+    }
+
+    private static BinaryObject ReadShared(VerifyInput input, string option, string fix)
+    {
+        var obj = ArtifactReader.ReadObject(input.Path, input.Display);
+        if (obj.Kind != ObjectKind.SharedLibrary)
+            throw new BadInputException($"{option} {input.Display} is {Article(obj.Describe())}, not a shared library.", fix);
+        return obj;
+    }
+
+    private static string Article(string s) => ("aeiouAEIOU".Contains(s[0]) ? "an " : "a ") + s;
+}

@@ -1,0 +1,123 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Ava.Compiler.IO;
+
+namespace Ava.Compiler.Verification;
+
+/// <summary>
+/// Renders a <see cref="VerificationResult"/>: JSON (schemas/verification-report.schema.json; also what
+/// <c>alc verify --json</c> prints) and Markdown (verdict first; fits a GitHub job summary). Files are written atomically.
+/// </summary>
+public static class VerificationReport
+{
+    public const string MarkdownFileName = "verification-report.md";
+    public const string JsonFileName = "verification-report.json";
+
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public static string ToJson(VerificationResult result) => JsonSerializer.Serialize(result, JsonOptions);
+
+    /// <summary>Writes both reports into <paramref name="directory"/>; returns their paths.</summary>
+    public static (string Markdown, string Json) Write(VerificationResult result, string directory)
+    {
+        var md = Path.Combine(directory, MarkdownFileName);
+        var json = Path.Combine(directory, JsonFileName);
+        AtomicFile.WriteAllText(json, ToJson(result) + "\n");
+        AtomicFile.WriteAllText(md, ToMarkdown(result));
+        return (md, json);
+    }
+
+    public static string ToMarkdown(VerificationResult r)
+    {
+        var sb = new StringBuilder();
+        var verdict = r.Ok ? "✅ ACCEPTED" : "❌ REJECTED";
+        sb.AppendLine($"# alc verify: {verdict}");
+        sb.AppendLine();
+        sb.AppendLine($"{r.Libraries.Count} librar{(r.Libraries.Count == 1 ? "y" : "ies")} checked for target `{r.Target}` against {Md(r.Runtime)} (profile `{r.Abi}`)" +
+                      $"{(r.Bundle ? " as one app bundle" : "")}. {r.ErrorCount} error(s).");
+        sb.AppendLine();
+        sb.AppendLine($"Runtime symbols from: {Md(string.Join(", ", r.RuntimeSources))}." +
+                      (r.SystemLibs.Count > 0 ? $" System libraries: {Md(string.Join(", ", r.SystemLibs))}." : " System libraries: not checked (no --system-libs)."));
+        sb.AppendLine();
+        sb.AppendLine("| library | verdict | TVM generation | prefix | objects | errors |");
+        sb.AppendLine("|---|---|---|---|---|---|");
+        foreach (var l in r.Libraries)
+            sb.AppendLine($"| `{Cell(l.Path)}` | {(l.Verdict == Verdict.Accepted ? "accepted" : "**rejected**")} | {Cell(l.Generation)} | {(l.Prefix is null ? "—" : $"`{Cell(l.Prefix)}`")} | {l.Objects.Count} | {l.Problems.Count(p => p.Severity == Severity.Error)} |");
+        sb.AppendLine();
+
+        if (r.Problems.Count > 0)
+        {
+            sb.AppendLine("## Bundle");
+            sb.AppendLine();
+            Problems(sb, r.Problems);
+        }
+
+        foreach (var l in r.Libraries)
+        {
+            sb.AppendLine($"## `{Cell(l.Path)}` — {(l.Verdict == Verdict.Accepted ? "accepted" : "rejected")}");
+            sb.AppendLine();
+            sb.AppendLine($"Generation: {Md(l.Generation)}." + (l.ModelLib is not null ? $" model_lib: `{l.ModelLib}`." : ""));
+            sb.AppendLine();
+            if (l.Problems.Count > 0) Problems(sb, l.Problems);
+            if (l.Objects.Count > 0)
+            {
+                sb.AppendLine("| object | format | architecture | role | TVM generation | TVM referenced | TVM defined |");
+                sb.AppendLine("|---|---|---|---|---|---|---|");
+                foreach (var o in l.Objects)
+                    sb.AppendLine($"| `{Cell(LibraryCheck.Short(o.Path))}` | {(o.Format == "elf" ? "ELF" : "Mach-O")}{o.Bits} {o.Kind} | {o.Architecture} | {o.Role.ToString().ToLowerInvariant()} | {Cell(o.Generation)} | {List(o.TvmReferenced)} | {List(o.TvmDefined)} |");
+                sb.AppendLine();
+            }
+            foreach (var s in l.Skipped) sb.AppendLine($"- skipped `{Cell(s.Path)}`: {Md(s.Reason)}");
+            if (l.Skipped.Count > 0) sb.AppendLine();
+            if (l.Unchecked.Count > 0)
+            {
+                sb.AppendLine($"Not checked ({l.Unchecked.Count}; pass --system-libs to check libc/libm/libdl/liblog references): {string.Join(", ", l.Unchecked.Take(40).Select(u => $"`{u}`"))}{(l.Unchecked.Count > 40 ? ", ..." : "")}");
+                sb.AppendLine();
+            }
+        }
+
+        if (r.Notes.Count > 0)
+        {
+            sb.AppendLine("## Notes");
+            sb.AppendLine();
+            foreach (var n in r.Notes) sb.AppendLine($"- {Md(n)}");
+        }
+        return sb.ToString();
+    }
+
+    private static void Problems(StringBuilder sb, IEnumerable<Problem> problems)
+    {
+        foreach (var p in problems)
+        {
+            var tag = p.Severity switch { Severity.Error => "**error**", Severity.Warning => "warning", _ => "note" };
+            sb.AppendLine($"- {tag} `{p.Code}`: {Md(p.Message)}");
+            sb.AppendLine($"  - Fix: {Md(p.Fix)}");
+        }
+        sb.AppendLine();
+    }
+
+    private static string List(IReadOnlyList<string> items) => items.Count == 0 ? "—" : string.Join("<br>", items.Select(i => $"`{Cell(i)}`"));
+
+    private static string Cell(string s) => s.Replace("|", "\\|").Replace("\n", " ");
+
+    /// <summary>Escapes the characters that would turn prose into Markdown markup (symbol names are full of underscores).</summary>
+    private static string Md(string s)
+    {
+        var sb = new StringBuilder(s.Length + 16);
+        foreach (var c in s)
+        {
+            if (c is '\\' or '*' or '_' or '`' or '|' or '<' or '>' or '[' or ']') sb.Append('\\');
+            sb.Append(c);
+        }
+        return sb.ToString();
+    }
+}

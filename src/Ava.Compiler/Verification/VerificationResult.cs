@@ -1,0 +1,138 @@
+using System.Text.Json.Serialization;
+
+namespace Ava.Compiler.Verification;
+
+public enum Verdict { Accepted, Rejected }
+
+public enum Severity { Error, Warning, Note }
+
+/// <summary>What part a model-library object plays (TVM's export_library output).</summary>
+public enum ObjectRole
+{
+    /// <summary>lib0.o: the LLVM host module (packed functions, context pointer).</summary>
+    Host,
+
+    /// <summary>&lt;prefix&gt;devc.o: the packed import blob (VM executable, device kernels).</summary>
+    Device,
+
+    /// <summary>A shared object holding both (non-system-lib build).</summary>
+    SharedLibrary,
+
+    /// <summary>No TVM symbols at all.</summary>
+    Other,
+}
+
+/// <summary>
+/// The outcome of <see cref="Verifier.Verify"/>: one verdict, the libraries with their objects and problems, and the
+/// bundle-level problems. Rendered by <see cref="VerificationReport"/>; schema: schemas/verification-report.schema.json.
+/// </summary>
+public sealed record VerificationResult
+{
+    public const string SchemaId = "https://ava.local/alc/schemas/verification-report.schema.json";
+
+    public string Schema { get; init; } = "alc-verification-report/1";
+
+    public required Verdict Verdict { get; init; }
+
+    public bool Ok => Verdict == Verdict.Accepted;
+
+    public required string Target { get; init; }
+
+    public required string Abi { get; init; }
+
+    public required string Runtime { get; init; }
+
+    /// <summary>Where the runtime's exported symbols came from: the given files, or the profile's list.</summary>
+    public required IReadOnlyList<string> RuntimeSources { get; init; }
+
+    public IReadOnlyList<string> SystemLibs { get; init; } = [];
+
+    public bool Bundle { get; init; }
+
+    public required IReadOnlyList<LibraryResult> Libraries { get; init; }
+
+    /// <summary>Problems across libraries (bundle proof).</summary>
+    public IReadOnlyList<Problem> Problems { get; init; } = [];
+
+    /// <summary>Facts worth knowing that are not problems (e.g. runtime-only symbols the spec mentions).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    [JsonIgnore]
+    public IEnumerable<Problem> AllProblems => Problems.Concat(Libraries.SelectMany(l => l.Problems));
+
+    [JsonIgnore]
+    public int ErrorCount => AllProblems.Count(p => p.Severity == Severity.Error);
+}
+
+public sealed record LibraryResult
+{
+    public required string Path { get; init; }
+
+    public required Verdict Verdict { get; init; }
+
+    /// <summary>The TVM generation the symbols point to, e.g. "TVM <= v0.20 (old C API)".</summary>
+    public required string Generation { get; init; }
+
+    /// <summary>The system-lib prefix (e.g. <c>gemma2_q4f16_1_</c>); null when the library has none.</summary>
+    public string? Prefix { get; init; }
+
+    /// <summary>The app's model_lib: the prefix without its trailing underscore.</summary>
+    public string? ModelLib { get; init; }
+
+    public required IReadOnlyList<ObjectResult> Objects { get; init; }
+
+    public IReadOnlyList<SkippedMember> Skipped { get; init; } = [];
+
+    public IReadOnlyList<Problem> Problems { get; init; } = [];
+
+    /// <summary>Non-TVM references not checked (no --system-libs given, or compiler-runtime helpers).</summary>
+    public IReadOnlyList<string> Unchecked { get; init; } = [];
+}
+
+public sealed record ObjectResult
+{
+    public required string Path { get; init; }
+
+    /// <summary>"elf" or "mach-o".</summary>
+    public required string Format { get; init; }
+
+    public required int Bits { get; init; }
+
+    public required string Architecture { get; init; }
+
+    /// <summary>"relocatable", "shared-library", "executable" or "other".</summary>
+    public required string Kind { get; init; }
+
+    public required ObjectRole Role { get; init; }
+
+    public required int SymbolCount { get; init; }
+
+    /// <summary>TVM runtime symbols this object needs (undefined, weak included, or via context-pointer slots).</summary>
+    public required IReadOnlyList<string> TvmReferenced { get; init; }
+
+    /// <summary>TVM-convention symbols this object defines (packed functions summarised by count).</summary>
+    public required IReadOnlyList<string> TvmDefined { get; init; }
+
+    public int PackedFunctionCount { get; init; }
+
+    public required string Generation { get; init; }
+}
+
+public sealed record SkippedMember(string Path, string Reason);
+
+public sealed record Problem
+{
+    public required Severity Severity { get; init; }
+
+    /// <summary>Stable kind: old-api, newer-api, mixed-generation, missing-marker, prefix-mismatch, architecture-mismatch, unresolved-symbol, duplicate-symbol, shared-prefix, bad-prefix, no-objects.</summary>
+    public required string Code { get; init; }
+
+    public required string Message { get; init; }
+
+    public required string Fix { get; init; }
+
+    public string? Symbol { get; init; }
+
+    /// <summary>The objects (or libraries, for bundle problems) where it was found.</summary>
+    public IReadOnlyList<string> Where { get; init; } = [];
+}

@@ -1,0 +1,57 @@
+using Ava.Compiler.Abi;
+using Ava.Compiler.Binary;
+using Ava.Compiler.Errors;
+using Ava.Compiler.Reporting;
+
+namespace Ava.Compiler.Verification;
+
+/// <summary>
+/// Proves that model libraries link against a runtime: the library entry point used by <c>alc verify</c> and by the
+/// compile pipeline's verify stage. Bad input (unknown target or profile, damaged or unreadable files) throws
+/// <see cref="BadInputException"/>; a rejected library is a result with <see cref="Verdict.Rejected"/>, not an exception.
+/// </summary>
+public static class Verifier
+{
+    public static VerificationResult Verify(IReadOnlyList<string> paths, VerifyOptions options, IReporter? reporter = null) =>
+        Verify(paths.Select(VerifyInput.Of).ToList(), options.Runtimes.Select(VerifyInput.Of).ToList(), options, reporter);
+
+    /// <param name="libraries">Each path is one model library (a tar, archive, object or folder).</param>
+    /// <param name="runtimes">Runtime shared objects with display names; overrides <see cref="VerifyOptions.Runtimes"/>.</param>
+    public static VerificationResult Verify(IReadOnlyList<VerifyInput> libraries, IReadOnlyList<VerifyInput> runtimes, VerifyOptions options, IReporter? reporter = null)
+    {
+        reporter ??= NullReporter.Instance;
+        if (libraries.Count == 0)
+            throw new BadInputException("No model library was given to verify.", "Pass one or more paths: a .tar from 'mlc_llm compile', a .a, .o, .ADco, .so or .ALM.");
+        var catalog = new AbiCatalog(options.AbiDirectory);
+        var profile = catalog.LoadProfile(options.Abi);
+        var target = catalog.Target(options.Target);
+        var surface = RuntimeSurface.Load(runtimes, options.SystemLibs, options.SystemLibs, profile);
+        var check = new LibraryCheck(profile, target, surface, options.Bundle);
+
+        var outcomes = new List<LibraryCheck.Outcome>();
+        foreach (var lib in libraries)
+        {
+            var entries = ArtifactReader.Read(lib.Path, lib.Display);
+            var outcome = check.Run(lib, entries);
+            reporter.Info($"{lib.Display}: {entries.Count(e => e.Object is not null)} object(s), {outcome.Result.Verdict.ToString().ToLowerInvariant()}");
+            outcomes.Add(outcome);
+        }
+
+        var bundleProblems = options.Bundle ? BundleCheck.Run(outcomes) : [];
+        var libs = outcomes.Select(o => o.Result).ToList();
+        var rejected = bundleProblems.Any(p => p.Severity == Severity.Error) || libs.Any(l => l.Verdict == Verdict.Rejected);
+        return new VerificationResult
+        {
+            Verdict = rejected ? Verdict.Rejected : Verdict.Accepted,
+            Target = target.Id,
+            Abi = profile.Id,
+            Runtime = profile.Runtime,
+            RuntimeSources = surface.TvmSources,
+            SystemLibs = surface.SystemSources,
+            Bundle = options.Bundle,
+            Libraries = libs,
+            Problems = bundleProblems,
+            Notes = profile.NotReferencedByGeneratedCode.Select(n => $"{n.Symbol}: {n.Note}").ToList(),
+        };
+    }
+}

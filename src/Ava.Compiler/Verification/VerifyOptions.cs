@@ -1,0 +1,43 @@
+using Ava.Compiler.Abi;
+
+namespace Ava.Compiler.Verification;
+
+/// <summary>
+/// How to verify: the target the objects must be built for, the ABI profile of the runtime, optional runtime shared
+/// objects and an NDK sysroot lib folder for the runtime proof, and whether the libraries form one app bundle.
+/// Immutable; change with the <c>WithX</c> copies.
+/// </summary>
+public sealed record VerifyOptions
+{
+    public string Target { get; init; } = AbiCatalog.DefaultTarget;
+
+    /// <summary>A profile id (<c>tvm-v0.22.0</c>) or the path of a profile JSON.</summary>
+    public string Abi { get; init; } = AbiCatalog.DefaultProfile;
+
+    /// <summary>Runtime shared objects (e.g. AVA's libtvm_runtime.so) whose exports must cover every TVM reference.</summary>
+    public IReadOnlyList<string> Runtimes { get; init; } = [];
+
+    /// <summary>An NDK sysroot lib folder: libc/libm/libdl/liblog there must cover every other reference.</summary>
+    public string? SystemLibs { get; init; }
+
+    /// <summary>The libraries will be linked into one app build (no shared symbols or prefixes).</summary>
+    public bool Bundle { get; init; }
+
+    /// <summary>Where ABI data files live; null = built-in copies.</summary>
+    public string? AbiDirectory { get; init; }
+
+    public VerifyOptions WithTarget(string target) => this with { Target = target };
+
+    public VerifyOptions WithAbi(string abi) => this with { Abi = abi };
+
+    public VerifyOptions WithRuntimes(IReadOnlyList<string> runtimes) => this with { Runtimes = runtimes };
+
+    public VerifyOptions WithSystemLibs(string? folder) => this with { SystemLibs = folder };
+
+    public VerifyOptions WithBundle(bool bundle = true) => this with { Bundle = bundle };
+
+    public VerifyOptions WithAbiDirectory(string? folder) => this with { AbiDirectory = folder };
+
+    /// <summary>The system libraries an Android app may link against, looked for in <see cref="SystemLibs"/>.</summary>
+    public static readonly IReadOnlyList<string> SystemLibraryNames = ["libc.so", "libm.so", "libdl.so", "liblog.so"];
+}

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using Ava.Compiler.Binary;
+using Ava.Compiler.Errors;
+using Ava.Compiler.Tests.Infrastructure;
+
+namespace Ava.Compiler.Tests.Binary;
+
+/// <summary>
+/// Damaged input must only ever produce a BadInputException (or a clean read), never another exception or a hang.
+/// Seeded, so a failure names a reproducible case: (seed file, case number).
+/// </summary>
+public class MutationTests
+{
+    private const int CasesPerSeed = 420;
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(60);
+
+    public static TheoryData<string> Seeds => new()
+    {
+        "v022-android-lib0.o",          // ELF64 relocatable
+        "libtvm_runtime.so",            // ELF64 shared, .dynsym
+        "v022-dso-android.so",          // ELF64 shared with context slots
+        "armv7:lib0.o",                 // ELF32 (extracted from the armv7 gzip tar)
+        "v022-macos-arm64-lib0.o",      // Mach-O 64 relocatable
+        "libtvm_runtime.dylib",         // Mach-O dylib
+        "libmodel_android-gnu.a",       // ar, GNU long names
+        "libmodel_android-bsd.a",       // ar, BSD #1/ names
+        "v022-android-package.ALM",     // uncompressed tar
+        "v022-android-appledouble.ALM", // tar with AppleDouble members
+        "v022-android.tar",             // gzip tar
+        "fat",                          // universal Mach-O built in memory
+    };
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Every_mutation_of_a_reader_input_is_read_or_rejected_as_bad_input(string seedName)
+    {
+        var seed = Load(seedName);
+        var failures = new List<string>();
+        var clock = Stopwatch.StartNew();
+        var worker = Task.Run(() =>
+        {
+            var rng = new Random(StableSeed(seedName));
+            for (var i = 0; i < CasesPerSeed && clock.Elapsed < Budget; i++)
+            {
+                var input = Mutate(seed, rng, i);
+                try
+                {
+                    ArtifactReader.Read(input, $"{seedName}#{i}");
+                }
+                catch (BadInputException e)
+                {
+                    if (e.Message.Contains('\n')) failures.Add($"case {i}: multi-line message: {e.Message}");
+                }
+                catch (Exception e)
+                {
+                    failures.Add($"case {i}: {e.GetType().Name}: {e.Message}");
+                }
+            }
+        });
+        Assert.True(worker.Wait(Budget + TimeSpan.FromSeconds(10)), $"{seedName}: the mutation run hung");
+        Assert.True(failures.Count == 0, $"{seedName}: {failures.Count} case(s) escaped as other exceptions:\n{string.Join("\n", failures.Take(10))}");
+    }
+
+    [Fact]
+    public void The_mutations_exercise_both_outcomes()
+    {
+        // Guards the test itself: mutations must produce rejected inputs and still-readable ones.
+        var seed = Load("v022-android-lib0.o");
+        var rng = new Random(1);
+        int ok = 0, bad = 0;
+        for (var i = 0; i < 300; i++)
+        {
+            try { ArtifactReader.Read(Mutate(seed, rng, i), "x"); ok++; }
+            catch (BadInputException) { bad++; }
+        }
+        Assert.True(ok > 20 && bad > 20, $"ok={ok} bad={bad}");
+    }
+
+    /// <summary>FNV-1a: string.GetHashCode differs per process, which would make failures unreproducible.</summary>
+    private static int StableSeed(string s)
+    {
+        var h = 2166136261u;
+        foreach (var c in s) h = (h ^ c) * 16777619u;
+        return (int)(h & 0x7fffffff);
+    }
+
+    private static byte[] Mutate(byte[] seed, Random rng, int i)
+    {
+        var data = (byte[])seed.Clone();
+        switch (i % 5)
+        {
+            case 0: // bit flips
+                for (var k = rng.Next(1, 9); k > 0; k--) data[rng.Next(data.Length)] ^= (byte)(1 << rng.Next(8));
+                return data;
+            case 1: // truncation
+                return data[..rng.Next(data.Length)];
+            case 2: // a header-ish field overwritten with an interesting value
+            {
+                var at = rng.Next(Math.Min(data.Length, rng.Next(2) == 0 ? 512 : data.Length));
+                ulong[] values = [0, 1, 0x7f, 0xff, 0xffff, 0x7fffffff, 0xffffffff, (ulong)data.Length, (ulong)data.Length + 1, ulong.MaxValue, (ulong)rng.NextInt64()];
+                var v = values[rng.Next(values.Length)];
+                var width = new[] { 1, 2, 4, 8 }[rng.Next(4)];
+                for (var b = 0; b < width && at + b < data.Length; b++) data[at + b] = (byte)(v >> (8 * b));
+                return data;
+            }
+            case 3: // a random-length run of random bytes spliced in
+            {
+                var at = rng.Next(data.Length);
+                var junk = new byte[rng.Next(1, 4096)];
+                rng.NextBytes(junk);
+                return [.. data[..at], .. junk, .. data[at..]];
+            }
+            default: // random length, prefix kept (keeps the magic so the reader gets past sniffing)
+            {
+                var len = rng.Next(4, data.Length * 2);
+                var result = new byte[len];
+                rng.NextBytes(result);
+                Array.Copy(data, result, Math.Min(len, Math.Min(data.Length, rng.Next(4, 256))));
+                return result;
+            }
+        }
+    }
+
+    private static byte[] Load(string name)
+    {
+        if (name == "fat") return Fat(File.ReadAllBytes(Fixtures.Tvm("v022-macos-arm64-lib0.o")));
+        if (name.StartsWith("armv7:", StringComparison.Ordinal))
+        {
+            using var gz = new GZipStream(File.OpenRead(Fixtures.Tvm("v022-armv7.tar")), CompressionMode.Decompress);
+            using var tar = new System.Formats.Tar.TarReader(gz);
+            while (tar.GetNextEntry() is { } e)
+                if (e.Name == name[6..])
+                {
+                    using var ms = new MemoryStream();
+                    e.DataStream!.CopyTo(ms);
+                    return ms.ToArray();
+                }
+            throw new InvalidOperationException("member not found");
+        }
+        return File.ReadAllBytes(Fixtures.Tvm(name));
+    }
+
+    /// <summary>A universal binary with one arm64 slice at offset 4096.</summary>
+    private static byte[] Fat(byte[] slice)
+    {
+        var data = new byte[4096 + slice.Length];
+        void Be(int at, uint v) { data[at] = (byte)(v >> 24); data[at + 1] = (byte)(v >> 16); data[at + 2] = (byte)(v >> 8); data[at + 3] = (byte)v; }
+        Be(0, 0xcafebabe);
+        Be(4, 1);
+        Be(8, 0x0100000c);
+        Be(12, 0);
+        Be(16, 4096);
+        Be(20, (uint)slice.Length);
+        Be(24, 12);
+        slice.CopyTo(data, 4096);
+        return data;
+    }
+}
