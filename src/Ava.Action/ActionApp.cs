@@ -5,6 +5,7 @@ using Ava.Action.Runner;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Reporting;
+using Ava.Compiler.Verification;
 
 namespace Ava.Action;
 
@@ -37,9 +38,20 @@ public static class ActionApp
                     "Set 'working-directory' to a folder of the checked-out repository.");
 
             var artifacts = new List<string>();
+            var registryFiles = new List<string>();
+            if (inputs.Model is not null)
+            {
+                // Each pipeline stage opens its own section, which the reporter shows as a ::group::.
+                var built = await ModelBuild.RunAsync(inputs, root, core.Environment, reporter, ct);
+                summary.AvaName = built.AvaName;
+                summary.Reports.Add(($"compile report: {built.AvaName}", built.ReportMarkdown));
+                artifacts.Add(built.Artifact);
+                if (built.RegistryEntry is not null) registryFiles.Add(built.RegistryEntry);
+            }
             using (reporter.Section("Artifacts"))
             {
-                foreach (var a in FileSet.Resolve(root, inputs.Artifacts, "artifacts")) artifacts.Add(a);
+                foreach (var a in FileSet.Resolve(root, inputs.Artifacts, "artifacts"))
+                    if (!artifacts.Contains(a)) artifacts.Add(a);
                 foreach (var a in artifacts)
                 {
                     var d = FileHasher.HashFile(a);
@@ -49,7 +61,16 @@ public static class ActionApp
             }
             foreach (var report in FileSet.Resolve(root, inputs.Reports, "reports"))
                 summary.Reports.Add((Path.GetRelativePath(root, report), await File.ReadAllTextAsync(report, ct)));
-            var registryFiles = FileSet.Resolve(root, inputs.RegistryFiles, "registry-files");
+            foreach (var f in FileSet.Resolve(root, inputs.RegistryFiles, "registry-files"))
+                if (!registryFiles.Contains(f)) registryFiles.Add(f);
+
+            using (reporter.Section("Verify model libraries"))
+            {
+                var verification = LibraryVerification.Run(artifacts, root, core, reporter);
+                summary.Verification = verification is null ? "skipped" : verification.Ok ? "passed" : "failed";
+                if (verification is not null) summary.Reports.Add(("verification", VerificationReport.ToMarkdown(verification)));
+                if (verification is { Ok: false }) throw LibraryVerification.Rejected(verification);
+            }
 
             if (inputs.Publish)
             {
@@ -79,6 +100,8 @@ public static class ActionApp
             core.SetFailed(text);
             summary.Status = "failed";
             summary.Failure = text;
+            // The outputs a later step needs to react to a failure (e.g. to comment on a rejected model).
+            TrySetFailureOutputs(core, summary);
             await TryWriteSummaryAsync(core, summary, redactor);
             return (int)e.ExitCode;
         }
@@ -99,6 +122,8 @@ public static class ActionApp
     private static void SetOutputs(ActionCore core, RunSummary s, string root)
     {
         core.SetOutput("status", s.Status);
+        if (s.AvaName is not null) core.SetOutput("ava-name", s.AvaName);
+        core.SetOutput("verification", s.Verification);
         core.SetOutput("artifacts", JsonSerializer.Serialize(s.Artifacts.Select(a => a.Path)));
         if (s.Published is { } p)
         {
@@ -106,6 +131,16 @@ public static class ActionApp
             core.SetOutput("asset-urls", JsonSerializer.Serialize(p.Assets.Select(a => a.DownloadUrl)));
             core.SetOutput("registry-entries", JsonSerializer.Serialize(p.Commits.Select(c => c.Path)));
         }
+    }
+
+    private static void TrySetFailureOutputs(ActionCore core, RunSummary s)
+    {
+        try
+        {
+            core.SetOutput("status", s.Status);
+            core.SetOutput("verification", s.Verification);
+        }
+        catch (RunnerProtocolException) { }
     }
 
     private static async Task TryWriteSummaryAsync(ActionCore core, RunSummary s, SecretRedactor redactor)

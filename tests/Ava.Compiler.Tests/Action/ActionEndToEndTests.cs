@@ -143,6 +143,9 @@ public class ActionEndToEndTests : IDisposable
         Assert.Contains("| `registry/models/AVA-GE3-4B16.json` | `registry` | created | `dddddddddddd` |", run.Summary);
         // The report's own headings sit under the action's: "# Compile report" became level 4.
         Assert.Contains("\n#### Compile report\n", run.Summary);
+        Assert.Contains("verification: **passed**", run.Summary);
+        Assert.Contains("#### alc verify: ✅ ACCEPTED", run.Summary);
+        Assert.Equal("passed", run.Outputs["verification"]);
         Assert.Contains("\n##### Verification\n", run.Summary);
     }
 
@@ -173,6 +176,44 @@ public class ActionEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_library_built_with_the_old_TVM_api_is_annotated_and_nothing_is_published()
+    {
+        File.Copy(RepoPaths.Combine("tests", "fixtures", "tvm", "out", "v020-android.tar"), _dir.Write("workspace/dist/AVA-GE2-2B16.ALM", ""), overwrite: true);
+
+        // No API URL reachable: publishing must not even be tried.
+        var run = await RunActionAsync(new() { ["artifacts"] = "dist/*.ALM", ["publish"] = "true", ["release-tag"] = "v1", ["github-token"] = Token },
+            apiUrl: "http://127.0.0.1:9/");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Matches(@"(?m)^::error title=old-api[^,]*,file=dist/AVA-GE2-2B16\.ALM::.*TVMFuncCall", run.Log);
+        Assert.Contains("::error::1 of 1 model library was rejected", run.Log);
+        Assert.DoesNotContain("::group::Publish", run.Log);
+        Assert.Equal("failed", run.Outputs["verification"]);
+        Assert.Contains("## ava/model-compile: ❌ failed", run.Summary);
+        Assert.Contains("#### alc verify: ❌ REJECTED", run.Summary);
+    }
+
+    [Fact]
+    public async Task The_action_compiles_a_model_with_the_same_core_as_alc_compile()
+    {
+        Directory.CreateDirectory(_dir["workspace"]);
+        foreach (var recipe in Directory.GetFiles(RepoPaths.Combine("recipes")))
+            File.Copy(recipe, _dir.Write("workspace/recipes/" + Path.GetFileName(recipe), ""), overwrite: true);
+
+        var run = await RunActionAsync(new() { ["model"] = "minilm-384", ["github-token"] = Token });
+
+        Assert.True(run.ExitCode == 0, run.Log);
+        Assert.Equal("AVA-384-Base-INT8", run.Outputs["ava-name"]);
+        Assert.Equal(["dist/models/AVA-384-Base-INT8.AON"], JsonSerializer.Deserialize<string[]>(run.Outputs["artifacts"])!);
+        Assert.True(File.Exists(_dir["workspace/dist/models/AVA-384-Base-INT8.AON"]));
+        // One collapsible group per pipeline stage.
+        foreach (var stage in new[] { "aon-fetch", "aon-quantize", "aon-validate", "aon-package" })
+            Assert.Contains($"::group::{stage}\n", run.Log);
+        Assert.Contains("### compile report: AVA-384-Base-INT8", run.Summary);
+        Assert.Contains("Model **AVA-384-Base-INT8**", run.Summary);
+    }
+
+    [Fact]
     public async Task Bad_inputs_fail_the_step_with_one_error_naming_the_fix_and_a_failed_summary()
     {
         Directory.CreateDirectory(_dir["workspace"]);
@@ -183,7 +224,7 @@ public class ActionEndToEndTests : IDisposable
         Assert.StartsWith($"::add-mask::{Token}\n", run.Log);
         Assert.Contains("::error::Input does not meet YAML 1.2 \"Core Schema\" specification: publish%0ASupport boolean input list", run.Log);
         Assert.Contains("## ava/model-compile: ❌ failed", run.Summary);
-        Assert.DoesNotContain("status", run.Outputs.Keys);
+        Assert.Equal("failed", run.Outputs["status"]);
     }
 
     [Fact]
