@@ -21,8 +21,11 @@ public class CompileTests
     public async Task A_tiny_Gemma3_model_compiles_to_the_AVA_names_and_the_phone_layout()
     {
         using var h = new CompileHarness();
-        var r = await h.RunAsync();
+        var r = await h.RunAsync(h.Environment(("HF_TOKEN", "hf_SecretTokenValue42"), ("MLC_STANDIN_ECHO", "HF_TOKEN")));
         AssertOk(r);
+        var convertLog = File.ReadAllText(Path.Combine(h.Build, "logs", "convert.log"));
+        Assert.Contains("HF_TOKEN=***", convertLog);
+        Assert.DoesNotContain("hf_SecretTokenValue42", convertLog + r.StdErr + r.StdOut);
 
         var files = Directory.GetFiles(h.ModelFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
