@@ -12,6 +12,7 @@ FROM ${DOTNET_SDK_IMAGE} AS alc
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props alc.slnx toolchain.lock.json ./
 COPY abi/ abi/
+COPY schemas/ schemas/
 COPY src/ src/
 RUN dotnet publish src/Ava.Cli/Ava.Cli.csproj -c Release -r linux-x64 --self-contained true \
       -p:PublishSingleFile=true -p:DebugType=none -o /out \
