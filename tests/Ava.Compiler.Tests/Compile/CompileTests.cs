@@ -88,6 +88,45 @@ public class CompileTests
     }
 
     [Fact]
+    public async Task Without_a_local_folder_the_model_is_fetched_from_the_Hub_and_its_commit_recorded()
+    {
+        using var h = new CompileHarness();
+        await using var hub = await Ava.Compiler.Tests.HuggingFace.Server.HubTestServer.StartAsync();
+        var files = Directory.GetFiles(h.Model).Select(f => new Ava.Compiler.Tests.HuggingFace.Server.ServedFile(
+            Path.GetFileName(f), File.ReadAllBytes(f), lfs: f.EndsWith(".safetensors"))).ToArray();
+        var commit = hub.AddRepo("google/gemma-3-1b-it").Commit("main", files);
+
+        var args = h.Args().ToList();
+        var at = args.IndexOf("--source");
+        args.RemoveRange(at, 2);
+        var r = await AlcRun.RunAsync(h.Dir.Path, h.Environment(("HF_ENDPOINT", hub.Endpoint), ("HF_HOME", h.Dir["hf"])), [.. args]);
+
+        AssertOk(r);
+        var manifest = PackageManifest.Read(h.ModelFolder);
+        Assert.Equal(commit, manifest.Details!["source"]!["commit"]!.GetValue<string>());
+        Assert.Equal(File.ReadAllBytes(Path.Combine(h.Model, "tokenizer.json")), File.ReadAllBytes(Path.Combine(h.ModelFolder, "tokenizer.json")));
+        Assert.StartsWith("convert_weight " + h.Dir["hf"], h.CallLines()[0]);
+    }
+
+    [Fact]
+    public async Task With_the_AVA_runtime_configured_verify_proves_the_library_against_it()
+    {
+        using var h = new CompileHarness();
+        var oldRuntime = RepoPaths.Combine("tests", "fixtures", "tvm", "out", "libtvm_runtime-v0.20.so");
+        var runtime = RepoPaths.Combine("tests", "fixtures", "tvm", "out", "libtvm_runtime.so");
+
+        var rejected = await h.RunAsync(h.Environment(("ALC_AVA_RUNTIME", oldRuntime)));
+        Assert.Equal(1, rejected.ExitCode);
+        Assert.Contains("TVMFFIFunctionCall", Flat(rejected.StdErr));
+        Assert.False(Directory.Exists(h.Dist));
+
+        var accepted = await h.RunAsync(h.Environment(("ALC_AVA_RUNTIME", runtime)));
+        AssertOk(accepted);
+        var verification = accepted.Json().RootElement.GetProperty("report").GetProperty("verification");
+        Assert.Contains(verification.GetProperty("runtimeSources").EnumerateArray(), s => s.GetString()!.Contains("libtvm_runtime.so"));
+    }
+
+    [Fact]
     public async Task A_rerun_with_nothing_changed_runs_no_tool_and_rewrites_nothing()
     {
         using var h = new CompileHarness();
