@@ -35,6 +35,7 @@ public sealed class HubTransferTests
         Assert.Equal(150_000, new FileInfo(failure.PartialPath).Length);
         Assert.Contains("rerun", failure.Fix, StringComparison.OrdinalIgnoreCase);
         Assert.False(File.Exists(hub.Pointer(hub.Weights)));
+        Assert.True(Directory.Exists(Path.Combine(hub.RepoFolder, "snapshots", hub.Commit)));
 
         hub.Server.Log.Clear();
         var result = await hub.FetchAsync(request: r => r.WithInclude(Weights));
