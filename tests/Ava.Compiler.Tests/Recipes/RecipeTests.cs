@@ -50,6 +50,7 @@ public class RecipeTests
         Assert.Equal("AVA-GE2-2B16", names["gemma2-2b"]);
         Assert.Equal("AVA-GE3-1B16", names["gemma3-1b"]);
         Assert.Equal("AVA-G4N-4B16", names["gemma3n-e4b"]);
+        Assert.Equal("AVA-384-Base-INT8", names["minilm-384"]);
     }
 
     [Theory]
