@@ -5,6 +5,7 @@ using Ava.Action.Runner;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Reporting;
+using Ava.Compiler.Verification;
 
 namespace Ava.Action;
 
@@ -37,9 +38,20 @@ public static class ActionApp
                     "Set 'working-directory' to a folder of the checked-out repository.");
 
             var artifacts = new List<string>();
+            var registryFiles = new List<string>();
+            if (inputs.Model is not null)
+            {
+                // Each pipeline stage opens its own section, which the reporter shows as a ::group::.
+                var built = await ModelBuild.RunAsync(inputs, root, core.Environment, reporter, ct);
+                summary.AvaName = built.AvaName;
+                summary.Reports.Add(($"compile report: {built.AvaName}", built.ReportMarkdown));
+                artifacts.Add(built.Artifact);
+                if (built.RegistryEntry is not null) registryFiles.Add(built.RegistryEntry);
+            }
             using (reporter.Section("Artifacts"))
             {
-                foreach (var a in FileSet.Resolve(root, inputs.Artifacts, "artifacts")) artifacts.Add(a);
+                foreach (var a in FileSet.Resolve(root, inputs.Artifacts, "artifacts"))
+                    if (!artifacts.Contains(a)) artifacts.Add(a);
                 foreach (var a in artifacts)
                 {
                     var d = FileHasher.HashFile(a);
@@ -49,7 +61,16 @@ public static class ActionApp
             }
             foreach (var report in FileSet.Resolve(root, inputs.Reports, "reports"))
                 summary.Reports.Add((Path.GetRelativePath(root, report), await File.ReadAllTextAsync(report, ct)));
-            var registryFiles = FileSet.Resolve(root, inputs.RegistryFiles, "registry-files");
+            foreach (var f in FileSet.Resolve(root, inputs.RegistryFiles, "registry-files"))
+                if (!registryFiles.Contains(f)) registryFiles.Add(f);
+
+            using (reporter.Section("Verify model libraries"))
+            {
+                var verification = LibraryVerification.Run(artifacts, root, core, reporter);
+                summary.Verification = verification is null ? "skipped" : verification.Ok ? "passed" : "failed";
+                if (verification is not null) summary.Reports.Add(("verification", VerificationReport.ToMarkdown(verification)));
+                if (verification is { Ok: false }) throw LibraryVerification.Rejected(verification);
+            }
 
             if (inputs.Publish)
             {
@@ -57,13 +78,13 @@ public static class ActionApp
                 {
                     var repo = GitHubRepository.Parse(inputs.Repository!, inputs.GitHubToken, core.Environment.GetValueOrDefault("GITHUB_API_URL"));
                     var plan = new PublishPlan(
-                        ReleaseRequest.ForTag(inputs.ReleaseTag!).WithName($"AVA models {inputs.ReleaseTag}")
+                        inputs.ReleaseTag is null ? null : ReleaseRequest.ForTag(inputs.ReleaseTag).WithName($"AVA models {inputs.ReleaseTag}")
                             .WithBody("Built and verified by ava/model-compile.")
                             .WithTarget(core.Environment.GetValueOrDefault("GITHUB_SHA")),
                         artifacts, inputs.RegistryBranch,
                         registryFiles.Select(f => RegistryChange.Replace(
                             Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllText(f),
-                            $"registry: {Path.GetFileNameWithoutExtension(f)} ({inputs.ReleaseTag})")).ToList());
+                            $"registry: {Path.GetFileNameWithoutExtension(f)}{(inputs.ReleaseTag is null ? "" : $" ({inputs.ReleaseTag})")}")).ToList());
                     summary.Published = await new Publisher(repo, new GitHubCalls(retry), reporter).PublishAsync(plan, ct);
                 }
             }
@@ -79,6 +100,8 @@ public static class ActionApp
             core.SetFailed(text);
             summary.Status = "failed";
             summary.Failure = text;
+            // The outputs a later step needs to react to a failure (e.g. to comment on a rejected model).
+            TrySetFailureOutputs(core, summary);
             await TryWriteSummaryAsync(core, summary, redactor);
             return (int)e.ExitCode;
         }
@@ -99,13 +122,25 @@ public static class ActionApp
     private static void SetOutputs(ActionCore core, RunSummary s, string root)
     {
         core.SetOutput("status", s.Status);
+        if (s.AvaName is not null) core.SetOutput("ava-name", s.AvaName);
+        core.SetOutput("verification", s.Verification);
         core.SetOutput("artifacts", JsonSerializer.Serialize(s.Artifacts.Select(a => a.Path)));
         if (s.Published is { } p)
         {
-            core.SetOutput("release-url", p.Release.HtmlUrl);
+            if (p.Release is not null) core.SetOutput("release-url", p.Release.HtmlUrl);
             core.SetOutput("asset-urls", JsonSerializer.Serialize(p.Assets.Select(a => a.DownloadUrl)));
             core.SetOutput("registry-entries", JsonSerializer.Serialize(p.Commits.Select(c => c.Path)));
         }
+    }
+
+    private static void TrySetFailureOutputs(ActionCore core, RunSummary s)
+    {
+        try
+        {
+            core.SetOutput("status", s.Status);
+            core.SetOutput("verification", s.Verification);
+        }
+        catch (RunnerProtocolException) { }
     }
 
     private static async Task TryWriteSummaryAsync(ActionCore core, RunSummary s, SecretRedactor redactor)

@@ -56,11 +56,12 @@ public sealed record ActionInputs
 
     private void Check()
     {
-        if (Model is null && Artifacts.Count == 0)
-            throw new BadInputException("The action was given neither 'model' nor 'artifacts', so there is nothing to build or publish.",
+        if (Model is null && Artifacts.Count == 0 && RegistryFiles.Count == 0)
+            throw new BadInputException("The action was given none of 'model', 'artifacts' or 'registry-files', so there is nothing to build or publish.",
                 "Set 'model' to a recipe id (e.g. gemma3-4b) to compile it, or 'artifacts' to the .ALM/.AON files an earlier step built.");
         if (!Publish) return;
-        if (ReleaseTag is null)
+        // A release is only needed for files; registry-only publishing (an A/B entry) commits to the branch alone.
+        if (ReleaseTag is null && (Model is not null || Artifacts.Count > 0))
             throw new BadInputException("'publish' is true but no release tag is known.",
                 "Set 'release-tag' (e.g. models-v1), or run the workflow on a tag push.");
         if (GitHubToken.Length == 0)

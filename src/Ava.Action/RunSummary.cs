@@ -10,6 +10,10 @@ public sealed class RunSummary
     public sealed record Artifact(string Path, long Size, string Sha256);
 
     public string Status { get; set; } = "running";
+    public string? AvaName { get; set; }
+
+    /// <summary>passed, failed, or skipped (nothing that holds TVM objects was built or given).</summary>
+    public string Verification { get; set; } = "skipped";
     public string? Failure { get; set; }
     public List<Artifact> Artifacts { get; } = [];
     public List<(string Path, string Markdown)> Reports { get; } = [];
@@ -20,6 +24,8 @@ public sealed class RunSummary
         var sb = new StringBuilder();
         sb.Append("## ava/model-compile: ").Append(Status == "succeeded" ? "✅ succeeded" : "❌ failed").Append("\n\n");
         if (Failure is not null) sb.Append("> **Error:** ").Append(Cell(Failure)).Append("\n\n");
+        if (AvaName is not null) sb.Append($"Model **{Cell(AvaName)}** · ");
+        sb.Append($"verification: **{Verification}**\n\n");
         if (Artifacts.Count > 0)
         {
             sb.Append("### Artifacts\n\n| file | size | SHA-256 |\n|---|---:|---|\n");
@@ -28,8 +34,12 @@ public sealed class RunSummary
         }
         if (Published is { } p)
         {
-            sb.Append($"### Published\n\nRelease [{Cell(p.Release.TagName)}]({p.Release.HtmlUrl}){(p.ReleaseCreated ? " (created)" : "")}\n\n");
-            sb.Append("| asset | result | download |\n|---|---|---|\n");
+            sb.Append("### Published\n\n");
+            if (p.Release is { } r)
+            {
+                sb.Append($"Release [{Cell(r.TagName)}]({r.HtmlUrl}){(p.ReleaseCreated ? " (created)" : "")}\n\n");
+                sb.Append("| asset | result | download |\n|---|---|---|\n");
+            }
             foreach (var a in p.Assets) sb.Append($"| `{Cell(a.Name)}` | {a.Outcome.ToString().ToLowerInvariant()} | [{Cell(a.Name)}]({a.DownloadUrl}) |\n");
             if (p.Commits.Count > 0)
             {
@@ -39,7 +49,7 @@ public sealed class RunSummary
             sb.Append('\n');
         }
         foreach (var (path, md) in Reports)
-            sb.Append($"### Report `{Cell(path)}`\n\n").Append(SummaryMarkdown.Nest(md.TrimEnd(), 3)).Append("\n\n");
+            sb.Append($"### {Cell(path)}\n\n").Append(SummaryMarkdown.Nest(md.TrimEnd(), 3)).Append("\n\n");
         return sb.ToString().TrimEnd() + "\n";
     }
 

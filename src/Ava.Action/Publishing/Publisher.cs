@@ -9,9 +9,10 @@ public sealed record RegistryChange(string RepositoryPath, Func<string?, string>
     public static RegistryChange Replace(string repositoryPath, string text, string message) => new(repositoryPath, _ => text, message);
 }
 
-public sealed record PublishPlan(ReleaseRequest Release, IReadOnlyList<string> Assets, string RegistryBranch, IReadOnlyList<RegistryChange> Registry);
+public sealed record PublishPlan(ReleaseRequest? Release, IReadOnlyList<string> Assets, string RegistryBranch, IReadOnlyList<RegistryChange> Registry);
 
-public sealed record PublishResult(ReleaseInfo Release, bool ReleaseCreated, IReadOnlyList<AssetPublication> Assets, IReadOnlyList<FileCommit> Commits);
+/// <summary><see cref="Release"/> is null when there were no assets (registry-only publishing).</summary>
+public sealed record PublishResult(ReleaseInfo? Release, bool ReleaseCreated, IReadOnlyList<AssetPublication> Assets, IReadOnlyList<FileCommit> Commits);
 
 /// <summary>
 /// Publishes one run's results: the release for the tag (created when missing), its assets (replaced only when their
@@ -26,13 +27,19 @@ public sealed class Publisher(GitHubRepository repository, GitHubCalls calls, IR
         var releases = new ReleasesApi(client, repository, calls);
         var assets = new ReleaseAssetsApi(client, repository, calls);
 
-        var (release, created) = await releases.EnsureAsync(plan.Release, ct);
-        reporter.Info($"{(created ? "created" : "using")} release {release.TagName} of {repository}: {release.HtmlUrl}");
+        ReleaseInfo? release = null;
+        var created = false;
+        if (plan.Assets.Count > 0)
+        {
+            if (plan.Release is null) throw new ArgumentException("Assets need a release to go to.", nameof(plan));
+            (release, created) = await releases.EnsureAsync(plan.Release, ct);
+            reporter.Info($"{(created ? "created" : "using")} release {release.TagName} of {repository}: {release.HtmlUrl}");
+        }
 
         var published = new List<AssetPublication>();
         foreach (var file in plan.Assets)
         {
-            var p = await assets.PublishAsync(release, file, ct: ct);
+            var p = await assets.PublishAsync(release!, file, ct: ct);
             reporter.Info($"{p.Name}: {Describe(p.Outcome)} ({p.Size} bytes, sha256 {p.Sha256})");
             published.Add(p);
         }

@@ -143,7 +143,74 @@ public class ActionEndToEndTests : IDisposable
         Assert.Contains("| `registry/models/AVA-GE3-4B16.json` | `registry` | created | `dddddddddddd` |", run.Summary);
         // The report's own headings sit under the action's: "# Compile report" became level 4.
         Assert.Contains("\n#### Compile report\n", run.Summary);
+        Assert.Contains("verification: **passed**", run.Summary);
+        Assert.Contains("#### alc verify: ✅ ACCEPTED", run.Summary);
+        Assert.Equal("passed", run.Outputs["verification"]);
         Assert.Contains("\n##### Verification\n", run.Summary);
+    }
+
+    [Fact]
+    public async Task Registry_only_publishing_commits_nothing_when_the_entry_is_already_there()
+    {
+        var entry = "{\n  \"experiment\": \"ge2-vs-ge3\"\n}\n";
+        _dir.Write("workspace/registry/ab/ge2-vs-ge3.json", entry);
+        const string R = "/repos/ava-org/models";
+        new ScenarioWriter()
+            .Api_("get", $"{R}/git/refs/heads/registry", 200, new JsonObject { ["ref"] = "refs/heads/registry", ["object"] = new JsonObject { ["sha"] = new string('1', 40) } })
+            .Api_("get", $"{R}/contents/registry/ab/ge2-vs-ge3.json?ref=registry", 200, new JsonObject
+            {
+                ["type"] = "file", ["path"] = "registry/ab/ge2-vs-ge3.json", ["sha"] = new string('a', 40), ["encoding"] = "base64",
+                ["content"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(entry)),
+            })
+            .WriteTo(_dir.Write("scenarios/registry-only.json", ""));
+        await using var server = await FixturesServer.StartAsync(_dir["scenarios"] + "/*.json");
+        var api = await server.LoadAsync("registry-only");
+
+        var run = await RunActionAsync(new() { ["registry-files"] = "registry/ab/*.json", ["publish"] = "true", ["github-token"] = Token }, api.AbsoluteUri);
+
+        Assert.True(run.ExitCode == 0, run.Log);
+        await server.AssertConsumedAsync(api);
+        Assert.Contains("registry/ab/ge2-vs-ge3.json on registry: unchanged", run.Log);
+        Assert.Contains("| `registry/ab/ge2-vs-ge3.json` | `registry` | unchanged | – |", run.Summary);
+        Assert.DoesNotContain("release-url", run.Outputs.Keys);
+    }
+
+    [Fact]
+    public async Task A_library_built_with_the_old_TVM_api_is_annotated_and_nothing_is_published()
+    {
+        File.Copy(RepoPaths.Combine("tests", "fixtures", "tvm", "out", "v020-android.tar"), _dir.Write("workspace/dist/AVA-GE2-2B16.ALM", ""), overwrite: true);
+
+        // No API URL reachable: publishing must not even be tried.
+        var run = await RunActionAsync(new() { ["artifacts"] = "dist/*.ALM", ["publish"] = "true", ["release-tag"] = "v1", ["github-token"] = Token },
+            apiUrl: "http://127.0.0.1:9/");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Matches(@"(?m)^::error title=old-api[^,]*,file=dist/AVA-GE2-2B16\.ALM::.*TVMFuncCall", run.Log);
+        Assert.Contains("::error::1 of 1 model library was rejected", run.Log);
+        Assert.DoesNotContain("::group::Publish", run.Log);
+        Assert.Equal("failed", run.Outputs["verification"]);
+        Assert.Contains("## ava/model-compile: ❌ failed", run.Summary);
+        Assert.Contains("#### alc verify: ❌ REJECTED", run.Summary);
+    }
+
+    [Fact]
+    public async Task The_action_compiles_a_model_with_the_same_core_as_alc_compile()
+    {
+        Directory.CreateDirectory(_dir["workspace"]);
+        foreach (var recipe in Directory.GetFiles(RepoPaths.Combine("recipes")))
+            File.Copy(recipe, _dir.Write("workspace/recipes/" + Path.GetFileName(recipe), ""), overwrite: true);
+
+        var run = await RunActionAsync(new() { ["model"] = "minilm-384", ["github-token"] = Token });
+
+        Assert.True(run.ExitCode == 0, run.Log);
+        Assert.Equal("AVA-384-Base-INT8", run.Outputs["ava-name"]);
+        Assert.Equal(["dist/models/AVA-384-Base-INT8.AON"], JsonSerializer.Deserialize<string[]>(run.Outputs["artifacts"])!);
+        Assert.True(File.Exists(_dir["workspace/dist/models/AVA-384-Base-INT8.AON"]));
+        // One collapsible group per pipeline stage.
+        foreach (var stage in new[] { "aon-fetch", "aon-quantize", "aon-validate", "aon-package" })
+            Assert.Contains($"::group::{stage}\n", run.Log);
+        Assert.Contains("### compile report: AVA-384-Base-INT8", run.Summary);
+        Assert.Contains("Model **AVA-384-Base-INT8**", run.Summary);
     }
 
     [Fact]
@@ -157,7 +224,7 @@ public class ActionEndToEndTests : IDisposable
         Assert.StartsWith($"::add-mask::{Token}\n", run.Log);
         Assert.Contains("::error::Input does not meet YAML 1.2 \"Core Schema\" specification: publish%0ASupport boolean input list", run.Log);
         Assert.Contains("## ava/model-compile: ❌ failed", run.Summary);
-        Assert.DoesNotContain("status", run.Outputs.Keys);
+        Assert.Equal("failed", run.Outputs["status"]);
     }
 
     [Fact]
