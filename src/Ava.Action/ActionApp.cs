@@ -50,7 +50,7 @@ public static class ActionApp
             }
             using (reporter.Section("Artifacts"))
             {
-                foreach (var a in FileSet.Resolve(root, inputs.Artifacts, "artifacts"))
+                foreach (var a in FileSet.Resolve(root, inputs.Artifacts, "artifacts", reporter.Warn))
                     if (!artifacts.Contains(a)) artifacts.Add(a);
                 foreach (var a in artifacts)
                 {
@@ -59,9 +59,13 @@ public static class ActionApp
                     reporter.Info($"{Path.GetRelativePath(root, a)}: {d.Size} bytes, sha256 {d.Sha256}");
                 }
             }
-            foreach (var report in FileSet.Resolve(root, inputs.Reports, "reports"))
+            foreach (var report in FileSet.Resolve(root, inputs.Reports, "reports", reporter.Warn))
                 summary.Reports.Add((Path.GetRelativePath(root, report), await File.ReadAllTextAsync(report, ct)));
-            foreach (var f in FileSet.Resolve(root, inputs.RegistryFiles, "registry-files"))
+            // Each artifact's own entry (registry/models/<AVA name>.json) goes with it when the register stage wrote one.
+            foreach (var a in artifacts)
+                if (ModelBuild.RegistryEntry(root, Path.GetFileNameWithoutExtension(a)) is { } entry && !registryFiles.Contains(entry))
+                    registryFiles.Add(entry);
+            foreach (var f in FileSet.Resolve(root, inputs.RegistryFiles, "registry-files", reporter.Warn))
                 if (!registryFiles.Contains(f)) registryFiles.Add(f);
 
             using (reporter.Section("Verify model libraries"))

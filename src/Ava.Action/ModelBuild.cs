@@ -48,7 +48,7 @@ public static class ModelBuild
     }
 
     /// <summary>The registry entry the pipeline's register stage wrote for this model, when it wrote one.</summary>
-    private static string? RegistryEntry(string root, string avaName)
+    public static string? RegistryEntry(string root, string avaName)
     {
         var path = Path.Combine(root, "registry", "models", avaName + ".json");
         return File.Exists(path) ? path : null;

@@ -73,7 +73,7 @@ public class ActionEndToEndTests : IDisposable
         var alm = File.ReadAllBytes(RepoPaths.Combine("tests", "fixtures", "tvm", "out", "v022-android-package.ALM"));
         var aon = Encoding.UTF8.GetBytes("AON stand-in bytes \u2713\n");
         _dir.Write("workspace/dist/AVA-GE3-4B16.ALM", alm);
-        _dir.Write("workspace/dist/AVA-384-Base-INT8.AON", aon);
+        _dir.Write("workspace/dist/models/AVA-384-Base-INT8.AON", aon);
         var entry = "{\n  \"name\": \"AVA-GE3-4B16\",\n  \"verification\": \"passed\"\n}\n";
         _dir.Write("workspace/registry/models/AVA-GE3-4B16.json", entry);
         _dir.Write("workspace/dist/compile-report.md", "# Compile report\n\n## Verification\n\n| object | verdict |\n|---|---|\n| lib0.ADco | ok |\n");
@@ -113,8 +113,7 @@ public class ActionEndToEndTests : IDisposable
 
         var run = await RunActionAsync(new()
         {
-            ["artifacts"] = "dist/*.AON\ndist/AVA-GE3-4B16.ALM",
-            ["registry-files"] = "registry/models/*.json",
+            ["artifacts"] = "dist/**/*.AON\ndist/AVA-GE3-4B16.ALM",
             ["reports"] = "dist/compile-report.md",
             ["publish"] = "true",
             ["release-tag"] = "v1.2.3",
@@ -132,7 +131,7 @@ public class ActionEndToEndTests : IDisposable
         Assert.Contains("AVA-GE3-4B16.ALM: uploaded", run.Log);
 
         Assert.Equal("succeeded", run.Outputs["status"]);
-        Assert.Equal(["dist/AVA-384-Base-INT8.AON", "dist/AVA-GE3-4B16.ALM"], JsonSerializer.Deserialize<string[]>(run.Outputs["artifacts"])!);
+        Assert.Equal(["dist/models/AVA-384-Base-INT8.AON", "dist/AVA-GE3-4B16.ALM"], JsonSerializer.Deserialize<string[]>(run.Outputs["artifacts"])!);
         var urls = JsonSerializer.Deserialize<string[]>(run.Outputs["asset-urls"])!;
         Assert.Equal(2, urls.Length);
         Assert.EndsWith("/ava-org/models/releases/download/v1.2.3/AVA-GE3-4B16.ALM", urls[1]);
@@ -236,7 +235,8 @@ public class ActionEndToEndTests : IDisposable
             apiUrl: "http://127.0.0.1:9/");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("::error::'dist/*.ALM' in the 'artifacts' input matches no file", run.Log);
+        Assert.Contains("::warning::'dist/*.ALM' in the 'artifacts' input matches no file.", run.Log);
+        Assert.Contains("::error::The 'artifacts' input (dist/*.ALM) matches no file", run.Log);
         Assert.DoesNotContain("::group::Publish", run.Log);
     }
 }
