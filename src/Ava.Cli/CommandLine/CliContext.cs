@@ -20,8 +20,9 @@ public sealed class CliContext
         Human = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(Err),
-            Ansi = NoColor ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = NoColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            // Spectre cannot see through our redacting writer, so a redirected stderr (pipes, log files) gets plain text here.
+            Ansi = NoColor || !IsTerminal(stderr) ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = NoColor || !IsTerminal(stderr) ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
             Interactive = InteractionSupport.No,
         });
         ErrIsTerminal = IsTerminal(stderr);

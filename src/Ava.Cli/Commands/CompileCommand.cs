@@ -13,12 +13,19 @@ public sealed class CompileCommand : AlcCommand
         Positionals = [new PositionalSpec("model", "Recipe name, e.g. minilm-384 or gemma3-4b ('alc recipes list').", AlsoOption: "--model")],
         Options =
         [
+            OptionSpec.Value("--model", "RECIPE", "Same as the positional MODEL."),
             OptionSpec.Value("--target", "TARGET", "Device target.", "android"),
             RecipeOptions.Directory,
             OptionSpec.Value("--out", "DIR", "Where artifacts land (models go to DIR/models/).", "dist"),
-            OptionSpec.Value("--build-dir", "DIR", "Resumable stage outputs and logs (default build/<recipe>)."),
-            OptionSpec.Value("--source", "SOURCE", "onnx-embedding: 'embedded' (default, offline), 'hf' (the recipe's Hub repo) or a path to an .onnx file."),
+            OptionSpec.Value("--build-dir", "DIR", "Resumable stage outputs and logs (default build/<recipe> for onnx, build/<AVA name> for llm)."),
+            OptionSpec.Value("--source", "SOURCE", "llm: 'hf' (default: the recipe's Hub repo) or a local Hugging Face model folder. onnx-embedding: 'embedded' (default, offline), 'hf' or a path to an .onnx file."),
             OptionSpec.Value("--vocab", "FILE", "onnx-embedding: the vocab.txt of a local --source model (default: vocab.txt beside it)."),
+            OptionSpec.Value("--quantization", "Q", "llm: MLC quantization (default: the recipe's, usually q4f16_1)."),
+            OptionSpec.Value("--context", "TOKENS", "llm: context window (default: planned from the model and the recipe's memory budget)."),
+            OptionSpec.Value("--prefill-chunk", "TOKENS", "llm: prefill chunk size (default: the recipe's, else 256)."),
+            OptionSpec.Flag("--plan", "llm: print the stages, their keys, the exact MLC-LLM commands and environment; run nothing."),
+            OptionSpec.Flag("--skip-doctor", "llm: skip the toolchain checks that otherwise stop a wrong toolchain before any download."),
+            .. ToolchainOptions.Options,
         ],
         Details = """
             Stages run content-addressed: a rerun skips every stage whose inputs did not change, and a killed run
@@ -27,6 +34,12 @@ public sealed class CompileCommand : AlcCommand
             Examples:
               alc compile minilm-384 --target android      # all-MiniLM-L6-v2 → dist/models/AVA-384-Base-INT8.AON, offline
               alc compile minilm-384 --source ./model.onnx --vocab ./vocab.txt
+              alc compile gemma3-4b --target android       # → dist/models/llm/AVA-GE3-4B16/ + dist/AVA-GE3-4B16.ALM
+              alc compile gemma3-4b --plan                 # stages, keys, MLC commands; runs nothing
+              alc compile gemma3-1b --source ./gemma-3-1b-it --context 4096
+
+            llm exit codes: 1 the compiled library was rejected (old TVM API...), 2 bad input (unknown recipe, q8f16_1,
+            gemma3n...), 3 toolchain not ready ('alc doctor'), 4 an MLC-LLM step failed (its log is named), 5 download failed.
             """,
     };
 
@@ -41,9 +54,7 @@ public sealed class CompileCommand : AlcCommand
         return recipe.Kind switch
         {
             Recipe.KindOnnxEmbedding => AonCompileView.RunAsync(recipe, input, context, cancellationToken),
-            _ => throw new BadInputException(
-                $"The recipe '{recipe.Name}' is an {recipe.Kind} recipe; this build of alc compiles onnx-embedding recipes only.",
-                "Build LLMs with an alc that includes the MLC-LLM pipeline, or compile minilm-384."),
+            _ => LlmCompileView.RunAsync(recipe, input, context, cancellationToken),
         };
     }
 }

@@ -36,7 +36,9 @@ public sealed class FetchCommand : AlcCommand
         if (options.Token is { } token) context.Redactor.Add(token);
         var request = FetchRequest.For(input.PositionalValue("repo")!)
             .WithRevision(input.Value("--revision"))
-            .WithInclude(input.Values("--include"))
+            // A pattern without wildcards names one file: fetch it and fail if the repo lacks it.
+            .WithInclude(input.Values("--include").Where(p => !new HubGlob(p).IsLiteral))
+            .WithRequired(input.Values("--include").Where(p => new HubGlob(p).IsLiteral))
             .WithExclude(input.Values("--exclude"));
 
         var view = FetchProgressView.Create(context);

@@ -20,7 +20,7 @@ public sealed class RecipesListCommand : AlcCommand
         {
             name = r.Name,
             kind = r.Kind,
-            avaName = r.Llm is null ? null : AvaName.For(r.Code, r.Size, r.Llm.Quantization).Value,
+            avaName = r.Llm is null ? Ava.Compiler.Onnx.EmbeddingRecipes.AvaName(r) : AvaName.For(r.Code, r.Size, r.Llm.Quantization).Value,
             source = r.Source.HfRepo,
             modelType = r.Llm?.ModelType,
             quantization = r.Llm?.Quantization,

@@ -98,8 +98,8 @@ public sealed class VerifyCommand : AlcCommand
         {
             if (l.Problems.Count > 0) RenderProblems(console, l.Path, l.Problems);
             foreach (var s in l.Skipped) console.MarkupLine($"note: skipped {Markup.Escape(s.Path)}: {Markup.Escape(s.Reason)}");
-            if (l.Unchecked.Count > 0)
-                console.MarkupLine($"note: {Markup.Escape(l.Path)}: {l.Unchecked.Count} non-TVM symbol(s) not checked ({Markup.Escape(string.Join(", ", l.Unchecked.Take(8)))}{(l.Unchecked.Count > 8 ? ", ..." : "")}); pass --system-libs to check them.");
+            if (l.UncheckedCount > 0)
+                console.MarkupLine($"note: {Markup.Escape(l.Path)}: {l.UncheckedCount} non-TVM symbol(s) not checked ({Markup.Escape(string.Join(", ", l.Unchecked.Take(8)))}{(l.UncheckedCount > 8 ? ", ..." : "")}); pass --system-libs to check them.");
         }
         var verdict = r.Ok ? "[green]ACCEPTED[/]" : "[red]REJECTED[/]";
         console.MarkupLine($"{verdict}: {r.Libraries.Count(l => l.Verdict == Verdict.Accepted)} of {r.Libraries.Count} librar{(r.Libraries.Count == 1 ? "y" : "ies")} accepted for {Markup.Escape(r.Target)} against {Markup.Escape(r.Runtime)}.");

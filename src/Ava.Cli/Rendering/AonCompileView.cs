@@ -45,8 +45,8 @@ internal static class AonCompileView
             table.AddRow($"latency, 1 thread, {l["tokens"]} tokens", $"{(double)l["fp32MedianMs"]!:F2} ms", $"{(double)l["int8MedianMs"]!:F2} ms", $"{(double)l["speedup"]!:F2}× faster", "");
         table.AddRow("signature (name, type, rank)", "", "", (bool)v["signatureIdentical"]! ? "identical" : "CHANGED", "identical");
         context.Human.Write(table);
-        foreach (var f in result.PublishedFiles) context.Human.MarkupLine("  " + Markup.Escape(f));
-        context.Human.MarkupLine($"[green]PASS[/] {Markup.Escape(Path.GetFileName(result.ArtifactPath))} verified and written to {Markup.Escape(Path.GetDirectoryName(result.ArtifactPath)!)}");
+        foreach (var f in result.PublishedFiles) context.Human.MarkupLine("  " + Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, f)));
+        context.Human.MarkupLine($"[green]PASS[/] {Markup.Escape(Path.GetFileName(result.ArtifactPath))} verified and written to {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, Path.GetDirectoryName(result.ArtifactPath)!))}/");
         return 0;
     }
 

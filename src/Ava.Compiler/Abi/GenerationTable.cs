@@ -19,9 +19,14 @@ public sealed record GenerationTable
 
     public int IndexOf(string generation)
     {
-        var i = Order.ToList().IndexOf(generation);
-        return i >= 0 ? i : throw new InvalidDataException($"unknown generation '{generation}' (known: {string.Join(", ", Order)})");
+        for (var i = 0; i < Order.Count; i++)
+            if (Order[i] == generation) return i;
+        throw new InvalidDataException($"unknown generation '{generation}' (known: {string.Join(", ", Order)})");
     }
+
+    /// <summary>The generations [Lo, Hi) that emit a marker, as indexes into <see cref="Order"/>.</summary>
+    public (int Lo, int Hi) RangeOf(GenerationMarker m) =>
+        (m.Since is null ? 0 : IndexOf(m.Since), m.Until is null ? Order.Count : IndexOf(m.Until));
 
     public string Label(string generation) => Labels.TryGetValue(generation, out var l) ? l : $"TVM {generation}";
 
@@ -38,15 +43,19 @@ public sealed record GenerationTable
     public GenerationMarker? Match(BinarySymbol symbol)
     {
         if (!symbol.IsExternal) return null;
+        var index = Index;
+        var imports = !symbol.IsDefined;
+        if ((imports ? index.ImportNames : index.ExportNames).TryGetValue(symbol.Name, out var exact)) return exact;
+        // Suffix and prefix markers share a short core ("__tvm"): one vectorised search rules most names out.
+        if (index.Patterned.Count == 0 || (index.Core.Length > 0 && !symbol.Name.Contains(index.Core, StringComparison.Ordinal))) return null;
         GenerationMarker? prefixHit = null;
-        foreach (var m in Markers)
+        foreach (var m in index.Patterned)
         {
-            if (m.AppliesToImports != !symbol.IsDefined) continue;
-            if (m.Symbol is not null && m.Symbol == symbol.Name) return m;
+            if (m.AppliesToImports != imports) continue;
             if (m.Suffix is not null && symbol.Name.EndsWith(m.Suffix, StringComparison.Ordinal)) return m;
             if (m.Prefix is not null && prefixHit is null && symbol.Name.StartsWith(m.Prefix, StringComparison.Ordinal)
                 && (m.SymbolType is null || (m.SymbolType == "function" && symbol.Type == SymbolType.Function)))
-                prefixHit = m; // weaker than an exact or suffix match of the same symbol
+                prefixHit = m; // weaker than a suffix match of the same symbol
         }
         return prefixHit;
     }
@@ -55,12 +64,48 @@ public sealed record GenerationTable
     public string? SlotTarget(BinarySymbol symbol)
     {
         if (ContextSlots is null || !symbol.IsDefined || !symbol.IsExternal) return null;
-        if (!symbol.Name.StartsWith(ContextSlots.Prefix, StringComparison.Ordinal)) return null;
-        var target = symbol.Name[ContextSlots.Prefix.Length..];
-        return ContextSlots.Functions.Contains(target) ? target : null;
+        return Index.Slots.TryGetValue(symbol.Name, out var target) ? target : null;
     }
 
-    public GenerationMarker? MarkerFor(string symbolName) => Markers.FirstOrDefault(m => m.Symbol == symbolName);
+    private MarkerIndex? _index;
+
+    private MarkerIndex Index => _index ??= new MarkerIndex(this);
+
+    /// <summary>Lookups built once per table: exact names by hash, patterned markers in a short list.</summary>
+    private sealed class MarkerIndex
+    {
+        public MarkerIndex(GenerationTable t)
+        {
+            foreach (var m in t.Markers.Where(m => m.Symbol is not null))
+                (m.AppliesToImports ? ImportNames : ExportNames).TryAdd(m.Symbol!, m);
+            Patterned = t.Markers.Where(m => m.Symbol is null).ToList();
+            var patterns = Patterned.Select(m => m.Suffix ?? m.Prefix!).ToList();
+            Core = patterns.Count == 0 ? "" : CommonCore(patterns);
+            if (t.ContextSlots is { } slots)
+                foreach (var f in slots.Functions) Slots.TryAdd(slots.Prefix + f, f);
+        }
+
+        public Dictionary<string, GenerationMarker> ImportNames { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, GenerationMarker> ExportNames { get; } = new(StringComparer.Ordinal);
+        public List<GenerationMarker> Patterned { get; }
+        public string Core { get; }
+        public Dictionary<string, string> Slots { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The longest leading text every pattern contains (so a name lacking it matches none).</summary>
+        private static string CommonCore(List<string> patterns)
+        {
+            var first = patterns[0];
+            for (var len = first.Length; len > 0; len--)
+            {
+                var core = first[..len];
+                if (patterns.All(p => p.Contains(core, StringComparison.Ordinal))) return core;
+            }
+            return "";
+        }
+    }
+
+    public GenerationMarker? MarkerFor(string symbolName) =>
+        Index.ImportNames.TryGetValue(symbolName, out var m) || Index.ExportNames.TryGetValue(symbolName, out m) ? m : null;
 }
 
 public sealed record GenerationMarker

@@ -13,7 +13,7 @@ public enum SymbolType { None, Function, Object, Section, File, Common, Tls, Ind
 /// One symbol-table entry. <see cref="Name"/> is the C-level name (Mach-O's leading underscore removed);
 /// <see cref="RawName"/> is the name exactly as stored.
 /// </summary>
-public sealed record BinarySymbol(string Name, string RawName, bool IsDefined, SymbolBinding Binding, SymbolType Type, string? Section)
+public readonly record struct BinarySymbol(string Name, string RawName, bool IsDefined, SymbolBinding Binding, SymbolType Type, string? Section)
 {
     /// <summary>Visible to the linker outside the object: global or weak.</summary>
     public bool IsExternal => Binding != SymbolBinding.Local;

@@ -22,14 +22,10 @@ public sealed class HubGlob
 
     public string Pattern { get; }
 
-    /// <summary>True when the pattern names one file exactly, so a missing match means a missing file.</summary>
+    /// <summary>True when the pattern names one file exactly (the CLI then requires that file to exist).</summary>
     public bool IsLiteral => Pattern.IndexOfAny(['*', '?', '[']) < 0 && !Pattern.EndsWith('/');
 
     public bool Matches(string path) => _regex.IsMatch(path.Replace('\\', '/'));
-
-    /// <summary>Kept when it matches some include (or there are none) and no exclude.</summary>
-    public static bool Selects(string path, IReadOnlyList<HubGlob> include, IReadOnlyList<HubGlob> exclude) =>
-        (include.Count == 0 || include.Any(g => g.Matches(path))) && !exclude.Any(g => g.Matches(path));
 
     private static string Translate(string pattern)
     {

@@ -16,7 +16,7 @@ public sealed record AonCompileResult(
     string ReportMarkdown);
 
 /// <summary>
-/// The `.AON` path through the generic stage engine: aon-fetch → aon-quantize → aon-validate → aon-package, then the
+/// The `.AON` path through the generic stage engine: aon-fetch → aon-quantize → aon-validate → aon-package → aon-register, then the
 /// package is published into &lt;dist&gt;/models/. A failure in any stage (bad input, a failed gate) stops before
 /// publishing, so dist/ never holds a partial or unverified model.
 /// </summary>
@@ -28,6 +28,7 @@ public static class AonCompiler
         new AonQuantizeStage(recipe.Quantization),
         new AonValidateStage(recipe.ValidationOptions),
         new AonPackageStage(recipe),
+        new AonRegisterStage(recipe),
     ];
 
     public static async Task<AonCompileResult> RunAsync(EmbeddingRecipe recipe, string buildDirectory, string distDirectory, IReporter reporter,
@@ -38,13 +39,24 @@ public static class AonCompiler
         var records = await engine.RunAsync(new BuildFolder(buildDirectory), reporter, cancellationToken);
 
         var package = records.Single(r => r.Name == AonPackageStage.StageName).Directory;
+        var register = records.Single(r => r.Name == AonRegisterStage.StageName).Directory;
         var published = Publish(package, Path.Combine(distDirectory, "models"), recipe.AvaName);
+        published = [.. published, PublishEntry(register, distDirectory, recipe.AvaName)];
         var reportPath = Path.Combine(package, AonPackageStage.ReportName(recipe.AvaName, "json"));
         return new AonCompileResult(recipe, records,
             Path.Combine(Path.GetFullPath(distDirectory), "models", AonPackageStage.ArtifactName(recipe.AvaName)),
             published,
             JsonNode.Parse(File.ReadAllText(reportPath))!.AsObject(),
             File.ReadAllText(Path.Combine(package, AonPackageStage.ReportName(recipe.AvaName, "md"))));
+    }
+
+    /// <summary>The registry entry goes to dist/ itself, beside the LLM entries, after the model files it points at.</summary>
+    private static string PublishEntry(string registerDirectory, string distDirectory, string avaName)
+    {
+        var name = AonRegisterStage.EntryName(avaName);
+        var target = Path.Combine(Path.GetFullPath(distDirectory), name);
+        AtomicFile.WriteAllBytes(target, File.ReadAllBytes(Path.Combine(registerDirectory, name)));
+        return target;
     }
 
     /// <summary>

@@ -91,6 +91,7 @@ public sealed class DynamicInt8Quantizer(QuantizationOptions options)
 
         public void Run()
         {
+            Precompute();
             var nodes = new List<NodeProto>(_graph.Node.Count * 2);
             foreach (var node in _graph.Node)
             {
@@ -109,6 +110,39 @@ public sealed class DynamicInt8Quantizer(QuantizationOptions options)
             _graph.Node.Clear();
             _graph.Node.AddRange(nodes);
             DropUnusedConstants();
+        }
+
+        private readonly Dictionary<string, (sbyte[] Values, float[] Scales)> _weightData = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (byte[] Values, float Scale, byte ZeroPoint)> _tableData = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Quantizes every weight and table the rewrite will need, in parallel: each tensor is independent, so the
+        /// bytes are the same whatever the thread schedule.
+        /// </summary>
+        private void Precompute()
+        {
+            var weights = new List<TensorProto>();
+            var tables = new List<TensorProto>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var node in _graph.Node)
+            {
+                if (!IsDefault(node)) continue;
+                if (node.OpType == "MatMul" && QuantizableWeight(node) is { } w && seen.Add("w:" + w.Name)) weights.Add(w);
+                else if (node.OpType == "Gather" && _options.QuantizeGatherTables && QuantizableTable(node) is { } t && seen.Add("t:" + t.Name)) tables.Add(t);
+            }
+            var weightResults = new (sbyte[], float[])[weights.Count];
+            var tableResults = new (byte[], float, byte)[tables.Count];
+            Parallel.For(0, weights.Count + tables.Count, i =>
+            {
+                if (i < weights.Count)
+                {
+                    var w = weights[i];
+                    weightResults[i] = QuantizationMath.QuantizeWeight(Tensors.FloatData(w), checked((int)w.Dims[0]), checked((int)w.Dims[1]), _options.PerChannel, _options.ReduceRange);
+                }
+                else tableResults[i - weights.Count] = QuantizationMath.QuantizeUInt8(Tensors.FloatData(tables[i - weights.Count]));
+            });
+            for (var i = 0; i < weights.Count; i++) _weightData[weights[i].Name] = weightResults[i];
+            for (var i = 0; i < tables.Count; i++) _tableData[tables[i].Name] = tableResults[i];
         }
 
         private static bool IsDefault(NodeProto n) => n.Domain is "" or "ai.onnx";
@@ -149,7 +183,7 @@ public sealed class DynamicInt8Quantizer(QuantizationOptions options)
         {
             if (_weights.TryGetValue(weight.Name, out var known)) return known;
             int rows = checked((int)weight.Dims[0]), cols = checked((int)weight.Dims[1]);
-            var (values, scales) = QuantizationMath.QuantizeWeight(Tensors.FloatData(weight), rows, cols, _options.PerChannel, _options.ReduceRange);
+            var (values, scales) = _weightData[weight.Name];
             var names = (Fresh(weight.Name + "_quantized"), Fresh(weight.Name + "_scale"), Fresh(weight.Name + "_zero_point"));
             long[] paramDims = _options.PerChannel ? [cols] : [];
             _replacements[weight.Name] =
@@ -167,7 +201,7 @@ public sealed class DynamicInt8Quantizer(QuantizationOptions options)
         {
             if (!_tables.TryGetValue(table.Name, out var t))
             {
-                var (values, scale, zp) = QuantizationMath.QuantizeUInt8(Tensors.FloatData(table));
+                var (values, scale, zp) = _tableData[table.Name];
                 t = (Fresh(table.Name + "_quantized"), Fresh(table.Name + "_scale"), Fresh(table.Name + "_zero_point"));
                 _replacements[table.Name] =
                 [

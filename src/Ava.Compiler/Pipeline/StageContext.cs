@@ -7,7 +7,7 @@ namespace Ava.Compiler.Pipeline;
 public sealed class StageContext
 {
     private readonly IReadOnlyDictionary<string, StageRecord> _finished;
-    private readonly List<ToolRun> _tools = [];
+    private readonly List<ToolMetrics> _tools = [];
 
     internal StageContext(string name, string key, string outputDirectory, string logPath, BuildFolder folder,
         IReadOnlyDictionary<string, StageRecord> finished, HashCache hashCache, IReporter reporter, CancellationToken cancellationToken)
@@ -41,7 +41,7 @@ public sealed class StageContext
 
     public CancellationToken CancellationToken { get; }
 
-    public IReadOnlyList<ToolRun> Tools => _tools;
+    public IReadOnlyList<ToolMetrics> Tools => _tools;
 
     /// <summary>The finished output folder of a stage this one depends on.</summary>
     public string OutputOf(string stage) => Dependency(stage).Directory;
@@ -50,7 +50,7 @@ public sealed class StageContext
     public System.Text.Json.Nodes.JsonObject DataOf(string stage) => Dependency(stage).Stamp.Data ?? [];
 
     /// <summary>Records an external program run (wall time, peak memory) for the report.</summary>
-    public void RecordTool(ToolRun run)
+    public void RecordTool(ToolMetrics run)
     {
         lock (_tools) _tools.Add(run);
     }

@@ -22,7 +22,7 @@ public sealed record StageStamp
 
     public string? Summary { get; init; }
 
-    public IReadOnlyList<ToolRun> Tools { get; init; } = [];
+    public IReadOnlyList<ToolMetrics> Tools { get; init; } = [];
 
     /// <summary>Every output file with its size: a skipped stage is rerun when one is missing or resized.</summary>
     public IReadOnlyList<StampFile> Files { get; init; } = [];
@@ -61,7 +61,7 @@ public sealed record StampFile(string Path, long Size);
 /// <summary>One external program run by a stage.</summary>
 /// <param name="Command">The command line as shown to people (secrets redacted by the caller).</param>
 /// <param name="PeakMemoryBytes">Highest resident memory of the whole process tree seen while it ran (sampled).</param>
-public sealed record ToolRun(string Command, int ExitCode, double WallSeconds, long PeakMemoryBytes, string? LogPath);
+public sealed record ToolMetrics(string Command, int ExitCode, double WallSeconds, long PeakMemoryBytes, string? LogPath);
 
 /// <summary>A stage as it stands after a run or a skip.</summary>
 public sealed record StageRecord(string Name, string Key, StageStatus Status, string Directory, StageStamp Stamp);

@@ -15,7 +15,7 @@ public static class ToolRunner
 {
     public const int TailLines = 20;
 
-    public static async Task<ToolRun> RunAsync(ToolCommand command, string logPath, Action<string>? onLine,
+    public static async Task<ToolMetrics> RunAsync(ToolCommand command, string logPath, Action<string>? onLine,
         Func<string, string>? redact, CancellationToken cancellationToken)
     {
         redact ??= s => s;
@@ -69,7 +69,7 @@ public static class ToolRunner
         log.WriteLine($"# exit {exitCode} after {wall:0.000} s, peak memory {peak / (1024 * 1024)} MiB");
         log.Flush();
 
-        var run = new ToolRun(redact(command.Display), exitCode, Math.Round(wall, 3), peak, logPath);
+        var run = new ToolMetrics(redact(command.Display), exitCode, Math.Round(wall, 3), peak, logPath);
         if (exitCode != 0)
         {
             string lastLines;

@@ -32,8 +32,13 @@ internal sealed class LibraryCheck
 
     private sealed record Hit(GenerationMarker Marker, string Symbol, string Object, string? Slot);
 
-    private (int Lo, int Hi) Range(GenerationMarker m) =>
-        (m.Since is null ? 0 : _gen.IndexOf(m.Since), m.Until is null ? _gen.Order.Count : _gen.IndexOf(m.Until));
+    private readonly Dictionary<GenerationMarker, (int Lo, int Hi)> _ranges = new(ReferenceEqualityComparer.Instance);
+
+    private (int Lo, int Hi) Range(GenerationMarker m)
+    {
+        if (!_ranges.TryGetValue(m, out var r)) _ranges[m] = r = _gen.RangeOf(m);
+        return r;
+    }
 
     public Outcome Run(VerifyInput input, IReadOnlyList<ArtifactEntry> entries)
     {
@@ -78,7 +83,7 @@ internal sealed class LibraryCheck
         var generation = hits.Count == 0 ? "unknown (no TVM symbols)"
             : mixed ? "mixed TVM generations" : _gen.RangeLabel(lo, hi);
 
-        var prefix = PrefixOf(objects, roles, problems, display);
+        var prefix = PrefixOf(hits, objects, roles, problems, display);
 
         // Runtime proof first, so generation problems can say whether the runtime has the symbol.
         var (unresolved, unresolvedSystem, unchecked_) = RuntimeProof(objects);
@@ -111,8 +116,10 @@ internal sealed class LibraryCheck
 
         return new Outcome(
             Finish(display, problems, objectResults, skipped, generation, prefix, unchecked_),
-            objects.SelectMany(o => o.Symbols.Where(s => s.IsDefined && s.Binding == SymbolBinding.Global && s.Type != SymbolType.Common)
-                .Select(s => s.Name)).Distinct(StringComparer.Ordinal).ToList());
+            _bundle
+                ? objects.SelectMany(o => o.Symbols.Where(s => s.IsDefined && s.Binding == SymbolBinding.Global && s.Type != SymbolType.Common)
+                    .Select(s => s.Name)).Distinct(StringComparer.Ordinal).ToList()
+                : []);
     }
 
     private LibraryResult Finish(string display, List<Problem> problems, List<ObjectResult> objects, List<SkippedMember> skipped,
@@ -126,7 +133,8 @@ internal sealed class LibraryCheck
         Objects = objects,
         Skipped = skipped,
         Problems = problems.OrderBy(p => p.Severity).ToList(),
-        Unchecked = unchecked_,
+        Unchecked = unchecked_.Take(LibraryResult.UncheckedListLimit).ToList(),
+        UncheckedCount = unchecked_.Count,
     };
 
     private ObjectRole RoleOf(BinaryObject o, List<Hit> hits)
@@ -192,16 +200,10 @@ internal sealed class LibraryCheck
     }
 
     /// <summary>The system-lib prefix, from the context pointer and blob names; disagreement is a problem.</summary>
-    private string? PrefixOf(List<BinaryObject> objects, Dictionary<BinaryObject, ObjectRole> roles, List<Problem> problems, string display)
+    private string? PrefixOf(List<Hit> hits, List<BinaryObject> objects, Dictionary<BinaryObject, ObjectRole> roles, List<Problem> problems, string display)
     {
-        var found = new List<(string Prefix, string Symbol, string Object)>();
-        foreach (var o in objects)
-        foreach (var s in o.Exports)
-        {
-            var m = _gen.Match(s);
-            if (m?.Suffix is null || m.Part is not ("context" or "blob")) continue;
-            found.Add((s.Name[..^m.Suffix.Length], s.Name, o.Path));
-        }
+        var found = hits.Where(h => h.Slot is null && h.Marker.Suffix is not null && h.Marker.Part is "context" or "blob")
+            .Select(h => (Prefix: h.Symbol[..^h.Marker.Suffix!.Length], h.Symbol, h.Object)).ToList();
         var distinct = found.Select(f => f.Prefix).Distinct(StringComparer.Ordinal).ToList();
         if (distinct.Count > 1)
         {
@@ -215,9 +217,8 @@ internal sealed class LibraryCheck
 
         // Exported packed functions must carry the same prefix.
         var fnPrefix = _profile.HostObject.FunctionPrefix;
-        var stray = objects.Where(o => roles[o] is ObjectRole.Host)
-            .SelectMany(o => o.Exports.Where(s => _gen.Match(s)?.Part == "function" && !s.Name.StartsWith(fnPrefix + prefix, StringComparison.Ordinal)).Select(s => (s.Name, o.Path)))
-            .ToList();
+        var stray = hits.Where(h => h.Marker.Part == "function" && !h.Symbol.StartsWith(fnPrefix + prefix, StringComparison.Ordinal))
+            .Select(h => (Name: h.Symbol, Path: h.Object)).ToList();
         if (stray.Count > 0 && prefix.Length > 0)
             problems.Add(Error("prefix-mismatch",
                 $"{stray.Count} packed function(s) of {display} do not start with {fnPrefix}{prefix} (e.g. {stray[0].Name} in {Short(stray[0].Path)}), though the context pointer and blob use prefix '{prefix}'.",
@@ -243,13 +244,21 @@ internal sealed class LibraryCheck
         var internalDefs = objects.SelectMany(o => o.Exports).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var tvm = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         var system = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        var unchecked_ = new SortedSet<string>(StringComparer.Ordinal);
+        var unchecked_ = new HashSet<string>(StringComparer.Ordinal);
         foreach (var o in objects)
         {
-            var needs = o.Imports.Select(s => s.Name).Where(n => !internalDefs.Contains(n))
-                .Concat(o.Symbols.Select(s => _gen.SlotTarget(s)).OfType<string>());
-            foreach (var name in needs.Distinct(StringComparer.Ordinal))
+            // One pass over the symbol table; a symbol table lists each name once, so no de-duplication is needed.
+            foreach (var s in o.Symbols)
             {
+                string name;
+                if (s.IsDefined)
+                {
+                    if (_gen.SlotTarget(s) is not { } slot) continue;
+                    name = slot;
+                }
+                else if (s.IsExternal && !internalDefs.Contains(s.Name)) name = s.Name;
+                else continue;
+
                 if (IsTvmName(name))
                 {
                     if (!_surface.TvmExports.Contains(name)) Add(tvm, name, o.Path);
@@ -261,7 +270,7 @@ internal sealed class LibraryCheck
                 else unchecked_.Add(name);
             }
         }
-        return (new Dictionary<string, List<string>>(tvm), new Dictionary<string, List<string>>(system), unchecked_.ToList());
+        return (new Dictionary<string, List<string>>(tvm), new Dictionary<string, List<string>>(system), unchecked_.Order(StringComparer.Ordinal).ToList());
 
         static void Add(SortedDictionary<string, List<string>> d, string k, string v)
         {
@@ -270,12 +279,14 @@ internal sealed class LibraryCheck
         }
     }
 
-    private bool IsTvmName(string name) => name.StartsWith("TVM", StringComparison.Ordinal) || _gen.MarkerFor(name) is not null;
+    private bool IsTvmName(string name) =>
+        name.StartsWith("TVM", StringComparison.Ordinal) || (name.Length > 2 && name[0] == '_' && _gen.MarkerFor(name) is not null);
 
     private List<Problem> GenerationProblems(List<Hit> hits, string display, string generation, Dictionary<string, List<string>> unresolved, string? prefix)
     {
         var problems = new List<Problem>();
-        foreach (var group in hits.GroupBy(h => h.Symbol, StringComparer.Ordinal))
+        var outOfRange = hits.Where(h => Range(h.Marker) is var (lo0, hi0) && (hi0 <= _profileIndex || lo0 > _profileIndex));
+        foreach (var group in outOfRange.GroupBy(h => h.Symbol, StringComparer.Ordinal))
         {
             var h = group.First();
             var (lo, hi) = Range(h.Marker);
@@ -319,25 +330,26 @@ internal sealed class LibraryCheck
         var shared = objects.Where(o => roles[o] == ObjectRole.SharedLibrary).ToList();
         foreach (var o in objects)
         {
-            var refs = o.Imports.Select(s => s.Name).Concat(o.Symbols.Select(s => _gen.SlotTarget(s)).OfType<string>()).ToHashSet(StringComparer.Ordinal);
-            var defs = o.Exports.Select(s => s.Name).ToList();
+            if (roles[o] == ObjectRole.Other) continue;
+            var refs = o.Imports.Select(s => s.Name).Where(IsTvmName).Concat(o.Symbols.Select(s => _gen.SlotTarget(s)).OfType<string>()).ToHashSet(StringComparer.Ordinal);
+            bool Defines(string suffix) => o.Exports.Any(s => s.Name.EndsWith(suffix, StringComparison.Ordinal));
             switch (roles[o])
             {
                 case ObjectRole.Host:
                     Require(o, refs, host.RequiredImports, "lib0.o (the host module)");
-                    if (!defs.Any(d => d.EndsWith(host.ContextSuffix, StringComparison.Ordinal)))
+                    if (!Defines(host.ContextSuffix))
                         problems.Add(Missing($"{Short(o.Path)} defines no <prefix>{host.ContextSuffix} (the weak module context pointer every {_profile.Generation} host module defines).", o.Path, host.ContextSuffix));
                     if (!o.Exports.Any(s => _gen.Match(s)?.Part == "function"))
                         problems.Add(Missing($"{Short(o.Path)} defines no {host.FunctionPrefix}<prefix><function> packed functions, so the runtime finds no model function in it.", o.Path, host.FunctionPrefix));
                     break;
                 case ObjectRole.Device:
                     Require(o, refs, device.RequiredImports, "<prefix>devc.o (the import blob)");
-                    if (!defs.Any(d => d.EndsWith(device.BlobSuffix, StringComparison.Ordinal)))
+                    if (!Defines(device.BlobSuffix))
                         problems.Add(Missing($"{Short(o.Path)} defines no <prefix>{device.BlobSuffix}.", o.Path, device.BlobSuffix));
                     break;
                 case ObjectRole.SharedLibrary when _profile.SharedLibrary is { } rule:
                     Require(o, refs, rule.RequiredImports, "the shared-object library");
-                    if (!defs.Any(d => d.EndsWith(rule.BlobSuffix, StringComparison.Ordinal)))
+                    if (!Defines(rule.BlobSuffix))
                         problems.Add(Missing($"{Short(o.Path)} defines no <prefix>{rule.BlobSuffix}.", o.Path, rule.BlobSuffix));
                     break;
             }

@@ -78,9 +78,9 @@ public static class VerificationReport
             }
             foreach (var s in l.Skipped) sb.AppendLine($"- skipped `{Cell(s.Path)}`: {Md(s.Reason)}");
             if (l.Skipped.Count > 0) sb.AppendLine();
-            if (l.Unchecked.Count > 0)
+            if (l.UncheckedCount > 0)
             {
-                sb.AppendLine($"Not checked ({l.Unchecked.Count}; pass --system-libs to check libc/libm/libdl/liblog references): {string.Join(", ", l.Unchecked.Take(40).Select(u => $"`{u}`"))}{(l.Unchecked.Count > 40 ? ", ..." : "")}");
+                sb.AppendLine($"Not checked ({l.UncheckedCount}; pass --system-libs to check libc/libm/libdl/liblog references): {string.Join(", ", l.Unchecked.Take(40).Select(u => $"`{u}`"))}{(l.UncheckedCount > 40 ? ", ..." : "")}");
                 sb.AppendLine();
             }
         }

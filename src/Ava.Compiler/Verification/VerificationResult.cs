@@ -85,8 +85,13 @@ public sealed record LibraryResult
 
     public IReadOnlyList<Problem> Problems { get; init; } = [];
 
-    /// <summary>Non-TVM references not checked (no --system-libs given, or compiler-runtime helpers).</summary>
+    /// <summary>Non-TVM references not checked (no --system-libs given, or compiler-runtime helpers); the first <see cref="UncheckedListLimit"/>, sorted.</summary>
     public IReadOnlyList<string> Unchecked { get; init; } = [];
+
+    /// <summary>How many references were not checked (may exceed the list).</summary>
+    public int UncheckedCount { get; init; }
+
+    public const int UncheckedListLimit = 200;
 }
 
 public sealed record ObjectResult

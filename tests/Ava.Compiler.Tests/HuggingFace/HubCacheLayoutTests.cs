@@ -85,11 +85,34 @@ public sealed class HubCacheLayoutTests
     }
 
     [Fact]
+    public async Task Required_files_must_exist_while_includes_that_match_nothing_are_unused()
+    {
+        await using var hub = await HubScenario.StartAsync();
+
+        var result = await hub.FetchAsync(request: r => r.WithRequired("config.json").WithInclude("onnx/model.onnx", "onnx/model.onnx_data"));
+        var missing = await Assert.ThrowsAsync<HubNotFoundException>(() => hub.FetchAsync(request: r => r.WithRequired("config.json", "tokenizer.model")));
+
+        Assert.Equal(["config.json", "onnx/model.onnx"], result.Files.Select(f => f.Path).Order(StringComparer.Ordinal));
+        Assert.Contains("has no file named tokenizer.model", missing.Problem);
+        Assert.Equal(2, (int)missing.ExitCode);
+    }
+
+    [Fact]
+    public async Task Required_files_alone_fetch_only_those_files()
+    {
+        await using var hub = await HubScenario.StartAsync();
+
+        var result = await hub.FetchAsync(request: r => r.WithRequired("tokenizer.json"));
+
+        Assert.Equal(["tokenizer.json"], result.Files.Select(f => f.Path));
+    }
+
+    [Fact]
     public async Task A_commit_id_as_revision_needs_no_ref()
     {
         await using var hub = await HubScenario.StartAsync();
 
-        var result = await hub.FetchAsync(request: r => r.WithRevision(hub.Commit).WithInclude("config.json"));
+        var result = await hub.FetchAsync(request: r => r.WithRevision(hub.Commit).WithRequired("config.json"));
 
         Assert.Equal(hub.Commit, result.Commit);
         Assert.False(Directory.Exists(Path.Combine(hub.RepoFolder, "refs")));

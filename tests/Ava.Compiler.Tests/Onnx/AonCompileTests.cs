@@ -27,6 +27,10 @@ public class AonCompileTests
         Assert.Equal(
             ["AVA-016-Tiny-INT8.AON", "AVA-016-Tiny-INT8.alc-manifest.json", "AVA-016-Tiny-INT8.report.json", "AVA-016-Tiny-INT8.report.md", "AVA-016-Tiny-INT8.vocab.txt"],
             Directory.EnumerateFiles(models).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var entry = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir["dist/AVA-016-Tiny-INT8.registry.json"])).RootElement;
+        Assert.Equal("onnx-embedding", entry.GetProperty("kind").GetString());
+        Assert.Equal("models/AVA-016-Tiny-INT8.AON", entry.GetProperty("modelPath").GetString());
+        Assert.Equal(TinyEmbedder.Dim, entry.GetProperty("embeddingDimension").GetInt32());
         var aon = OnnxModelFile.Load(Path.Combine(models, "AVA-016-Tiny-INT8.AON"));
         Assert.Contains(aon.Graph.Node, n => n.OpType == "MatMulInteger");
         Assert.Contains(aon.Graph.Node, n => n.OpType == "DequantizeLinear");

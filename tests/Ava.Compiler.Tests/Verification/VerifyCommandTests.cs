@@ -87,3 +87,22 @@ public class VerifyCommandTests
         Assert.Contains("--system-libs DIR", r.StdErr);
     }
 }
+
+public class SamplesTests
+{
+    [Theory]
+    [InlineData("gemma2_q4f16_1-tvm-v0.22-android.tar", "v022-android.tar")]
+    [InlineData("gemma_q4f16_1-tvm-v0.20-android.tar", "v020-android.tar")]
+    public void The_demo_samples_are_the_generated_fixtures(string sample, string fixture) =>
+        Assert.Equal(File.ReadAllBytes(Fixtures.Tvm(fixture)), File.ReadAllBytes(RepoPaths.Combine("samples", sample)));
+
+    [Fact]
+    public async Task The_demo_samples_give_one_accepted_and_one_rejected_with_the_US2_reason()
+    {
+        var ok = await AlcRun.RunAsync(RepoPaths.Root, (IReadOnlyDictionary<string, string>?)null, "verify", "samples/gemma2_q4f16_1-tvm-v0.22-android.tar");
+        Assert.Equal(0, ok.ExitCode);
+        var bad = await AlcRun.RunAsync(RepoPaths.Root, (IReadOnlyDictionary<string, string>?)null, "verify", "samples/gemma_q4f16_1-tvm-v0.20-android.tar", "--json");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("Model uses old TVM API (TVMFuncCall). Expected new FFI API (TVMFFIFunctionCall)", bad.StdOut);
+    }
+}

@@ -54,7 +54,13 @@ public sealed partial class HubCache(string root)
     {
         if (string.Equals(revision, commit, StringComparison.OrdinalIgnoreCase)) return;
         if (ReadRef(repo, revision) == commit) return;
-        AtomicFile.WriteAllText(RefPath(repo, revision), commit);
+        // Temp file + rename like huggingface_hub, without fsync: a ref is a hint that the next fetch re-checks, and an
+        // fsync right after gigabytes of downloads can stall for seconds on a busy disk.
+        var path = RefPath(repo, revision);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var tmp = AtomicFile.TempPathBeside(path);
+        File.WriteAllText(tmp, commit);
+        File.Move(tmp, path, overwrite: true);
     }
 
     /// <summary>

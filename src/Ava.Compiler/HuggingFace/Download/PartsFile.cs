@@ -62,7 +62,6 @@ internal sealed class PartsFile : IDisposable
         BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(16), chunkSize);
         var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite);
         RandomAccess.Write(handle, header, 0);
-        RandomAccess.FlushToDisk(handle);
         return new PartsFile(handle, size, chunkSize, new long[count]);
     }
 

@@ -34,7 +34,7 @@ public sealed class HubFetcher : IDisposable
     {
         var include = request.Include.Select(p => new HubGlob(p)).ToList();
         var exclude = request.Exclude.Select(p => new HubGlob(p)).ToList();
-        if (Options.Offline) return OfflineSnapshot.Resolve(Cache, request, include, exclude, "HF_HUB_OFFLINE is set");
+        if (Options.Offline) return Reported(OfflineSnapshot.Resolve(Cache, request, include, exclude, "HF_HUB_OFFLINE is set"));
 
         RevisionInfo info;
         try
@@ -49,7 +49,7 @@ public sealed class HubFetcher : IDisposable
             try { cached = OfflineSnapshot.Resolve(Cache, request, include, exclude, "the Hub could not be reached"); }
             catch (HubOfflineException) { throw unreachable; }
             _observer.Notice($"{unreachable.Problem} Using the cached snapshot {cached.Commit[..12]} of {request.Repo}@{request.Revision}.");
-            return cached;
+            return Reported(cached);
         }
 
         var commit = info.Commit;
@@ -58,20 +58,36 @@ public sealed class HubFetcher : IDisposable
         return await FetchFilesAsync(request, commit, selected, cancellationToken);
     }
 
+    /// <summary>A result served from the cache alone still shows its files the way a download does.</summary>
+    private FetchResult Reported(FetchResult cached)
+    {
+        _observer.Planned(new FetchPlan(cached.Repo, cached.Revision, cached.Commit, cached.Files.Count, []));
+        foreach (var file in cached.Files) _observer.FileFinished(file);
+        return cached;
+    }
+
     private static List<RepoSibling> Select(FetchRequest request, RevisionInfo info, List<HubGlob> include, List<HubGlob> exclude)
     {
-        var selected = info.Siblings.Where(s => HubGlob.Selects(s.Path, include, exclude)).ToList();
-        var missing = include.Where(g => g.IsLiteral && !info.Siblings.Any(s => g.Matches(s.Path))).Select(g => g.Pattern).ToList();
+        var missing = request.Required.Where(r => !info.Siblings.Any(s => s.Path == r)).ToList();
         if (missing.Count > 0)
             throw new HubNotFoundException(
                 $"{request.Repo} at {request.Revision} ({info.Commit[..12]}) has no file named {string.Join(", ", missing)}.",
                 $"Check the file names at {request.Repo.WebUrl}/tree/{request.Revision} and fix --include or the recipe's file list.");
+        var selected = info.Siblings.Where(s => Wanted(request, s.Path, include, exclude)).ToList();
         if (selected.Count == 0)
             throw new HubNotFoundException(
                 $"No file of {request.Repo} at {request.Revision} matches {Describe(include, exclude)}.",
                 $"See the files at {request.Repo.WebUrl}/tree/{request.Revision} and adjust --include/--exclude.");
         return selected;
     }
+
+    /// <summary>
+    /// Required files always; otherwise what matches an include (everything when there are neither includes nor
+    /// required files) and no exclude.
+    /// </summary>
+    internal static bool Wanted(FetchRequest request, string path, IReadOnlyList<HubGlob> include, IReadOnlyList<HubGlob> exclude) =>
+        request.Required.Contains(path) ||
+        ((include.Count > 0 ? include.Any(g => g.Matches(path)) : request.Required.Count == 0) && !exclude.Any(g => g.Matches(path)));
 
     internal static string Describe(IReadOnlyList<HubGlob> include, IReadOnlyList<HubGlob> exclude) =>
         (include.Count == 0 ? "every file" : "--include " + string.Join(" ", include.Select(g => g.Pattern))) +

@@ -11,17 +11,17 @@ internal static class OfflineSnapshot
         var repo = request.Repo;
         var commit = HubCache.IsCommitHash(request.Revision) ? request.Revision : cache.ReadRef(repo, request.Revision);
         var snapshot = commit is null ? null : cache.SnapshotFolder(repo, commit);
-        var literal = include.Where(g => g.IsLiteral).Select(g => g.Pattern).ToList();
+        var required = request.Required.ToList();
         if (snapshot is null || !Directory.Exists(snapshot))
             throw new HubOfflineException(
                 $"{Capitalize(why)}, and the cache in {cache.Root} has no snapshot of {repo}@{request.Revision}.",
-                Fix(repo, why), literal.Count > 0 ? literal : ["*"]);
+                Fix(repo, why), required.Count > 0 ? required : ["*"]);
 
         var present = Directory.EnumerateFiles(snapshot, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
             .Select(p => Path.GetRelativePath(snapshot, p).Replace('\\', '/'))
             .ToList();
-        var selected = present.Where(p => HubGlob.Selects(p, include, exclude)).OrderBy(p => p, StringComparer.Ordinal).ToList();
-        var missing = literal.Where(l => !present.Contains(l))
+        var selected = present.Where(p => HubFetcher.Wanted(request, p, include, exclude)).OrderBy(p => p, StringComparer.Ordinal).ToList();
+        var missing = required.Where(r => !present.Contains(r))
             .Concat(selected.Where(p => !File.Exists(cache.PointerPath(repo, commit!, p))))
             .Distinct().ToList();
         if (missing.Count > 0)
@@ -31,7 +31,7 @@ internal static class OfflineSnapshot
         if (selected.Count == 0)
             throw new HubOfflineException(
                 $"{Capitalize(why)}, and no cached file of {repo}@{request.Revision} matches {HubFetcher.Describe(include, exclude)}.",
-                Fix(repo, why), literal.Count > 0 ? literal : ["*"]);
+                Fix(repo, why), required.Count > 0 ? required : ["*"]);
 
         var files = selected.Select(p => Describe(p, cache.PointerPath(repo, commit!, p))).ToList();
         return new FetchResult(repo, request.Revision, commit!, snapshot, files, FromCacheOnly: true);

@@ -29,7 +29,7 @@ public sealed class AonQuantizeStage(QuantizationOptions options) : IStage
         var result = new DynamicInt8Quantizer(options).Quantize(model, Path.GetFileName(input));
         var bytes = OnnxModelFile.ToBytes(result.Model);
         var seconds = clock.Elapsed.TotalSeconds;
-        Onnx.OnnxModelFile.Save(result.Model, Path.Combine(context.OutputDirectory, ModelFile));
+        Ava.Compiler.IO.AtomicFile.WriteAllBytes(Path.Combine(context.OutputDirectory, ModelFile), bytes);
 
         var s = result.Summary;
         return Task.FromResult(new StageOutcome(

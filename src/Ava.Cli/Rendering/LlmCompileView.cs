@@ -1,0 +1,107 @@
+using Ava.Cli.CommandLine;
+using Ava.Compiler.Errors;
+using Ava.Compiler.HuggingFace;
+using Ava.Compiler.Naming;
+using Ava.Compiler.Packaging;
+using Ava.Compiler.Pipeline;
+using Ava.Compiler.Pipeline.Llm;
+using Ava.Compiler.Recipes;
+using Ava.Compiler.Toolchain;
+using Ava.Compiler.Toolchain.Doctor;
+using Ava.Compiler.Toolchain.Mlc;
+using Spectre.Console;
+
+namespace Ava.Cli.Rendering;
+
+/// <summary>`alc compile` for llm recipes: plans or runs the MLC-LLM stages and shows the result table.</summary>
+internal static class LlmCompileView
+{
+    public static async Task<int> RunAsync(Recipe recipe, CommandInput input, CliContext context, CancellationToken cancellationToken)
+    {
+        var quantization = input.Value("--quantization") ?? recipe.Llm?.Quantization ?? "";
+        RecipeChecker.EnsureBuildable(recipe, quantization);
+        var name = AvaName.For(recipe.Code, recipe.Size, quantization);
+
+        var locations = ToolchainOptions.Resolve(input, context);
+        var lockFile = ToolchainLock.Default;
+        var environment = ToolchainEnvironment.For(locations, lockFile, HostPlatform.Current, context.Environment);
+        var toolEnv = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (k, v) in context.Environment) toolEnv[k] = v;
+        foreach (var (k, v) in environment) toolEnv[k] = v;
+
+        var sourceDir = input.Value("--source") is { } s and not "hf" ? context.ResolvePath(s) : null;
+        if (sourceDir is not null && !Directory.Exists(sourceDir))
+            throw new BadInputException($"--source '{sourceDir}' is not a folder.", "For an LLM pass 'hf' (the recipe's Hub repo, the default) or the folder of a Hugging Face model (config.json, *.safetensors, tokenizer files).");
+
+        var build = new LlmBuild
+        {
+            Recipe = recipe,
+            Quantization = quantization,
+            Name = name,
+            SourceDirectory = sourceDir,
+            ContextWindowSize = input.Int("--context", 128, 1 << 20) ?? recipe.Llm!.Overrides.ContextWindowSize,
+            PrefillChunkSize = input.Int("--prefill-chunk", 16, 1 << 16) ?? recipe.Llm!.Overrides.PrefillChunkSize,
+            Lock = lockFile,
+            Mlc = new MlcCommands(locations.Python?.Path ?? "python3", toolEnv),
+            AvaRuntimeLibrary = locations.AvaRuntimeLibrary?.Path,
+            BuildDirectory = context.ResolvePath(input.Value("--build-dir") ?? Path.Combine("build", name.Value)),
+            DistDirectory = context.ResolvePath(input.Value("--out") ?? "dist"),
+            SourceDateEpoch = DeterministicTar.EpochFrom(context.Environment),
+            Environment = context.Environment,
+        };
+        if (build.ContextWindowSize is { } requested && build.ModelType.Context == ContextRule.ForcedToSlidingWindow)
+            // Refused here, before any download; the planner gives the same answer later with the model's numbers.
+            throw new BadInputException(
+                $"A context window of {requested} cannot be built for {recipe.Llm!.ModelType}: MLC-LLM's Gemma2Config resets context_window_size to the sliding window (4096) on every config rebuild, overrides included.",
+                "Drop --context (and llm.overrides.context_window_size); the model gets its 4096-token sliding window.");
+        var pipeline = new LlmPipeline(build);
+
+        if (input.Flag("--plan"))
+        {
+            var plan = pipeline.Plan();
+            var shownEnv = environment.ToDictionary(kv => kv.Key, kv => kv.Value);
+            if (input.Json) JsonOutput.Write(context.Out, new { ok = true, plan = plan with { Environment = shownEnv } });
+            RenderPlan(context, plan, shownEnv, locations.Python is null);
+            return 0;
+        }
+
+        if (!input.Flag("--skip-doctor"))
+        {
+            var report = await Doctor.RunAsync(locations, DoctorScope.Compile, ToolchainOptions.DoctorOptions(context), cancellationToken);
+            report.ThrowIfNotOk();
+        }
+
+        var result = await pipeline.RunAsync(context.CreateReporter(), cancellationToken);
+        if (input.Json) JsonOutput.Write(context.Out, new { ok = true, report = result });
+        RenderResult(context, result);
+        return 0;
+    }
+
+    internal static void RenderPlan(CliContext context, BuildPlanView plan, IReadOnlyDictionary<string, string> env, bool pythonUnknown)
+    {
+        var h = context.Human;
+        h.MarkupLine($"[bold]{Markup.Escape(plan.AvaName)}[/] = {Markup.Escape(plan.Recipe)} {Markup.Escape(plan.Quantization)}, system-lib prefix {Markup.Escape(plan.SystemLibPrefix)}");
+        var table = new Table().AddColumns("stage", "key", "status", "after");
+        foreach (var s in plan.Stages)
+            table.AddRow(s.Name, s.Key[..16], s.UpToDate ? "up to date" : "will run", string.Join(", ", s.DependsOn));
+        h.Write(table);
+        foreach (var s in plan.Stages.Where(s => s.Command is not null))
+            h.MarkupLine($"{s.Name}: [grey]{Markup.Escape(s.Command!)}[/]");
+        if (pythonUnknown) h.MarkupLine("[yellow]note:[/] no Python interpreter is configured; 'python3' is shown ('alc doctor' finds or sets it).");
+        foreach (var (k, v) in env.OrderBy(kv => kv.Key, StringComparer.Ordinal)) h.MarkupLine($"  {Markup.Escape(k)}={Markup.Escape(v)}");
+        if (plan.MemoryPlan is { } m)
+            h.MarkupLine($"memory plan: context {m.ContextWindowSize}, prefill {m.PrefillChunkSize}, estimated {m.EstimatedVramBytes >> 20} MiB of {m.BudgetBytes >> 20} MiB");
+        h.MarkupLine($"outputs: {Markup.Escape(plan.ModelDirectory)}, {Markup.Escape(plan.Package)}");
+    }
+
+    internal static void RenderResult(CliContext context, CompileReport report)
+    {
+        var table = new Table().AddColumns("stage", "status", "time", "peak memory", "summary");
+        foreach (var s in report.Stages)
+            table.AddRow(s.Name, s.Status == StageStatus.Ran ? "ran" : "up to date", $"{s.WallSeconds:0.00} s",
+                s.PeakMemoryBytes > 0 ? $"{s.PeakMemoryBytes >> 20} MiB" : "-", Markup.Escape(s.Summary ?? ""));
+        context.Human.Write(table);
+        context.Human.MarkupLine($"[green]✓[/] {Markup.Escape(report.AvaName)}: {Markup.Escape(report.Outputs.ModelDirectory)} and {Markup.Escape(report.Outputs.Package)}");
+        context.Human.MarkupLine($"  report: {Markup.Escape(report.Outputs.Report)}");
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Ava.Compiler.Hashing;
+using Ava.Compiler.Pipeline.Stages;
+using Ava.Compiler.Planning;
+using Ava.Compiler.Reporting;
+
+namespace Ava.Compiler.Pipeline.Llm;
+
+/// <summary>
+/// The LLM compile: resolve → fetch → convert → configure → compile → verify → package → register on the generic
+/// <see cref="StageEngine"/>, then publishing to dist/ and the compile report.
+/// </summary>
+public sealed class LlmPipeline
+{
+    public LlmPipeline(LlmBuild build)
+    {
+        Build = build;
+        Stages =
+        [
+            new ResolveStage(build),
+            new FetchStage(build),
+            new ConvertStage(build),
+            new ConfigureStage(build),
+            new CompileStage(build),
+            new VerifyStage(build),
+            new PackageStage(build),
+            new RegisterStage(build),
+        ];
+        Engine = new StageEngine(Stages);
+        Folder = new BuildFolder(build.BuildDirectory);
+    }
+
+    public LlmBuild Build { get; }
+
+    public IReadOnlyList<IStage> Stages { get; }
+
+    public StageEngine Engine { get; }
+
+    public BuildFolder Folder { get; }
+
+    /// <summary>The dry run: every stage's key, whether it is up to date, and the exact commands with the environment.</summary>
+    public BuildPlanView Plan()
+    {
+        var cache = File.Exists(Folder.HashCachePath) ? HashCache.Open(Folder.HashCachePath) : new HashCache();
+        var status = Engine.Status(Folder, cache);
+        var model = Build.SourceDirectory ?? "$FETCH/modelDirectory";
+        MemoryPlan? memory = Build.SourceDirectory is { } dir ? ((ConfigureStage)Stages[3]).Plan(dir) : null;
+        string StageDir(string name) => Folder.StageDirectory(name);
+        var commands = new Dictionary<string, string>
+        {
+            [ConvertStage.StageName] = ((ConvertStage)Stages[2]).Command(model, StageDir(ConvertStage.StageName)).Display,
+            [ConfigureStage.StageName] = memory is null
+                ? ((ConfigureStage)Stages[3]).Command(model, StageDir(ConfigureStage.StageName),
+                    new MemoryPlan
+                    {
+                        ContextWindowSize = Build.ContextWindowSize ?? 0, PassContextWindow = Build.ContextWindowSize is not null,
+                        PrefillChunkSize = Build.PrefillChunkSize ?? MemoryPlanner.DefaultPrefillChunk, Parameters = 0, BitsPerWeight = 0,
+                        WeightBytes = 0, KvCacheBytes = 0, KvCacheSlidingBytes = 0, TemporaryBytes = 0, BudgetBytes = 0,
+                    }).Display + "   # the context is planned from config.json once it is fetched"
+                : ((ConfigureStage)Stages[3]).Command(model, StageDir(ConfigureStage.StageName), memory).Display,
+            [CompileStage.StageName] = ((CompileStage)Stages[4]).Command(StageDir(ConfigureStage.StageName), StageDir(CompileStage.StageName)).Display,
+        };
+        return new BuildPlanView(
+            Build.Name.Value, Build.Recipe.Name, Build.Quantization, Build.SystemLibPrefix, Build.BuildDirectory, Build.DistModelDirectory, Build.DistPackagePath,
+            status.Select(s => new PlannedStageView(s.Stage.Name, s.Stage.Key, s.UpToDate, s.Stage.DependsOn,
+                commands.GetValueOrDefault(s.Stage.Name), s.Stage.Inputs.Select(i => $"{i.Name}={i.Value}").ToList())).ToList(),
+            Build.Mlc.Environment.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!),
+            memory);
+    }
+
+    public async Task<CompileReport> RunAsync(IReporter reporter, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var records = await Engine.RunAsync(Folder, reporter, cancellationToken);
+        var byName = records.ToDictionary(r => r.Name);
+        var updated = DistPublisher.Publish(Build, byName[PackageStage.StageName], byName[RegisterStage.StageName]);
+        reporter.Info(updated ? $"dist: wrote {Build.DistModelDirectory} and {Build.DistPackagePath}" : "dist: up to date");
+
+        var package = byName[PackageStage.StageName].Stamp.Data ?? [];
+        var report = new CompileReport
+        {
+            AvaName = Build.Name.Value,
+            Recipe = Build.Recipe.Name,
+            Quantization = Build.Quantization,
+            ModelLib = Build.ModelLib,
+            WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
+            Stages = records.Select(r => new StageReport(r.Name, r.Status, r.Key, r.Stamp.WallSeconds,
+                r.Stamp.Tools.Select(t => t.PeakMemoryBytes).DefaultIfEmpty(0).Max(), r.Stamp.Summary, r.Stamp.Tools, Folder.LogPath(r.Name))).ToList(),
+            Plan = byName[ConfigureStage.StageName].Stamp.Data?["plan"]?.DeepClone() as JsonObject,
+            Verification = byName[VerifyStage.StageName].Stamp.Data?.DeepClone() as JsonObject,
+            Outputs = new CompileOutputs(Build.DistModelDirectory, Build.DistPackagePath,
+                package["packageBytes"]?.GetValue<long>() ?? 0, package["packageSha256"]?.GetValue<string>() ?? "",
+                Path.Combine(Build.DistDirectory, Build.Name.Value + ".registry.json"), Build.BuildDirectory,
+                Path.Combine(Build.BuildDirectory, "compile-report.md")),
+            DistUpdated = updated,
+        };
+        report.Write(Build.BuildDirectory);
+        return report;
+    }
+}
+
+public sealed record BuildPlanView(string AvaName, string Recipe, string Quantization, string SystemLibPrefix, string BuildDirectory,
+    string ModelDirectory, string Package, IReadOnlyList<PlannedStageView> Stages, IReadOnlyDictionary<string, string> Environment, MemoryPlan? MemoryPlan);
+
+public sealed record PlannedStageView(string Name, string Key, bool UpToDate, IReadOnlyList<string> DependsOn, string? Command, IReadOnlyList<string> Inputs);

@@ -1,0 +1,24 @@
+using Ava.Compiler.Errors;
+
+namespace Ava.Compiler.Pipeline.Stages;
+
+/// <summary>Shared by the stages that run MLC-LLM: run with logging and metrics, then check the promised outputs exist.</summary>
+internal static class MlcStep
+{
+    public static async Task<ToolMetrics> RunAsync(StageContext context, ToolCommand command)
+    {
+        context.Reporter.Info($"$ {command.Display}");
+        var run = await ToolRunner.RunAsync(command, context.LogPath, null, null, context.CancellationToken);
+        context.RecordTool(run);
+        return run;
+    }
+
+    public static string Require(StageContext context, string file, string subcommand)
+    {
+        var path = Path.Combine(context.OutputDirectory, file);
+        if (!File.Exists(path))
+            throw new ExternalToolException($"mlc_llm {subcommand} exited 0 but did not write {file}.",
+                "The MLC-LLM checkout is probably not the pinned commit; run 'alc doctor'.", context.LogPath);
+        return path;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using Ava.Compiler.Errors;
+
+namespace Ava.Compiler.Planning;
+
+/// <summary>
+/// The numbers of a Hugging Face <c>config.json</c> that size a model on the phone. Gemma 3 multimodal checkpoints keep
+/// the language model's numbers under <c>text_config</c>; MLC builds only that part, so that is what is read.
+/// </summary>
+public sealed record ModelArchitecture
+{
+    public required string ModelType { get; init; }
+    public required int HiddenSize { get; init; }
+    public required int IntermediateSize { get; init; }
+    public required int Layers { get; init; }
+    public required int Heads { get; init; }
+    public required int KvHeads { get; init; }
+    public required int HeadDim { get; init; }
+    public required int VocabSize { get; init; }
+
+    /// <summary>Tokens a sliding-window layer attends to; null when the model has none.</summary>
+    public int? SlidingWindow { get; init; }
+
+    /// <summary>Every n-th layer is global, the others slide (Gemma 3: 6). 2 means alternating (Gemma 2).</summary>
+    public int? SlidingWindowPattern { get; init; }
+
+    public int? MaxPositionEmbeddings { get; init; }
+
+    /// <summary>Parameters of the language model (embedding tied to the output head, as in Gemma).</summary>
+    public long Parameters
+    {
+        get
+        {
+            long h = HiddenSize, q = (long)Heads * HeadDim, kv = (long)KvHeads * HeadDim;
+            var attention = h * q + 2 * h * kv + q * h;
+            var mlp = 3 * h * IntermediateSize;
+            var norms = 4 * h;
+            return (long)VocabSize * h + Layers * (attention + mlp + norms) + h;
+        }
+    }
+
+    /// <summary>Layers that keep the whole context (the rest keep only the sliding window).</summary>
+    public int GlobalLayers => SlidingWindow is null || SlidingWindowPattern is not > 0 ? Layers : Layers / SlidingWindowPattern.Value;
+
+    public static ModelArchitecture Load(string configPath)
+    {
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(configPath)) as JsonObject
+                   ?? throw new BadInputException($"{configPath} is not a JSON object.", "Point alc at the model's Hugging Face config.json.");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new BadInputException($"{configPath} is not valid JSON ({e.Message}).", "Fetch the model again or fix the file.", e);
+        }
+        return Parse(root, configPath);
+    }
+
+    public static ModelArchitecture Parse(JsonObject root, string source)
+    {
+        var topType = Str(root, "model_type");
+        var text = root["text_config"] as JsonObject ?? root;
+        var modelType = topType ?? Str(text, "model_type")
+            ?? throw new BadInputException($"{source} has no model_type.", "Use the config.json that came with the Hugging Face model.");
+
+        int Need(string key) => Int(text, key) ?? Int(root, key)
+            ?? throw new BadInputException($"{source} has no '{key}' (needed to plan memory).", "Use the config.json that came with the Hugging Face model.");
+
+        var hidden = Need("hidden_size");
+        var heads = Need("num_attention_heads");
+        var isGemma3 = modelType.StartsWith("gemma3", StringComparison.Ordinal);
+        var isGemma2 = modelType == "gemma2";
+        return new ModelArchitecture
+        {
+            ModelType = modelType,
+            HiddenSize = hidden,
+            IntermediateSize = Need("intermediate_size"),
+            Layers = Need("num_hidden_layers"),
+            Heads = heads,
+            KvHeads = Int(text, "num_key_value_heads") ?? heads,
+            HeadDim = Int(text, "head_dim") ?? hidden / heads,
+            // Gemma 3 4B's text_config omits vocab_size in some revisions; HF's Gemma3TextConfig default is 262208.
+            VocabSize = Int(text, "vocab_size") ?? Int(root, "vocab_size") ?? (isGemma3 ? 262208 : Need("vocab_size")),
+            SlidingWindow = Int(text, "sliding_window") ?? Int(text, "sliding_window_size"),
+            // MLC's Gemma 3 model hard-codes a pattern of 6; Gemma 2 alternates sliding and global layers.
+            SlidingWindowPattern = Int(text, "sliding_window_pattern") ?? (isGemma3 ? 6 : isGemma2 ? 2 : null),
+            MaxPositionEmbeddings = Int(text, "max_position_embeddings"),
+        };
+    }
+
+    private static string? Str(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static int? Int(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<int>(out var i) ? i : null;
+}

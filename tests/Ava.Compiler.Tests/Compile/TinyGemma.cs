@@ -1,0 +1,65 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Ava.Compiler.Tests.Compile;
+
+/// <summary>A tiny model with Gemma 3's config shape (gemma3_text) and real safetensors weights, written by the test.</summary>
+public static class TinyGemma
+{
+    public static string Create(string directory, int layers = 2, int vocab = 512)
+    {
+        Directory.CreateDirectory(directory);
+        var config = new Dictionary<string, object>
+        {
+            ["architectures"] = new[] { "Gemma3ForCausalLM" },
+            ["model_type"] = "gemma3_text",
+            ["hidden_size"] = 64,
+            ["intermediate_size"] = 128,
+            ["num_hidden_layers"] = layers,
+            ["num_attention_heads"] = 4,
+            ["num_key_value_heads"] = 1,
+            ["head_dim"] = 16,
+            ["vocab_size"] = vocab,
+            ["sliding_window"] = 512,
+            ["max_position_embeddings"] = 32768,
+            ["rope_theta"] = 1000000.0,
+        };
+        File.WriteAllText(Path.Combine(directory, "config.json"), JsonSerializer.Serialize(config));
+        File.WriteAllText(Path.Combine(directory, "tokenizer.json"), """{"version":"1.0","model":{"type":"BPE","vocab":{"<pad>":0,"<eos>":1,"<bos>":2}}}""");
+        File.WriteAllText(Path.Combine(directory, "tokenizer_config.json"), """{"bos_token":"<bos>","eos_token":"<eos>"}""");
+
+        var tensors = new List<(string Name, int[] Shape)> { ("model.embed_tokens.weight", [vocab, 64]), ("model.norm.weight", [64]) };
+        for (var i = 0; i < layers; i++)
+        {
+            tensors.Add(($"model.layers.{i}.self_attn.q_proj.weight", [64, 64]));
+            tensors.Add(($"model.layers.{i}.self_attn.k_proj.weight", [16, 64]));
+            tensors.Add(($"model.layers.{i}.self_attn.v_proj.weight", [16, 64]));
+            tensors.Add(($"model.layers.{i}.self_attn.o_proj.weight", [64, 64]));
+            tensors.Add(($"model.layers.{i}.mlp.gate_proj.weight", [128, 64]));
+            tensors.Add(($"model.layers.{i}.mlp.up_proj.weight", [128, 64]));
+            tensors.Add(($"model.layers.{i}.mlp.down_proj.weight", [64, 128]));
+        }
+        WriteSafetensors(Path.Combine(directory, "model.safetensors"), tensors);
+        return directory;
+    }
+
+    /// <summary>Writes a safetensors file of bf16 tensors filled with a fixed pattern.</summary>
+    public static void WriteSafetensors(string path, IReadOnlyList<(string Name, int[] Shape)> tensors)
+    {
+        var header = new Dictionary<string, object>();
+        long offset = 0;
+        foreach (var (name, shape) in tensors)
+        {
+            var bytes = shape.Aggregate(1L, (a, b) => a * b) * 2;
+            header[name] = new { dtype = "BF16", shape, data_offsets = new[] { offset, offset + bytes } };
+            offset += bytes;
+        }
+        var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header));
+        using var f = File.Create(path);
+        f.Write(BitConverter.GetBytes((ulong)json.Length));
+        f.Write(json);
+        var data = new byte[offset];
+        for (var i = 0; i < data.Length; i++) data[i] = (byte)(i * 31 + 7);
+        f.Write(data);
+    }
+}
