@@ -63,8 +63,12 @@ public static class ActionApp
                 summary.Reports.Add((Path.GetRelativePath(root, report), await File.ReadAllTextAsync(report, ct)));
             // Each artifact's own entry (registry/models/<AVA name>.json) goes with it when the register stage wrote one.
             foreach (var a in artifacts)
-                if (ModelBuild.RegistryEntry(root, Path.GetFileNameWithoutExtension(a)) is { } entry && !registryFiles.Contains(entry))
-                    registryFiles.Add(entry);
+                foreach (var folder in new[] { Path.GetDirectoryName(a)!, Path.Combine(root, "dist"), root })
+                    if (ModelBuild.EntryFor(folder, Path.GetFileNameWithoutExtension(a)) is { } entry)
+                    {
+                        if (!registryFiles.Contains(entry)) registryFiles.Add(entry);
+                        break;
+                    }
             foreach (var f in FileSet.Resolve(root, inputs.RegistryFiles, "registry-files", reporter.Warn))
                 if (!registryFiles.Contains(f)) registryFiles.Add(f);
 
@@ -87,8 +91,8 @@ public static class ActionApp
                             .WithTarget(core.Environment.GetValueOrDefault("GITHUB_SHA")),
                         artifacts, inputs.RegistryBranch,
                         registryFiles.Select(f => RegistryChange.Replace(
-                            Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllText(f),
-                            $"registry: {Path.GetFileNameWithoutExtension(f)}{(inputs.ReleaseTag is null ? "" : $" ({inputs.ReleaseTag})")}")).ToList());
+                            ModelBuild.RepositoryPathOf(f, root), File.ReadAllText(f),
+                            $"registry: {Path.GetFileNameWithoutExtension(ModelBuild.RepositoryPathOf(f, root))}{(inputs.ReleaseTag is null ? "" : $" ({inputs.ReleaseTag})")}")).ToList());
                     summary.Published = await new Publisher(repo, new GitHubCalls(retry), reporter).PublishAsync(plan, ct);
                 }
             }

@@ -31,7 +31,7 @@ public class ActionEndToEndTests : IDisposable
 
     private sealed record Run(int ExitCode, string Log, string Summary, Dictionary<string, string> Outputs);
 
-    private async Task<Run> RunActionAsync(Dictionary<string, string> inputs, string? apiUrl = null)
+    private async Task<Run> RunActionAsync(Dictionary<string, string> inputs, string? apiUrl = null, Dictionary<string, string>? extraEnv = null)
     {
         var env = new Dictionary<string, string>
         {
@@ -44,6 +44,7 @@ public class ActionEndToEndTests : IDisposable
         foreach (var f in new[] { "OUTPUT", "ENV", "STATE", "PATH", "STEP_SUMMARY" })
             env[$"GITHUB_{f}"] = _dir.Write($"runner/{f.ToLowerInvariant()}", "");
         foreach (var (k, v) in inputs) env["INPUT_" + k.Replace(' ', '_').ToUpperInvariant()] = v;
+        foreach (var (k, v) in extraEnv ?? []) env[k] = v;
 
         var r = await NodeTools.RunAsync("dotnet", [ActionDll], env, _dir.Path, TimeSpan.FromMinutes(3));
         var log = r.Text + r.StdErr;
@@ -210,6 +211,72 @@ public class ActionEndToEndTests : IDisposable
             Assert.Contains($"::group::{stage}\n", run.Log);
         Assert.Contains("### compile report: AVA-384-Base-INT8", run.Summary);
         Assert.Contains("Model **AVA-384-Base-INT8**", run.Summary);
+    }
+
+    [Fact]
+    public async Task The_action_compiles_an_LLM_with_the_stand_in_toolchain_then_a_rerun_publishes_it_without_rebuilding()
+    {
+        var model = Compile.TinyGemma.Create(_dir["workspace/models/gemma-3-1b"]);
+        foreach (var recipe in Directory.GetFiles(RepoPaths.Combine("recipes")))
+            File.Copy(recipe, _dir.Write("workspace/recipes/" + Path.GetFileName(recipe), ""), overwrite: true);
+        var (_, python, _) = Programs.Run("python3", "-c", "import sys; print(sys.executable)");
+        var standIn = new Dictionary<string, string>
+        {
+            ["ALC_PYTHON"] = python.Trim(),
+            ["ALC_MLC_LLM_DIR"] = RepoPaths.Combine("tests", "fixtures", "mlc-standin"),
+            ["MLC_STANDIN_CALLS"] = _dir["calls.log"],
+            ["PYTHONDONTWRITEBYTECODE"] = "1",
+        };
+        var inputs = new Dictionary<string, string>
+        {
+            ["model"] = "gemma3-1b", ["source"] = "models/gemma-3-1b", ["skip-doctor"] = "true", ["github-token"] = Token,
+        };
+
+        var built = await RunActionAsync(inputs, extraEnv: standIn);
+
+        Assert.True(built.ExitCode == 0, built.Log);
+        Assert.Equal("AVA-GE3-1B16", built.Outputs["ava-name"]);
+        Assert.Equal("passed", built.Outputs["verification"]);
+        Assert.Equal(["dist/AVA-GE3-1B16.ALM"], JsonSerializer.Deserialize<string[]>(built.Outputs["artifacts"])!);
+        foreach (var stage in new[] { "fetch", "convert", "configure", "compile", "verify", "package", "register" })
+            Assert.Contains($"::group::{stage}\n", built.Log);
+        Assert.Contains("### compile report: AVA-GE3-1B16", built.Summary);
+        Assert.Contains("#### alc verify: ✅ ACCEPTED", built.Summary);
+        var toolCalls = File.ReadAllLines(_dir["calls.log"]).Length;
+
+        // Publish from a second run: every stage is up to date, so the bytes uploaded are the ones built above.
+        var alm = File.ReadAllBytes(_dir["workspace/dist/AVA-GE3-1B16.ALM"]);
+        var entry = File.ReadAllText(_dir["workspace/dist/AVA-GE3-1B16.registry.json"]);
+        const string R = "/repos/ava-org/models";
+        new ScenarioWriter()
+            .Api_("get", $"{R}/releases/tags/models-v1", 200, new JsonObject
+            {
+                ["id"] = 7, ["tag_name"] = "models-v1", ["html_url"] = "https://github.com/ava-org/models/releases/tag/models-v1",
+                ["upload_url"] = $"https://uploads.github.com{R}/releases/7/assets{{?name,label}}", ["assets"] = new JsonArray(),
+            })
+            .Upload($"{R}/releases/7/assets?name=AVA-GE3-1B16.ALM", alm, 201, new JsonObject
+            {
+                ["id"] = 70, ["name"] = "AVA-GE3-1B16.ALM", ["state"] = "uploaded", ["size"] = alm.Length,
+                ["browser_download_url"] = "https://github.com/ava-org/models/releases/download/models-v1/AVA-GE3-1B16.ALM",
+            })
+            .Api_("get", $"{R}/git/refs/heads/registry", 200, new JsonObject { ["ref"] = "refs/heads/registry", ["object"] = new JsonObject { ["sha"] = new string('1', 40) } })
+            .Api_("get", $"{R}/contents/registry/models/AVA-GE3-1B16.json?ref=registry", 404, new JsonObject { ["message"] = "Not Found" })
+            .Api_("put", $"{R}/contents/registry/models/AVA-GE3-1B16.json", 201,
+                new JsonObject { ["content"] = new JsonObject { ["sha"] = new string('c', 40) }, ["commit"] = new JsonObject { ["sha"] = new string('e', 40) } },
+                new JsonObject
+                {
+                    ["content"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(entry)), ["message"] = "registry: AVA-GE3-1B16 (models-v1)", ["branch"] = "registry",
+                })
+            .WriteTo(_dir.Write("scenarios/llm-publish.json", ""));
+        await using var server = await FixturesServer.StartAsync(_dir["scenarios"] + "/*.json");
+        var api = await server.LoadAsync("llm-publish");
+
+        var published = await RunActionAsync(new(inputs) { ["publish"] = "true", ["release-tag"] = "models-v1" }, api.AbsoluteUri, standIn);
+
+        Assert.True(published.ExitCode == 0, published.Log);
+        await server.AssertConsumedAsync(api);
+        Assert.Equal(toolCalls, File.ReadAllLines(_dir["calls.log"]).Length);
+        Assert.Equal(["registry/models/AVA-GE3-1B16.json"], JsonSerializer.Deserialize<string[]>(published.Outputs["registry-entries"])!);
     }
 
     [Fact]
