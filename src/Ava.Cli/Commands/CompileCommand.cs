@@ -19,6 +19,7 @@ public sealed class CompileCommand : AlcCommand
             OptionSpec.Value("--out", "DIR", "Where artifacts land (models go to DIR/models/).", "dist"),
             OptionSpec.Value("--build-dir", "DIR", "Resumable stage outputs and logs (default build/<recipe> for onnx, build/<AVA name> for llm)."),
             OptionSpec.Value("--source", "SOURCE", "llm: 'hf' (default: the recipe's Hub repo) or a local Hugging Face model folder. onnx-embedding: 'embedded' (default, offline), 'hf' or a path to an .onnx file."),
+            RegistryOptions.Directory,
             OptionSpec.Value("--vocab", "FILE", "onnx-embedding: the vocab.txt of a local --source model (default: vocab.txt beside it)."),
             OptionSpec.Value("--quantization", "Q", "llm: MLC quantization (default: the recipe's, usually q4f16_1)."),
             OptionSpec.Value("--context", "TOKENS", "llm: context window (default: planned from the model and the recipe's memory budget)."),

@@ -3,6 +3,7 @@ using Ava.Cli.CommandLine;
 using Ava.Compiler.HuggingFace;
 using Ava.Compiler.Onnx;
 using Ava.Compiler.Recipes;
+using Ava.Compiler.Registry;
 using Spectre.Console;
 
 namespace Ava.Cli.Rendering;
@@ -19,6 +20,11 @@ internal static class AonCompileView
         if (hub.Token is { } token) context.Redactor.Add(token);
 
         var result = await AonCompiler.RunAsync(embedding, build, dist, context.CreateReporter(), HubModelFiles.Using(hub), cancellationToken);
+        var registered = Commands.RegistryOptions.Open(input, context).Register(RegistryEntries.ForAon(new AonRegistration
+        {
+            DistDirectory = dist, Name = embedding.AvaName, Recipe = recipe, MaxTokens = embedding.MaxTokens,
+            CompiledAt = RegistryEntries.CompiledAt(context.Environment),
+        }));
 
         if (input.Json)
         {
@@ -31,6 +37,7 @@ internal static class AonCompileView
                 files = result.PublishedFiles,
                 stages = result.Stages.Select(s => new { name = s.Name, status = s.Status.ToString().ToLowerInvariant(), key = s.Key }),
                 report = result.Report,
+                registry = new { path = registered.Path, change = registered.Change },
             });
             return 0;
         }
@@ -46,6 +53,7 @@ internal static class AonCompileView
         table.AddRow("signature (name, type, rank)", "", "", (bool)v["signatureIdentical"]! ? "identical" : "CHANGED", "identical");
         context.Human.Write(table);
         foreach (var f in result.PublishedFiles) context.Human.MarkupLine("  " + Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, f)));
+        context.Human.MarkupLine($"  registry: {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, registered.Path))} ({registered.Change.ToString().ToLowerInvariant()})");
         context.Human.MarkupLine($"[green]PASS[/] {Markup.Escape(Path.GetFileName(result.ArtifactPath))} verified and written to {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, Path.GetDirectoryName(result.ArtifactPath)!))}/");
         return 0;
     }

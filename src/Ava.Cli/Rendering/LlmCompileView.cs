@@ -9,6 +9,8 @@ using Ava.Compiler.Recipes;
 using Ava.Compiler.Toolchain;
 using Ava.Compiler.Toolchain.Doctor;
 using Ava.Compiler.Toolchain.Mlc;
+using Ava.Compiler.Registry;
+using Ava.Compiler.Hashing;
 using Spectre.Console;
 
 namespace Ava.Cli.Rendering;
@@ -72,8 +74,18 @@ internal static class LlmCompileView
         }
 
         var result = await pipeline.RunAsync(context.CreateReporter(), cancellationToken);
-        if (input.Json) JsonOutput.Write(context.Out, new { ok = true, report = result });
+        // The register step: the published build becomes registry/models/<AVA name>.json (same bytes again = no-op).
+        var built = pipeline.Build;
+        var registered = Commands.RegistryOptions.Open(input, context).Register(RegistryEntries.ForLlm(new LlmRegistration
+        {
+            DistDirectory = built.DistDirectory, Name = built.Name.Value, Recipe = built.Recipe,
+            VerificationReport = Path.Combine(built.BuildDirectory, "verification-report.json"),
+            CompiledAt = RegistryEntries.CompiledAt(context.Environment),
+            HashCache = File.Exists(pipeline.Folder.HashCachePath) ? HashCache.Open(pipeline.Folder.HashCachePath) : null,
+        }));
+        if (input.Json) JsonOutput.Write(context.Out, new { ok = true, report = result, registry = new { path = registered.Path, change = registered.Change } });
         RenderResult(context, result);
+        context.Human.MarkupLine($"  registry: {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, registered.Path))} ({registered.Change.ToString().ToLowerInvariant()})");
         return 0;
     }
 

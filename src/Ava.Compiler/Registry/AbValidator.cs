@@ -58,7 +58,8 @@ public static class AbValidator
                 "Compare LLMs with LLMs and embedding models with embedding models."));
 
         var llms = entries.Where(e => e.Kind == ModelEntry.KindLlm).ToList();
-        if (!linkProof || llms.Count == 0 || problems.Any(p => p.Code == "mixed-kinds"))
+        // Without every arm (or with one already refused) the link proof would prove nothing about the experiment.
+        if (!linkProof || llms.Count == 0 || problems.Any(p => p.Code is "mixed-kinds" or "missing-model" or "unverified"))
             return new AbValidation(experiment, problems, null, []);
 
         var inputs = new List<VerifyInput>();

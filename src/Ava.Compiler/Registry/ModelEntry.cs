@@ -48,6 +48,7 @@ public sealed record ModelEntry
     /// <summary>Earlier builds this entry replaced, oldest first.</summary>
     public IReadOnlyList<EntryHistory> History { get; init; } = [];
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool Verified => Verification.Status == VerificationStatus.Verified;
 
     public EntryArtifact? ArtifactWithRole(ArtifactRole role) => Artifacts.FirstOrDefault(a => a.Role == role);

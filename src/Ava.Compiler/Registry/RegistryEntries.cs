@@ -55,6 +55,15 @@ public sealed record AonRegistration
 /// </summary>
 public static class RegistryEntries
 {
+    /// <summary>The build time to record: SOURCE_DATE_EPOCH when set (reproducible builds), else now.</summary>
+    public static DateTimeOffset CompiledAt(IReadOnlyDictionary<string, string> environment) =>
+        environment.TryGetValue("SOURCE_DATE_EPOCH", out var e) && long.TryParse(e, NumberStyles.None, CultureInfo.InvariantCulture, out var s)
+            ? DateTimeOffset.FromUnixTimeSeconds(s)
+            : DateTimeOffset.UtcNow;
+
+    /// <summary>The source commit of a build made from a local model folder instead of the Hub.</summary>
+    public const string LocalSourceCommit = "local-folder";
+
     public static string IsoUtc(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>
@@ -108,7 +117,10 @@ public static class RegistryEntries
             Size = name.Size,
             Quantization = LlmQuantization(r.Recipe, quantization),
             Recipe = RecipeOf(r.Recipe),
-            Source = new EntrySource(Need(source["repo"], "details.source.repo"), Need(source["commit"], "details.source.commit"), r.Recipe.Source.Revision),
+            // A build from a local folder (--source DIR) has no Hub commit to record; the entry says so rather than guess one.
+            Source = source["origin"]?.GetValue<string>() == "local folder" && source["commit"] is null
+                ? new EntrySource(Need(source["repo"], "details.source.repo"), LocalSourceCommit)
+                : new EntrySource(Need(source["repo"], "details.source.repo"), Need(source["commit"], "details.source.commit"), r.Recipe.Source.Revision),
             Toolchain = new EntryToolchain
             {
                 TvmVersion = Need(toolchain["tvm"], "details.toolchain.tvm"),

@@ -41,7 +41,8 @@ public static partial class RegistrySchemas
         var problems = new List<SchemaProblem>();
         foreach (var d in results.Details ?? [])
         {
-            if (d.Errors is null) continue;
+            // An "if" that does not match is how the kind-specific rules switch off, not a failure.
+            if (d.Errors is null || d.EvaluationPath.ToString().Contains("/if", StringComparison.Ordinal)) continue;
             var field = Field(d.InstanceLocation.ToString());
             foreach (var (keyword, message) in d.Errors)
             {
@@ -51,7 +52,7 @@ public static partial class RegistrySchemas
                         problems.Add(new SchemaProblem(Join(field, m.Groups[1].Value), "is required but missing"));
                     continue;
                 }
-                if (keyword == "additionalProperties")
+                if (keyword is "additionalProperties" or "false" || message.Contains("false schema", StringComparison.Ordinal))
                 {
                     problems.Add(new SchemaProblem(field, "is not a field of this schema (misspelled?)"));
                     continue;

@@ -1,0 +1,39 @@
+using Ava.Cli.CommandLine;
+using Ava.Cli.Rendering;
+using Ava.Compiler.Registry;
+
+namespace Ava.Cli.Commands;
+
+/// <summary><c>alc registry ab validate [ID]</c>: arms, weights and the link proof of one or every experiment.</summary>
+public sealed class RegistryAbValidateCommand : AlcCommand
+{
+    public override CommandSpec Spec { get; } = new("registry ab validate", "Prove an A/B experiment can ship: arms exist and are verified, weights sum to 100, and the models link into one app.")
+    {
+        Positionals = [new PositionalSpec("id", "Experiment id (default: every experiment).", Required: false)],
+        Options = [RegistryOptions.Directory, RegistryOptions.Dist],
+        Details = """
+            The link proof runs alc's bundle check over the arms' registered model libraries (dist/models/llm/<name>/*.ADco,
+            else dist/<name>.ALM): distinct system-lib prefixes and no global symbol defined twice, as mlc4j links every
+            model library into one libtvm4j_runtime_packed.so. Exit 1 names each problem (and the colliding symbol).
+            """,
+    };
+
+    public override Task<int> ExecuteAsync(CommandInput input, CliContext context, CancellationToken cancellationToken)
+    {
+        var registry = RegistryOptions.Open(input, context);
+        var ids = input.PositionalValue("id") is { } id ? [id] : registry.AbIds();
+        var results = ids.Select(x => AbValidator.Validate(registry, registry.GetAb(x), RegistryOptions.DistOf(input, context))).ToList();
+        var ok = results.All(r => r.Ok);
+        if (input.Json)
+        {
+            JsonOutput.Write(context.Out, new
+            {
+                ok,
+                experiments = results.Select(r => new { id = r.Experiment.Id, ok = r.Ok, libraries = r.Libraries, problems = r.Problems, bundle = r.Bundle }),
+            });
+            return Task.FromResult(ok ? 0 : 1);
+        }
+        foreach (var r in results) AbRender.Problems(context, r);
+        return Task.FromResult(ok ? 0 : 1);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using Ava.Cli.CommandLine;
+using Ava.Cli.Rendering;
+using Ava.Compiler.IO;
+using Ava.Compiler.Registry;
+using Spectre.Console;
+
+namespace Ava.Cli.Commands;
+
+/// <summary><c>alc registry app-config [--ab ID | --models A,B] -o FILE</c>: the app's mlc-app-config.json.</summary>
+public sealed class RegistryAppConfigCommand : AlcCommand
+{
+    public override CommandSpec Spec { get; } = new("registry app-config", "Write the app's model list (mlc-app-config.json shape + AVA fields) for an experiment or a list of models.")
+    {
+        Options =
+        [
+            OptionSpec.Value("--ab", "ID", "Ship this A/B experiment's arms (it must validate, link proof included)."),
+            OptionSpec.Value("--models", "A,B", "Ship these registry models (LLMs and .AON NLU models)."),
+            OptionSpec.Flag("--local", "Write model_path (the on-phone folder models/llm/<name>) even for published models."),
+            OptionSpec.Value("-o", "FILE", "Where to write (e.g. app/src/main/assets/mlc-app-config.json); required unless --json (the result then carries it)."),
+            RegistryOptions.Directory,
+            RegistryOptions.Dist,
+        ],
+        Details = """
+            Without --ab or --models every verified model goes in. Each model_list record has MLC's fields (model_id =
+            AVA name, model_lib, estimated_vram_bytes, and model_url for a published .ALM or else model_path) and AVA's
+            (ava_name, ava_quantization, ava_experimental, ava_package with size and sha256, ava_role and ava_weight for
+            A/B arms). NLU models go to ava.nlu_list. Unverified models are refused (exit 1).
+            """,
+    };
+
+    public override Task<int> ExecuteAsync(CommandInput input, CliContext context, CancellationToken cancellationToken)
+    {
+        var registry = RegistryOptions.Open(input, context);
+        var models = input.Value("--models")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        var selection = new AppConfigSelection().WithExperiment(input.Value("--ab")).WithModels(models).WithLocalPaths(input.Flag("--local"));
+        var config = AppConfigBuilder.Build(registry, selection, RegistryOptions.DistOf(input, context));
+        // stdout carries --json results only, so without --json the config must go to a file.
+        var output = input.Json ? input.Value("-o") is { } o ? context.ResolvePath(o) : null : context.ResolvePath(input.RequiredValue("-o"));
+        if (output is not null) AtomicFile.WriteAllText(output, RegistryJson.Canonical(config));
+        if (input.Json)
+        {
+            JsonOutput.Write(context.Out, new { ok = true, path = output, config });
+            return Task.FromResult(0);
+        }
+        var table = new Table().AddColumns("model_id", "model_lib", "estimated_vram_bytes", "model_url / model_path", "A/B");
+        foreach (var m in config["model_list"]!.AsArray())
+            table.AddRow(Markup.Escape((string)m!["model_id"]!), Markup.Escape((string)m["model_lib"]!), $"{(long)m["estimated_vram_bytes"]!:N0}",
+                Markup.Escape((string?)m["model_url"] ?? (string)m["model_path"]!), m["ava_role"] is { } r ? $"{r} {m["ava_weight"]} %" : "");
+        foreach (var n in config["ava"]!["nlu_list"]!.AsArray())
+            table.AddRow(Markup.Escape((string)n!["ava_name"]!), "(NLU, .AON)", "", Markup.Escape((string)n["model"]!["path"]!), "");
+        context.Human.Write(table);
+        context.Human.MarkupLine($"wrote {Markup.Escape(output!)}");
+        return Task.FromResult(0);
+    }
+}

