@@ -17,6 +17,9 @@ COPY src/ src/
 RUN dotnet publish src/Ava.Cli/Ava.Cli.csproj -c Release -r linux-x64 --self-contained true \
       -p:PublishSingleFile=true -p:DebugType=none -o /out \
  && /out/alc --version
+# The GitHub Action's entry point (action.yml runs /usr/local/bin/ava-action): the same core, the runner protocol.
+RUN dotnet publish src/Ava.Action/Ava.Action.csproj -c Release -r linux-x64 --self-contained true \
+      -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none -o /out-action
 
 # --- the toolchain ------------------------------------------------------------------------------------------------
 FROM ${BASE_IMAGE} AS toolchain
@@ -65,6 +68,7 @@ RUN curl -fL --retry 3 -o /tmp/ndk.zip "https://dl.google.com/android/repository
  && grep -q "Pkg.Revision = ${NDK_VERSION}" "/opt/android-ndk-${NDK_RELEASE}/source.properties"
 
 COPY --from=alc /out/alc /usr/local/bin/alc
+COPY --from=alc /out-action/ava-action /usr/local/bin/ava-action
 
 ENV ALC_TOOLCHAIN_PREFIX=/opt/alc-toolchain \
     ALC_LLVM_CONFIG=/usr/lib/llvm-${LLVM_MAJOR}/bin/llvm-config \

@@ -11,6 +11,7 @@ for (var i = 0; i < args.Length; i++)
     else if (args[i] == "--per-tensor") options = options.WithPerChannel(false);
     else if (args[i] == "--no-gather") options = options.WithGatherTables(false);
     else if (args[i] == "--reduce-range") options = options.WithReduceRange(true);
+    else if (args[i] == "--no-gemm") options = options.WithGemm(false);
 }
 
 var work = Path.Combine(Path.GetTempPath(), "alc-bench-onnx");
@@ -42,7 +43,7 @@ var report = EmbeddingValidator.Validate(fp32Bytes, int8Bytes, source.VocabPath,
 
 Console.WriteLine($"model            all-MiniLM-L6-v2 ({source.Origin})");
 Console.WriteLine($"options          per-channel={options.PerChannel} gather-tables={options.QuantizeGatherTables} reduce-range={options.ReduceRange}");
-Console.WriteLine($"quantized        {summary!.MatMulsQuantized} MatMul ({summary.MatMulsLeftFloat} left float), {summary.GathersQuantized} Gather, {summary.ActivationQuantizers} DynamicQuantizeLinear");
+Console.WriteLine($"quantized        {summary!.MatMulsQuantized} MatMul ({summary.MatMulsLeftFloat} left float), {summary.GemmsQuantized} Gemm, {summary.GathersQuantized} Gather, {summary.ActivationQuantizers} DynamicQuantizeLinear");
 Console.WriteLine($"quantize time    wall {wall.Order().ElementAt(2):F0} ms median of 5 (best {wall.Min():F0}, first {wall[0]:F0}); CPU {cpu.Order().ElementAt(2):F0} ms   goal ≤ 1000 ms");
 Console.WriteLine($"machine          {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} (other processes compete for the cores)");
 Console.WriteLine($"size             FP32 {fp32Bytes.Length:N0} B → INT8 {int8Bytes.Length:N0} B = {int8Bytes.Length / 1e6:F2} MB, ratio {report.SizeRatio:F3}   goal ≤ 23.4 MB");

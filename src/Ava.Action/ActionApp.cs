@@ -50,7 +50,7 @@ public static class ActionApp
             }
             using (reporter.Section("Artifacts"))
             {
-                foreach (var a in FileSet.Resolve(root, inputs.Artifacts, "artifacts"))
+                foreach (var a in FileSet.Resolve(root, inputs.Artifacts, "artifacts", reporter.Warn))
                     if (!artifacts.Contains(a)) artifacts.Add(a);
                 foreach (var a in artifacts)
                 {
@@ -59,9 +59,17 @@ public static class ActionApp
                     reporter.Info($"{Path.GetRelativePath(root, a)}: {d.Size} bytes, sha256 {d.Sha256}");
                 }
             }
-            foreach (var report in FileSet.Resolve(root, inputs.Reports, "reports"))
+            foreach (var report in FileSet.Resolve(root, inputs.Reports, "reports", reporter.Warn))
                 summary.Reports.Add((Path.GetRelativePath(root, report), await File.ReadAllTextAsync(report, ct)));
-            foreach (var f in FileSet.Resolve(root, inputs.RegistryFiles, "registry-files"))
+            // Each artifact's own entry (registry/models/<AVA name>.json) goes with it when the register stage wrote one.
+            foreach (var a in artifacts)
+                foreach (var folder in new[] { Path.GetDirectoryName(a)!, Path.Combine(root, "dist"), root })
+                    if (ModelBuild.EntryFor(folder, Path.GetFileNameWithoutExtension(a)) is { } entry)
+                    {
+                        if (!registryFiles.Contains(entry)) registryFiles.Add(entry);
+                        break;
+                    }
+            foreach (var f in FileSet.Resolve(root, inputs.RegistryFiles, "registry-files", reporter.Warn))
                 if (!registryFiles.Contains(f)) registryFiles.Add(f);
 
             using (reporter.Section("Verify model libraries"))
@@ -83,8 +91,8 @@ public static class ActionApp
                             .WithTarget(core.Environment.GetValueOrDefault("GITHUB_SHA")),
                         artifacts, inputs.RegistryBranch,
                         registryFiles.Select(f => RegistryChange.Replace(
-                            Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllText(f),
-                            $"registry: {Path.GetFileNameWithoutExtension(f)}{(inputs.ReleaseTag is null ? "" : $" ({inputs.ReleaseTag})")}")).ToList());
+                            ModelBuild.RepositoryPathOf(f, root), File.ReadAllText(f),
+                            $"registry: {Path.GetFileNameWithoutExtension(ModelBuild.RepositoryPathOf(f, root))}{(inputs.ReleaseTag is null ? "" : $" ({inputs.ReleaseTag})")}")).ToList());
                     summary.Published = await new Publisher(repo, new GitHubCalls(retry), reporter).PublishAsync(plan, ct);
                 }
             }

@@ -12,6 +12,11 @@ public sealed record ActionInputs
     public string? Model { get; init; }
     public string Target { get; init; } = "android";
     public string? Quantization { get; init; }
+
+    /// <summary>A local model folder (LLM) or .onnx file (embedding) instead of the recipe's Hub repository; "hf" = the Hub.</summary>
+    public string? Source { get; init; }
+
+    public bool SkipDoctor { get; init; }
     public string WorkingDirectory { get; init; } = ".";
     public IReadOnlyList<string> Artifacts { get; init; } = [];
     public IReadOnlyList<string> RegistryFiles { get; init; } = [];
@@ -39,6 +44,8 @@ public sealed record ActionInputs
             Model = NullIfEmpty(core.GetInput("model")),
             Target = NullIfEmpty(core.GetInput("target")) ?? "android",
             Quantization = NullIfEmpty(core.GetInput("quantization")),
+            Source = NullIfEmpty(core.GetInput("source")),
+            SkipDoctor = core.GetInput("skip-doctor").Length > 0 && core.GetBooleanInput("skip-doctor"),
             WorkingDirectory = NullIfEmpty(core.GetInput("working-directory")) ?? ".",
             Artifacts = core.GetMultilineInput("artifacts"),
             RegistryFiles = core.GetMultilineInput("registry-files"),

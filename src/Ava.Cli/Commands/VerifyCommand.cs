@@ -1,6 +1,8 @@
 using Ava.Cli.CommandLine;
 using Ava.Compiler.Abi;
+using Ava.Compiler.Errors;
 using Ava.Compiler.Verification;
+using Ava.Compiler.Verification.Linking;
 using Spectre.Console;
 
 namespace Ava.Cli.Commands;
@@ -18,6 +20,9 @@ public sealed class VerifyCommand : AlcCommand
             OptionSpec.Repeatable("--runtime", "FILE", "Runtime shared object (e.g. libtvm_runtime.so) that must export every TVM symbol the libraries use. Default: the profile's export list."),
             OptionSpec.Value("--system-libs", "DIR", "NDK sysroot lib folder; libc/libm/libdl/liblog there must export every other symbol. Without it those are listed as unchecked."),
             OptionSpec.Flag("--bundle", "The libraries go into one app build: no shared global symbols or system-lib prefixes."),
+            OptionSpec.Flag("--link", "Also link the libraries with the NDK's ld.lld (-shared --no-undefined -z defs --whole-archive, aarch64-linux-android26) against --runtime and the sysroot, as the app build does."),
+            OptionSpec.Value("--ndk", "DIR", "Android NDK root for --link (default: ALC_ANDROID_NDK, ANDROID_NDK_HOME, ANDROID_NDK_ROOT). Implies --link."),
+            OptionSpec.Value("--linker", "PATH", "An ld.lld to use for --link instead of the NDK's (needs --system-libs). Implies --link."),
             OptionSpec.Value("--report", "DIR", "Write verification-report.md and verification-report.json into DIR."),
         ],
         Details = """
@@ -28,6 +33,12 @@ public sealed class VerifyCommand : AlcCommand
             references do. TVMFFIEnvModRegisterContextSymbol is runtime-side only: v0.22 generated code never references
             it, so it is not required in model libraries.
 
+            --link proves it with the real linker: every library's objects (written to a temp folder that is deleted
+            afterwards) are linked into a throwaway shared object; undefined and duplicate symbols are reported like the
+            name checks. Without an NDK or linker the proof is skipped with a note and the name checks decide.
+            An .ALM package is also checked against the alc-manifest.json inside it: a modified, missing or extra file
+            rejects it.
+
             Exit codes: 0 all accepted, 1 a library was rejected, 2 bad input (damaged or unsupported file, unknown option).
 
             Examples:
@@ -36,7 +47,7 @@ public sealed class VerifyCommand : AlcCommand
             """,
     };
 
-    public override Task<int> ExecuteAsync(CommandInput input, CliContext context, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandInput input, CliContext context, CancellationToken cancellationToken)
     {
         var paths = input.Positional("path").Select(p => new VerifyInput(context.ResolvePath(p), p)).ToList();
         var runtimes = input.Values("--runtime").Select(p => new VerifyInput(context.ResolvePath(p), p)).ToList();
@@ -49,7 +60,10 @@ public sealed class VerifyCommand : AlcCommand
             .WithBundle(input.Flag("--bundle"))
             .WithAbiDirectory(AbiDirectory(context));
 
-        var result = Verifier.Verify(paths, runtimes, options, input.Json ? null : context.CreateReporter());
+        var reporter = input.Json ? null : context.CreateReporter();
+        var result = Verifier.Verify(paths, runtimes, options, reporter);
+        if (input.Flag("--link") || input.Value("--ndk") is not null || input.Value("--linker") is not null)
+            result = await LinkProof.RunAsync(result, paths, runtimes, LinkerSetupFrom(input, context), options, reporter, cancellationToken);
 
         string? reportDir = null;
         if (input.Value("--report") is { } dir)
@@ -68,7 +82,23 @@ public sealed class VerifyCommand : AlcCommand
             Render(context.Human, result);
             if (reportDir is not null) context.Human.MarkupLine($"reports: {Markup.Escape(Path.Combine(reportDir, VerificationReport.MarkdownFileName))}, {Markup.Escape(VerificationReport.JsonFileName)}");
         }
-        return Task.FromResult(result.Ok ? 0 : 1);
+        return result.Ok ? 0 : 1;
+    }
+
+    /// <summary>--linker (with --system-libs), else --ndk, else an NDK from the environment; null when there is none.</summary>
+    private static LinkerSetup? LinkerSetupFrom(CommandInput input, CliContext context)
+    {
+        if (input.Value("--linker") is { } linker)
+        {
+            var sys = input.Value("--system-libs") ?? throw new BadInputException("--linker needs the sysroot's library folder too.",
+                "Add --system-libs DIR (the folder holding libc.so, libm.so, libdl.so, liblog.so), or pass the NDK root with --ndk DIR instead.");
+            return new LinkerSetup { Linker = context.ResolvePath(linker), SystemLibs = context.ResolvePath(sys), Source = "--linker" };
+        }
+        if (input.Value("--ndk") is { } ndk) return LinkerSetup.FromNdk(context.ResolvePath(ndk), "--ndk");
+        foreach (var name in new[] { "ALC_ANDROID_NDK", "ANDROID_NDK_HOME", "ANDROID_NDK_ROOT" })
+            if (context.Env(name) is { Length: > 0 } dir && Directory.Exists(dir))
+                return LinkerSetup.FromNdk(dir, name);
+        return null;
     }
 
     private static string? AbiDirectory(CliContext context)
@@ -101,6 +131,7 @@ public sealed class VerifyCommand : AlcCommand
             if (l.UncheckedCount > 0)
                 console.MarkupLine($"note: {Markup.Escape(l.Path)}: {l.UncheckedCount} non-TVM symbol(s) not checked ({Markup.Escape(string.Join(", ", l.Unchecked.Take(8)))}{(l.UncheckedCount > 8 ? ", ..." : "")}); pass --system-libs to check them.");
         }
+        if (r.Link is { } link) console.MarkupLine($"link proof: {Markup.Escape(link.Note)}");
         var verdict = r.Ok ? "[green]ACCEPTED[/]" : "[red]REJECTED[/]";
         console.MarkupLine($"{verdict}: {r.Libraries.Count(l => l.Verdict == Verdict.Accepted)} of {r.Libraries.Count} librar{(r.Libraries.Count == 1 ? "y" : "ies")} accepted for {Markup.Escape(r.Target)} against {Markup.Escape(r.Runtime)}.");
     }

@@ -10,7 +10,8 @@ public static class HubEnvironment
     /// HF_HUB_CACHE, else HUGGINGFACE_HUB_CACHE, else HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub, else
     /// ~/.cache/huggingface/hub. HF_TOKEN (or HUGGING_FACE_HUB_TOKEN), else the file at HF_TOKEN_PATH (default
     /// HF_HOME/token). HF_ENDPOINT. HF_HUB_OFFLINE (or TRANSFORMERS_OFFLINE) set to 1/ON/YES/TRUE. HF_HUB_DOWNLOAD_TIMEOUT (seconds of silence before a
-    /// connection is retried). alc's own: ALC_FETCH_RETRIES (default 5), ALC_FETCH_CONNECTIONS (per large file, default 4).
+    /// connection is retried). alc's own: ALC_FETCH_RETRIES (default 5), ALC_FETCH_CONNECTIONS (per large file, default 4),
+    /// ALC_FETCH_PROBE_SECONDS (how long one connection is measured before a slow one is split; 0 splits at once).
     /// </summary>
     public static HubOptions FromEnvironment(IReadOnlyDictionary<string, string> env)
     {
@@ -21,6 +22,7 @@ public static class HubEnvironment
         options = options.WithOffline(IsTrue(Get(env, "HF_HUB_OFFLINE") ?? Get(env, "TRANSFORMERS_OFFLINE")));
         if (Number(env, "HF_HUB_DOWNLOAD_TIMEOUT") is { } seconds && seconds > 0) options = options.WithIdleTimeout(TimeSpan.FromSeconds(seconds));
         if (Number(env, "ALC_FETCH_RETRIES") is { } retries) options = options.WithRetries((int)Math.Clamp(retries, 0, 100));
+        if (Number(env, "ALC_FETCH_PROBE_SECONDS") is { } probe) options = options.WithRateProbe(TimeSpan.FromSeconds(Math.Clamp(probe, 0, 3600)));
         if (Number(env, "ALC_FETCH_CONNECTIONS") is { } connections) options = options.WithConnectionsPerFile((int)Math.Clamp(connections, 1, 64));
 
         if (CleanToken(Get(env, "HF_TOKEN")) is { } token) return options.WithToken(token, "HF_TOKEN");

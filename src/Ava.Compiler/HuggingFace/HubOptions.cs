@@ -35,6 +35,16 @@ public sealed record HubOptions
     /// <summary>Files at least this large are split into ranged chunks fetched in parallel.</summary>
     public long ParallelThreshold { get; init; } = 64L << 20;
 
+    /// <summary>
+    /// How long a large file is first fetched over one connection to measure it. Zero splits large files at once.
+    /// On a fast link (a mirror next door, loopback) extra connections only cost CPU, so they are opened only when
+    /// one connection stays below <see cref="SlowConnectionRate"/>.
+    /// </summary>
+    public TimeSpan RateProbeTime { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Bytes per second under which a large file's remainder is split over several connections.</summary>
+    public long SlowConnectionRate { get; init; } = 50L << 20;
+
     /// <summary>Size of one ranged chunk of a parallel download.</summary>
     public long ChunkSize { get; init; } = 32L << 20;
 
@@ -69,6 +79,9 @@ public sealed record HubOptions
         this with { ConnectionsPerFile = Math.Max(1, connections) };
 
     public HubOptions WithParallelThreshold(long bytes) => this with { ParallelThreshold = Math.Max(1, bytes) };
+
+    public HubOptions WithRateProbe(TimeSpan probeTime, long? slowRate = null) =>
+        this with { RateProbeTime = probeTime < TimeSpan.Zero ? TimeSpan.Zero : probeTime, SlowConnectionRate = slowRate ?? SlowConnectionRate };
 
     public HubOptions WithChunkSize(long bytes) => this with { ChunkSize = Math.Max(1, bytes) };
 

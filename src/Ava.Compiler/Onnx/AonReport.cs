@@ -40,7 +40,7 @@ public static class AonReport
         sb.AppendLine($"| signature (inputs/outputs: name, type, rank) | | | {((bool)v["signatureIdentical"]! ? "identical" : "CHANGED")} | identical |");
         sb.AppendLine();
         sb.AppendLine($"Quantization: {q["matMulsQuantized"]} MatMul with constant weights → DynamicQuantizeLinear + MatMulInteger " +
-                      $"({(((bool)q["perChannel"]!) ? "per-channel" : "per-tensor")} int8 weights), {q["matMulsLeftFloat"]} activation×activation MatMul left float, " +
+                      $"({(((bool)q["perChannel"]!) ? "per-channel" : "per-tensor")} int8 weights), {q["gemmsQuantized"]} Gemm the same way + bias Add, {q["matMulsLeftFloat"]} activation×activation MatMul left float, " +
                       $"{q["gathersQuantized"]} Gather tables uint8; {(long)q["weightsQuantized"]!:N0} weights; {F(q["seconds"], 2)} s.").AppendLine();
         sb.AppendLine("| tensor | FP32 | INT8 |").AppendLine("|---|---|---|");
         foreach (var kind in new[] { "inputs", "outputs" })

@@ -8,6 +8,7 @@ public sealed record QuantizationSummary(
     int MatMulsQuantized,
     int MatMulsLeftFloat,
     int GathersQuantized,
+    int GemmsQuantized,
     int ActivationQuantizers,
     long WeightsQuantized,
     bool PerChannel);
@@ -21,8 +22,10 @@ public sealed record QuantizationResult(ModelProto Model, QuantizationSummary Su
 ///   x ─ DynamicQuantizeLinear ─ x_q, x_scale, x_zp   (one per activation, shared by Q/K/V)
 ///   MatMulInteger(x_q, W_q, x_zp, W_zp) ─ Cast(float) ─ Mul(·, x_scale·W_scale) ─ original output name
 /// </code>
-/// Only MatMuls whose weight B is a constant are rewritten; activation×activation products (QKᵀ, attention×V) and
-/// Gemm stay float, as in ORT's dynamic mode. Float Gather tables become uint8 + DequantizeLinear. The rewrite is a
+/// Only MatMuls whose weight B is a constant are rewritten; activation×activation products (QKᵀ, attention×V) stay
+/// float. A Gemm with a constant weight (BERT's pooler) is rewritten the same way plus an Add for its bias, as ORT's
+/// quantizer did when it turned Gemm into MatMul first (optional: current ORT leaves Gemm float in dynamic mode).
+/// Float Gather tables become uint8 + DequantizeLinear. The rewrite is a
 /// pure function of the input model, so equal inputs give equal bytes; graph inputs and outputs are not touched.
 /// </summary>
 public sealed class DynamicInt8Quantizer(QuantizationOptions options)
@@ -50,7 +53,7 @@ public sealed class DynamicInt8Quantizer(QuantizationOptions options)
                 "Pass a transformer/BERT-style ONNX model whose linear layers are MatMul nodes with weights stored in the file.");
 
         return new QuantizationResult(model, new QuantizationSummary(
-            rewrite.MatMulsQuantized, rewrite.MatMulsSeen - rewrite.MatMulsQuantized, rewrite.GathersQuantized,
+            rewrite.MatMulsQuantized, rewrite.MatMulsSeen - rewrite.MatMulsQuantized, rewrite.GathersQuantized, rewrite.GemmsQuantized,
             rewrite.ActivationQuantizers, rewrite.WeightsQuantized, Options.PerChannel));
     }
 
@@ -86,6 +89,7 @@ public sealed class DynamicInt8Quantizer(QuantizationOptions options)
         public int MatMulsSeen { get; private set; }
         public int MatMulsQuantized { get; private set; }
         public int GathersQuantized { get; private set; }
+        public int GemmsQuantized { get; private set; }
         public int ActivationQuantizers => _activations.Count;
         public long WeightsQuantized { get; private set; }
 
@@ -99,6 +103,11 @@ public sealed class DynamicInt8Quantizer(QuantizationOptions options)
                 {
                     MatMulsSeen++;
                     if (QuantizableWeight(node) is { } weight) { EmitMatMul(node, weight, nodes); continue; }
+                }
+                else if (IsDefault(node) && node.OpType == "Gemm" && _options.QuantizeGemm && QuantizableGemm(node) is { } gemm)
+                {
+                    EmitGemm(node, gemm.Weight, gemm.TransB, nodes);
+                    continue;
                 }
                 else if (IsDefault(node) && node.OpType == "Gather" && _options.QuantizeGatherTables && QuantizableTable(node) is { } table)
                 {
@@ -121,13 +130,14 @@ public sealed class DynamicInt8Quantizer(QuantizationOptions options)
         /// </summary>
         private void Precompute()
         {
-            var weights = new List<TensorProto>();
+            var weights = new List<(TensorProto Tensor, bool Transposed)>();
             var tables = new List<TensorProto>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var node in _graph.Node)
             {
                 if (!IsDefault(node)) continue;
-                if (node.OpType == "MatMul" && QuantizableWeight(node) is { } w && seen.Add("w:" + w.Name)) weights.Add(w);
+                if (node.OpType == "MatMul" && QuantizableWeight(node) is { } w && seen.Add("w:" + WeightKey(w, false))) weights.Add((w, false));
+                else if (node.OpType == "Gemm" && _options.QuantizeGemm && QuantizableGemm(node) is { } g && seen.Add("w:" + WeightKey(g.Weight, g.TransB))) weights.Add((g.Weight, g.TransB));
                 else if (node.OpType == "Gather" && _options.QuantizeGatherTables && QuantizableTable(node) is { } t && seen.Add("t:" + t.Name)) tables.Add(t);
             }
             var weightResults = new (sbyte[], float[])[weights.Count];
@@ -136,16 +146,47 @@ public sealed class DynamicInt8Quantizer(QuantizationOptions options)
             {
                 if (i < weights.Count)
                 {
-                    var w = weights[i];
-                    weightResults[i] = QuantizationMath.QuantizeWeight(Tensors.FloatData(w), checked((int)w.Dims[0]), checked((int)w.Dims[1]), _options.PerChannel, _options.ReduceRange);
+                    var (w, transposed) = weights[i];
+                    var (data, rows, cols) = KByN(w, transposed);
+                    weightResults[i] = QuantizationMath.QuantizeWeight(data, rows, cols, _options.PerChannel, _options.ReduceRange);
                 }
                 else tableResults[i - weights.Count] = QuantizationMath.QuantizeUInt8(Tensors.FloatData(tables[i - weights.Count]));
             });
-            for (var i = 0; i < weights.Count; i++) _weightData[weights[i].Name] = weightResults[i];
+            for (var i = 0; i < weights.Count; i++) _weightData[WeightKey(weights[i].Tensor, weights[i].Transposed)] = weightResults[i];
             for (var i = 0; i < tables.Count; i++) _tableData[tables[i].Name] = tableResults[i];
         }
 
         private static bool IsDefault(NodeProto n) => n.Domain is "" or "ai.onnx";
+
+        private static string WeightKey(TensorProto w, bool transposed) => transposed ? w.Name + "\u0001T" : w.Name;
+
+        /// <summary>The weight as a row-major [K, N] matrix (Gemm with transB=1 stores it as [N, K]).</summary>
+        private static (float[] Data, int Rows, int Cols) KByN(TensorProto w, bool transposed)
+        {
+            int d0 = checked((int)w.Dims[0]), d1 = checked((int)w.Dims[1]);
+            var src = Tensors.FloatData(w);
+            if (!transposed) return (src.ToArray(), d0, d1);
+            var t = new float[src.Length];
+            for (var n = 0; n < d0; n++)
+                for (var k = 0; k < d1; k++) t[k * d0 + n] = src[n * d1 + k];
+            return (t, d1, d0);
+        }
+
+        /// <summary>
+        /// Y = A·B' (+ C) with a constant 2-D B: quantized like a MatMul (the form older ORT quantizers reached by
+        /// turning Gemm into MatMul + Add). Other Gemm forms (transA, alpha or beta ≠ 1) stay float.
+        /// </summary>
+        private (TensorProto Weight, bool TransB)? QuantizableGemm(NodeProto node)
+        {
+            if (node.Input.Count is < 2 or > 3 || _constants.ContainsKey(node.Input[0])) return null;
+            long Int(string name, long fallback) => node.Attribute.FirstOrDefault(a => a.Name == name)?.I ?? fallback;
+            float Float(string name) => node.Attribute.FirstOrDefault(a => a.Name == name)?.F ?? 1f;
+            var hasBias = node.Input.Count == 3 && node.Input[2].Length > 0;
+            if (Int("transA", 0) != 0 || Float("alpha") != 1f || (hasBias && Float("beta") != 1f)) return null;
+            var transB = Int("transB", 0);
+            if (transB is not (0 or 1)) return null;
+            return _constants.TryGetValue(node.Input[1], out var w) && Tensors.TypeOf(w) == OnnxDataType.Float && w.Dims.Count == 2 ? (w, transB == 1) : null;
+        }
 
         private TensorProto? QuantizableWeight(NodeProto node)
         {
@@ -157,7 +198,18 @@ public sealed class DynamicInt8Quantizer(QuantizationOptions options)
             node.Input.Count == 2 && _constants.TryGetValue(node.Input[0], out var t) && Tensors.TypeOf(t) == OnnxDataType.Float
             && t.Dims.Count >= 1 && !_constants.ContainsKey(node.Input[1]) ? t : null;
 
-        private void EmitMatMul(NodeProto node, TensorProto weight, List<NodeProto> nodes)
+        private void EmitGemm(NodeProto node, TensorProto weight, bool transB, List<NodeProto> nodes)
+        {
+            var hasBias = node.Input.Count == 3 && node.Input[2].Length > 0;
+            var output = node.Output[0];
+            var product = hasBias ? Fresh(output + "_product") : output;
+            EmitMatMul(node, weight, nodes, transB, product);
+            if (hasBias) nodes.Add(Node("Add", Fresh((string.IsNullOrEmpty(node.Name) ? output : node.Name) + "_bias_Add"), [product, node.Input[2]], [output]));
+            MatMulsQuantized--;
+            GemmsQuantized++;
+        }
+
+        private void EmitMatMul(NodeProto node, TensorProto weight, List<NodeProto> nodes, bool transposed = false, string? outputName = null)
         {
             var activation = node.Input[0];
             if (!_activations.TryGetValue(activation, out var a))
@@ -166,8 +218,8 @@ public sealed class DynamicInt8Quantizer(QuantizationOptions options)
                 _activations[activation] = a;
                 nodes.Add(Node("DynamicQuantizeLinear", Fresh(activation + "_DynamicQuantizeLinear"), [activation], [a.Q, a.Scale, a.ZeroPoint]));
             }
-            var w = QuantizedWeight(weight);
-            var output = node.Output[0];
+            var w = QuantizedWeight(weight, transposed);
+            var output = outputName ?? node.Output[0];
             var baseName = string.IsNullOrEmpty(node.Name) ? output : node.Name;
             var integer = Fresh(output + "_int32");
             var asFloat = Fresh(output + "_int32_float");
@@ -179,20 +231,23 @@ public sealed class DynamicInt8Quantizer(QuantizationOptions options)
             MatMulsQuantized++;
         }
 
-        private (string Q, string Scale, string ZeroPoint) QuantizedWeight(TensorProto weight)
+        private (string Q, string Scale, string ZeroPoint) QuantizedWeight(TensorProto weight, bool transposed)
         {
-            if (_weights.TryGetValue(weight.Name, out var known)) return known;
-            int rows = checked((int)weight.Dims[0]), cols = checked((int)weight.Dims[1]);
-            var (values, scales) = _weightData[weight.Name];
-            var names = (Fresh(weight.Name + "_quantized"), Fresh(weight.Name + "_scale"), Fresh(weight.Name + "_zero_point"));
+            var key = WeightKey(weight, transposed);
+            if (_weights.TryGetValue(key, out var known)) return known;
+            int rows = checked((int)weight.Dims[transposed ? 1 : 0]), cols = checked((int)weight.Dims[transposed ? 0 : 1]);
+            var (values, scales) = _weightData[key];
+            var stem = transposed ? weight.Name + "_T" : weight.Name;
+            var names = (Fresh(stem + "_quantized"), Fresh(stem + "_scale"), Fresh(stem + "_zero_point"));
             long[] paramDims = _options.PerChannel ? [cols] : [];
-            _replacements[weight.Name] =
+            if (!_replacements.TryGetValue(weight.Name, out var list)) _replacements[weight.Name] = list = [];
+            list.AddRange(
             [
                 Tensors.Int8(names.Item1, [rows, cols], values),
                 Tensors.Float(names.Item2, paramDims, scales),
                 Tensors.Int8(names.Item3, paramDims, new sbyte[scales.Length]),
-            ];
-            _weights[weight.Name] = names;
+            ]);
+            _weights[key] = names;
             WeightsQuantized += values.Length;
             return names;
         }

@@ -13,7 +13,7 @@ public static class EmbeddingRecipes
 {
     private static readonly HashSet<string> Keys =
     [
-        "source", "hf_file", "vocab_file", "model", "vocab", "per_channel", "gather_tables", "reduce_range",
+        "source", "hf_file", "vocab_file", "model", "vocab", "per_channel", "gather_tables", "gemm", "reduce_range",
         "min_mean_cosine", "min_cosine", "max_tokens", "lowercase", "latency_runs",
     ];
 
@@ -68,6 +68,7 @@ public static class EmbeddingRecipes
             Quantization = QuantizationOptions.Default
                 .WithPerChannel(Bool("per_channel", true))
                 .WithGatherTables(Bool("gather_tables", true))
+                .WithGemm(Bool("gemm", true))
                 .WithReduceRange(Bool("reduce_range", false)),
             MinMeanCosine = Number("min_mean_cosine", ValidationOptions.Default.MinMeanCosine, 0, 1),
             MinCosine = Number("min_cosine", ValidationOptions.Default.MinCosine, 0, 1),

@@ -11,7 +11,7 @@ public static class HubModelFiles
         {
             using var fetcher = new HubFetcher(options, observer);
             var request = FetchRequest.For(source.Repo).WithRevision(source.Revision)
-                .WithInclude(source.File, source.File + "_data", source.File + ".data", source.VocabFile);
+                .WithInclude(source.File, source.File + "*data", source.VocabFile); // external data, when the export has it
             var result = await fetcher.FetchAsync(request, cancellationToken);
             var model = result.File(source.File) ?? throw new BadInputException(
                 $"{source.Repo}@{result.Commit[..Math.Min(12, result.Commit.Length)]} has no file '{source.File}'.",

@@ -16,12 +16,17 @@ public sealed record QuantizationOptions
     /// <summary>Store float Gather tables (word embeddings) as uint8 with a DequantizeLinear after the Gather.</summary>
     public bool QuantizeGatherTables { get; init; } = true;
 
+    /// <summary>Quantize Gemm nodes with a constant weight too (MatMulInteger + bias Add); ORT's dynamic mode leaves them float.</summary>
+    public bool QuantizeGemm { get; init; } = true;
+
     /// <summary>7-bit weights ([-64, 64]) for CPUs whose u8×s8 dot product saturates at int16 (AVX2 without VNNI).</summary>
     public bool ReduceRange { get; init; }
 
     public QuantizationOptions WithPerChannel(bool value) => this with { PerChannel = value };
 
     public QuantizationOptions WithGatherTables(bool value) => this with { QuantizeGatherTables = value };
+
+    public QuantizationOptions WithGemm(bool value) => this with { QuantizeGemm = value };
 
     public QuantizationOptions WithReduceRange(bool value) => this with { ReduceRange = value };
 }

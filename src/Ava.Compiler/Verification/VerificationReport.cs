@@ -48,6 +48,11 @@ public static class VerificationReport
         sb.AppendLine($"Runtime symbols from: {Md(string.Join(", ", r.RuntimeSources))}." +
                       (r.SystemLibs.Count > 0 ? $" System libraries: {Md(string.Join(", ", r.SystemLibs))}." : " System libraries: not checked (no --system-libs)."));
         sb.AppendLine();
+        if (r.Link is { } link)
+        {
+            sb.AppendLine($"Link proof: {Md(link.Note)}");
+            sb.AppendLine();
+        }
         sb.AppendLine("| library | verdict | TVM generation | prefix | objects | errors |");
         sb.AppendLine("|---|---|---|---|---|---|");
         foreach (var l in r.Libraries)

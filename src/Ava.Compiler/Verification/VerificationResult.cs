@@ -57,6 +57,9 @@ public sealed record VerificationResult
     /// <summary>Facts worth knowing that are not problems (e.g. runtime-only symbols the spec mentions).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>The link proof (<c>alc verify --link</c>); null when it was not asked for.</summary>
+    public Linking.LinkResult? Link { get; init; }
+
     [JsonIgnore]
     public IEnumerable<Problem> AllProblems => Problems.Concat(Libraries.SelectMany(l => l.Problems));
 
@@ -129,7 +132,7 @@ public sealed record Problem
 {
     public required Severity Severity { get; init; }
 
-    /// <summary>Stable kind: old-api, newer-api, mixed-generation, missing-marker, prefix-mismatch, architecture-mismatch, unresolved-symbol, duplicate-symbol, shared-prefix, bad-prefix, no-objects.</summary>
+    /// <summary>Stable kind: old-api, newer-api, mixed-generation, missing-marker, prefix-mismatch, architecture-mismatch, unresolved-symbol, duplicate-symbol, shared-prefix, bad-prefix, no-objects, link-failed, modified-file, missing-file, extra-file.</summary>
     public required string Code { get; init; }
 
     public required string Message { get; init; }
@@ -140,4 +143,7 @@ public sealed record Problem
 
     /// <summary>The objects (or libraries, for bundle problems) where it was found.</summary>
     public IReadOnlyList<string> Where { get; init; } = [];
+
+    /// <summary>What found it when not the symbol-name checks: "ld.lld" (link proof) or "manifest" (tamper check).</summary>
+    public string? Proof { get; init; }
 }

@@ -33,6 +33,8 @@ public static class Verifier
         {
             var entries = ArtifactReader.Read(lib.Path, lib.Display);
             var outcome = check.Run(lib, entries);
+            if (ManifestCheck.Run(lib.Path, lib.Display) is { Count: > 0 } tampered)
+                outcome = outcome with { Result = outcome.Result with { Verdict = Verdict.Rejected, Problems = [.. outcome.Result.Problems, .. tampered] } };
             reporter.Info($"{lib.Display}: {entries.Count(e => e.Object is not null)} object(s), {outcome.Result.Verdict.ToString().ToLowerInvariant()}");
             outcomes.Add(outcome);
         }

@@ -31,7 +31,7 @@ public class ActionEndToEndTests : IDisposable
 
     private sealed record Run(int ExitCode, string Log, string Summary, Dictionary<string, string> Outputs);
 
-    private async Task<Run> RunActionAsync(Dictionary<string, string> inputs, string? apiUrl = null)
+    private async Task<Run> RunActionAsync(Dictionary<string, string> inputs, string? apiUrl = null, Dictionary<string, string>? extraEnv = null)
     {
         var env = new Dictionary<string, string>
         {
@@ -44,6 +44,7 @@ public class ActionEndToEndTests : IDisposable
         foreach (var f in new[] { "OUTPUT", "ENV", "STATE", "PATH", "STEP_SUMMARY" })
             env[$"GITHUB_{f}"] = _dir.Write($"runner/{f.ToLowerInvariant()}", "");
         foreach (var (k, v) in inputs) env["INPUT_" + k.Replace(' ', '_').ToUpperInvariant()] = v;
+        foreach (var (k, v) in extraEnv ?? []) env[k] = v;
 
         var r = await NodeTools.RunAsync("dotnet", [ActionDll], env, _dir.Path, TimeSpan.FromMinutes(3));
         var log = r.Text + r.StdErr;
@@ -73,7 +74,7 @@ public class ActionEndToEndTests : IDisposable
         var alm = File.ReadAllBytes(RepoPaths.Combine("tests", "fixtures", "tvm", "out", "v022-android-package.ALM"));
         var aon = Encoding.UTF8.GetBytes("AON stand-in bytes \u2713\n");
         _dir.Write("workspace/dist/AVA-GE3-4B16.ALM", alm);
-        _dir.Write("workspace/dist/AVA-384-Base-INT8.AON", aon);
+        _dir.Write("workspace/dist/models/AVA-384-Base-INT8.AON", aon);
         var entry = "{\n  \"name\": \"AVA-GE3-4B16\",\n  \"verification\": \"passed\"\n}\n";
         _dir.Write("workspace/registry/models/AVA-GE3-4B16.json", entry);
         _dir.Write("workspace/dist/compile-report.md", "# Compile report\n\n## Verification\n\n| object | verdict |\n|---|---|\n| lib0.ADco | ok |\n");
@@ -113,8 +114,7 @@ public class ActionEndToEndTests : IDisposable
 
         var run = await RunActionAsync(new()
         {
-            ["artifacts"] = "dist/*.AON\ndist/AVA-GE3-4B16.ALM",
-            ["registry-files"] = "registry/models/*.json",
+            ["artifacts"] = "dist/**/*.AON\ndist/AVA-GE3-4B16.ALM",
             ["reports"] = "dist/compile-report.md",
             ["publish"] = "true",
             ["release-tag"] = "v1.2.3",
@@ -132,7 +132,7 @@ public class ActionEndToEndTests : IDisposable
         Assert.Contains("AVA-GE3-4B16.ALM: uploaded", run.Log);
 
         Assert.Equal("succeeded", run.Outputs["status"]);
-        Assert.Equal(["dist/AVA-384-Base-INT8.AON", "dist/AVA-GE3-4B16.ALM"], JsonSerializer.Deserialize<string[]>(run.Outputs["artifacts"])!);
+        Assert.Equal(["dist/models/AVA-384-Base-INT8.AON", "dist/AVA-GE3-4B16.ALM"], JsonSerializer.Deserialize<string[]>(run.Outputs["artifacts"])!);
         var urls = JsonSerializer.Deserialize<string[]>(run.Outputs["asset-urls"])!;
         Assert.Equal(2, urls.Length);
         Assert.EndsWith("/ava-org/models/releases/download/v1.2.3/AVA-GE3-4B16.ALM", urls[1]);
@@ -214,6 +214,72 @@ public class ActionEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task The_action_compiles_an_LLM_with_the_stand_in_toolchain_then_a_rerun_publishes_it_without_rebuilding()
+    {
+        var model = Compile.TinyGemma.Create(_dir["workspace/models/gemma-3-1b"]);
+        foreach (var recipe in Directory.GetFiles(RepoPaths.Combine("recipes")))
+            File.Copy(recipe, _dir.Write("workspace/recipes/" + Path.GetFileName(recipe), ""), overwrite: true);
+        var (_, python, _) = Programs.Run("python3", "-c", "import sys; print(sys.executable)");
+        var standIn = new Dictionary<string, string>
+        {
+            ["ALC_PYTHON"] = python.Trim(),
+            ["ALC_MLC_LLM_DIR"] = RepoPaths.Combine("tests", "fixtures", "mlc-standin"),
+            ["MLC_STANDIN_CALLS"] = _dir["calls.log"],
+            ["PYTHONDONTWRITEBYTECODE"] = "1",
+        };
+        var inputs = new Dictionary<string, string>
+        {
+            ["model"] = "gemma3-1b", ["source"] = "models/gemma-3-1b", ["skip-doctor"] = "true", ["github-token"] = Token,
+        };
+
+        var built = await RunActionAsync(inputs, extraEnv: standIn);
+
+        Assert.True(built.ExitCode == 0, built.Log);
+        Assert.Equal("AVA-GE3-1B16", built.Outputs["ava-name"]);
+        Assert.Equal("passed", built.Outputs["verification"]);
+        Assert.Equal(["dist/AVA-GE3-1B16.ALM"], JsonSerializer.Deserialize<string[]>(built.Outputs["artifacts"])!);
+        foreach (var stage in new[] { "fetch", "convert", "configure", "compile", "verify", "package", "register" })
+            Assert.Contains($"::group::{stage}\n", built.Log);
+        Assert.Contains("### compile report: AVA-GE3-1B16", built.Summary);
+        Assert.Contains("#### alc verify: ✅ ACCEPTED", built.Summary);
+        var toolCalls = File.ReadAllLines(_dir["calls.log"]).Length;
+
+        // Publish from a second run: every stage is up to date, so the bytes uploaded are the ones built above.
+        var alm = File.ReadAllBytes(_dir["workspace/dist/AVA-GE3-1B16.ALM"]);
+        var entry = File.ReadAllText(_dir["workspace/dist/AVA-GE3-1B16.registry.json"]);
+        const string R = "/repos/ava-org/models";
+        new ScenarioWriter()
+            .Api_("get", $"{R}/releases/tags/models-v1", 200, new JsonObject
+            {
+                ["id"] = 7, ["tag_name"] = "models-v1", ["html_url"] = "https://github.com/ava-org/models/releases/tag/models-v1",
+                ["upload_url"] = $"https://uploads.github.com{R}/releases/7/assets{{?name,label}}", ["assets"] = new JsonArray(),
+            })
+            .Upload($"{R}/releases/7/assets?name=AVA-GE3-1B16.ALM", alm, 201, new JsonObject
+            {
+                ["id"] = 70, ["name"] = "AVA-GE3-1B16.ALM", ["state"] = "uploaded", ["size"] = alm.Length,
+                ["browser_download_url"] = "https://github.com/ava-org/models/releases/download/models-v1/AVA-GE3-1B16.ALM",
+            })
+            .Api_("get", $"{R}/git/refs/heads/registry", 200, new JsonObject { ["ref"] = "refs/heads/registry", ["object"] = new JsonObject { ["sha"] = new string('1', 40) } })
+            .Api_("get", $"{R}/contents/registry/models/AVA-GE3-1B16.json?ref=registry", 404, new JsonObject { ["message"] = "Not Found" })
+            .Api_("put", $"{R}/contents/registry/models/AVA-GE3-1B16.json", 201,
+                new JsonObject { ["content"] = new JsonObject { ["sha"] = new string('c', 40) }, ["commit"] = new JsonObject { ["sha"] = new string('e', 40) } },
+                new JsonObject
+                {
+                    ["content"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(entry)), ["message"] = "registry: AVA-GE3-1B16 (models-v1)", ["branch"] = "registry",
+                })
+            .WriteTo(_dir.Write("scenarios/llm-publish.json", ""));
+        await using var server = await FixturesServer.StartAsync(_dir["scenarios"] + "/*.json");
+        var api = await server.LoadAsync("llm-publish");
+
+        var published = await RunActionAsync(new(inputs) { ["publish"] = "true", ["release-tag"] = "models-v1" }, api.AbsoluteUri, standIn);
+
+        Assert.True(published.ExitCode == 0, published.Log);
+        await server.AssertConsumedAsync(api);
+        Assert.Equal(toolCalls, File.ReadAllLines(_dir["calls.log"]).Length);
+        Assert.Equal(["registry/models/AVA-GE3-1B16.json"], JsonSerializer.Deserialize<string[]>(published.Outputs["registry-entries"])!);
+    }
+
+    [Fact]
     public async Task Bad_inputs_fail_the_step_with_one_error_naming_the_fix_and_a_failed_summary()
     {
         Directory.CreateDirectory(_dir["workspace"]);
@@ -236,7 +302,8 @@ public class ActionEndToEndTests : IDisposable
             apiUrl: "http://127.0.0.1:9/");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("::error::'dist/*.ALM' in the 'artifacts' input matches no file", run.Log);
+        Assert.Contains("::warning::'dist/*.ALM' in the 'artifacts' input matches no file.", run.Log);
+        Assert.Contains("::error::The 'artifacts' input (dist/*.ALM) matches no file", run.Log);
         Assert.DoesNotContain("::group::Publish", run.Log);
     }
 }

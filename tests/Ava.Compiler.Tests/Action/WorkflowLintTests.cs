@@ -102,6 +102,19 @@ public class WorkflowLintTests
         }
     }
 
+    [Fact]
+    public void The_docker_action_runs_the_ava_action_binary_that_the_Dockerfile_builds_and_installs()
+    {
+        var runs = (YamlMappingNode)((YamlMappingNode)Load(RepoPaths.Combine("action.yml")))["runs"];
+        Assert.Equal("docker", runs["using"].ToString());
+        Assert.Equal("Dockerfile", runs["image"].ToString());
+        var entrypoint = runs["entrypoint"].ToString();
+        var dockerfile = File.ReadAllText(RepoPaths.Combine("Dockerfile"));
+
+        Assert.Matches(@"dotnet publish src/Ava\.Action/Ava\.Action\.csproj[^\n]*-r linux-x64 --self-contained true", dockerfile);
+        Assert.Matches($@"(?m)^COPY --from=\S+ \S+/ava-action {System.Text.RegularExpressions.Regex.Escape(entrypoint)}$", dockerfile);
+    }
+
     private static IEnumerable<(string Name, YamlNode Doc)> AllFiles() =>
         WorkflowFiles().Select(p => (Path.GetRelativePath(RepoPaths.Root, p), Load(p)))
             .Concat(ActionMetadata.Select(f => (f, Load(RepoPaths.Combine(f)))));

@@ -21,8 +21,11 @@ public class CompileTests
     public async Task A_tiny_Gemma3_model_compiles_to_the_AVA_names_and_the_phone_layout()
     {
         using var h = new CompileHarness();
-        var r = await h.RunAsync();
+        var r = await h.RunAsync(h.Environment(("HF_TOKEN", "hf_SecretTokenValue42"), ("MLC_STANDIN_ECHO", "HF_TOKEN")));
         AssertOk(r);
+        var convertLog = File.ReadAllText(Path.Combine(h.Build, "logs", "convert.log"));
+        Assert.Contains("HF_TOKEN=***", convertLog);
+        Assert.DoesNotContain("hf_SecretTokenValue42", convertLog + r.StdErr + r.StdOut);
 
         var files = Directory.GetFiles(h.ModelFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
@@ -82,6 +85,45 @@ public class CompileTests
         Assert.Equal("skipped", statuses["convert"]);
         Assert.Equal("ran", statuses["compile"]);
         Assert.True(File.Exists(h.Package));
+    }
+
+    [Fact]
+    public async Task Without_a_local_folder_the_model_is_fetched_from_the_Hub_and_its_commit_recorded()
+    {
+        using var h = new CompileHarness();
+        await using var hub = await Ava.Compiler.Tests.HuggingFace.Server.HubTestServer.StartAsync();
+        var files = Directory.GetFiles(h.Model).Select(f => new Ava.Compiler.Tests.HuggingFace.Server.ServedFile(
+            Path.GetFileName(f), File.ReadAllBytes(f), lfs: f.EndsWith(".safetensors"))).ToArray();
+        var commit = hub.AddRepo("google/gemma-3-1b-it").Commit("main", files);
+
+        var args = h.Args().ToList();
+        var at = args.IndexOf("--source");
+        args.RemoveRange(at, 2);
+        var r = await AlcRun.RunAsync(h.Dir.Path, h.Environment(("HF_ENDPOINT", hub.Endpoint), ("HF_HOME", h.Dir["hf"])), [.. args]);
+
+        AssertOk(r);
+        var manifest = PackageManifest.Read(h.ModelFolder);
+        Assert.Equal(commit, manifest.Details!["source"]!["commit"]!.GetValue<string>());
+        Assert.Equal(File.ReadAllBytes(Path.Combine(h.Model, "tokenizer.json")), File.ReadAllBytes(Path.Combine(h.ModelFolder, "tokenizer.json")));
+        Assert.StartsWith("convert_weight " + h.Dir["hf"], h.CallLines()[0]);
+    }
+
+    [Fact]
+    public async Task With_the_AVA_runtime_configured_verify_proves_the_library_against_it()
+    {
+        using var h = new CompileHarness();
+        var oldRuntime = RepoPaths.Combine("tests", "fixtures", "tvm", "out", "libtvm_runtime-v0.20.so");
+        var runtime = RepoPaths.Combine("tests", "fixtures", "tvm", "out", "libtvm_runtime.so");
+
+        var rejected = await h.RunAsync(h.Environment(("ALC_AVA_RUNTIME", oldRuntime)));
+        Assert.Equal(1, rejected.ExitCode);
+        Assert.Contains("TVMFFIFunctionCall", Flat(rejected.StdErr));
+        Assert.False(Directory.Exists(h.Dist));
+
+        var accepted = await h.RunAsync(h.Environment(("ALC_AVA_RUNTIME", runtime)));
+        AssertOk(accepted);
+        var verification = accepted.Json().RootElement.GetProperty("report").GetProperty("verification");
+        Assert.Contains(verification.GetProperty("runtimeSources").EnumerateArray(), s => s.GetString()!.Contains("libtvm_runtime.so"));
     }
 
     [Fact]

@@ -47,12 +47,13 @@ public sealed class HubEnvironmentTests
     public void The_endpoint_and_tuning_variables_are_read()
     {
         var options = From(("HOME", "/h"), ("HF_ENDPOINT", "https://hf-mirror.example/"), ("HF_HUB_DOWNLOAD_TIMEOUT", "7"),
-            ("ALC_FETCH_RETRIES", "2"), ("ALC_FETCH_CONNECTIONS", "8"));
+            ("ALC_FETCH_RETRIES", "2"), ("ALC_FETCH_CONNECTIONS", "8"), ("ALC_FETCH_PROBE_SECONDS", "0"));
 
         Assert.Equal("https://hf-mirror.example", options.Endpoint);
         Assert.Equal(TimeSpan.FromSeconds(7), options.IdleTimeout);
         Assert.Equal(2, options.MaxRetries);
         Assert.Equal(8, options.ConnectionsPerFile);
+        Assert.Equal(TimeSpan.Zero, options.RateProbeTime);
         Assert.Equal(HubOptions.DefaultEndpoint, From(("HOME", "/h")).Endpoint);
     }
 }

@@ -52,6 +52,7 @@ public sealed class HubScenario : IAsyncDisposable
 
     public HubOptions ParallelOptions => Options
         .WithConnectionsPerFile(4)
+        .WithRateProbe(TimeSpan.Zero)
         .WithParallelThreshold(64 * 1024)
         .WithChunkSize(32 * 1024)
         .WithProgressRecordInterval(8 * 1024);

@@ -35,6 +35,7 @@ public sealed class HubTransferTests
         Assert.Equal(150_000, new FileInfo(failure.PartialPath).Length);
         Assert.Contains("rerun", failure.Fix, StringComparison.OrdinalIgnoreCase);
         Assert.False(File.Exists(hub.Pointer(hub.Weights)));
+        Assert.True(Directory.Exists(Path.Combine(hub.RepoFolder, "snapshots", hub.Commit)));
 
         hub.Server.Log.Clear();
         var result = await hub.FetchAsync(request: r => r.WithInclude(Weights));
@@ -63,6 +64,41 @@ public sealed class HubTransferTests
         Assert.Equal(FileStatus.Downloaded, result.File(Weights)!.Status);
         Assert.False(File.Exists(hub.Blob(hub.Weights) + ".incomplete.parts"));
         Assert.Equal(hub.Weights.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(hub.Pointer(hub.Weights)))));
+    }
+
+    [Fact]
+    public async Task A_large_file_on_a_slow_connection_continues_over_several_connections_from_where_it_is()
+    {
+        await using var hub = await HubScenario.StartAsync();
+        hub.Server.Faults.Slow(Weights, TimeSpan.FromMilliseconds(20));
+        var notes = new NoticeCollector();
+        var options = hub.ParallelOptions.WithRateProbe(TimeSpan.FromMilliseconds(150), slowRate: 10L << 20);
+
+        var result = await hub.FetchAsync(options, r => r.WithInclude(Weights), notes);
+
+        var ranges = hub.Server.Log.BodyRequests.Where(r => r.BlobHost).Select(r => r.Range).ToList();
+        Assert.Equal("", ranges[0]);
+        Assert.True(ranges.Count > 2 && ranges.Skip(1).All(r => r.StartsWith("bytes=", StringComparison.Ordinal)), string.Join(" ", ranges));
+        Assert.Contains(notes.Notices, n => n.Contains("fetching the rest over 4 connections"));
+        // The ranged requests ask for exactly what the first connection had not delivered when it was closed.
+        var asked = ranges.Skip(1).Select(r => r["bytes=".Length..].Split('-').Select(long.Parse).ToArray()).ToList();
+        var splitAt = asked.Min(a => a[0]);
+        Assert.True(splitAt > 0);
+        Assert.Equal(hub.Weights.Size - splitAt, asked.Sum(a => a[1] - a[0] + 1));
+        Assert.Equal(hub.Weights.Size, result.File(Weights)!.BytesTransferred);
+        Assert.Equal(FileStatus.Downloaded, result.File(Weights)!.Status);
+        Assert.Equal(hub.Weights.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(hub.Pointer(hub.Weights)))));
+    }
+
+    [Fact]
+    public async Task A_large_file_on_a_fast_connection_stays_on_one_connection()
+    {
+        await using var hub = await HubScenario.StartAsync();
+        var options = hub.ParallelOptions.WithRateProbe(TimeSpan.FromMilliseconds(1), slowRate: 1);
+
+        await hub.FetchAsync(options, r => r.WithInclude(Weights));
+
+        Assert.Equal([""], hub.Server.Log.BodyRequests.Where(r => r.BlobHost).Select(r => r.Range));
     }
 
     [Fact]

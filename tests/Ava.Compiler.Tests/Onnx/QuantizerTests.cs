@@ -80,24 +80,50 @@ public class QuantizerTests
         Assert.Equal(Ort.Run(model, inputs)["ab"], Ort.Run(result.Model, inputs)["ab"]);
     }
 
-    [Fact]
-    public void Gemm_is_left_float_as_in_ORT_dynamic_mode()
-    {
-        var model = new TinyModel()
+    private static ModelProto GemmModel(params AttributeProto[] attributes) =>
+        new TinyModel()
             .Input("x", OnnxDataType.Float, 4, K)
             .Output("y", OnnxDataType.Float, 4, N).Output("g", OnnxDataType.Float, 4, N)
             .Initializer(Tensors.Float("w", [K, N], TinyModel.Random(K * N, 3)))
             .Initializer(Tensors.Float("gw", [N, K], TinyModel.Random(K * N, 4)))
             .Initializer(Tensors.Float("gb", [N], TinyModel.Random(N, 5)))
             .Node("MatMul", ["x", "w"], ["y"])
-            .Node("Gemm", ["x", "gw", "gb"], ["g"], TinyModel.Int("transB", 1))
+            .Node("Gemm", ["x", "gw", "gb"], ["g"], attributes)
             .Build();
+
+    [Fact]
+    public void A_Gemm_with_a_constant_transposed_weight_and_bias_is_quantized_and_stays_close_to_float()
+    {
+        var model = GemmModel(TinyModel.Int("transB", 1));
         var result = new DynamicInt8Quantizer().Quantize(model);
 
-        Assert.Contains("Gemm", Ops(result.Model));
-        Assert.Equal(OnnxDataType.Float, Tensors.TypeOf(result.Model.Graph.Initializer.Single(t => t.Name == "gw")));
+        Assert.DoesNotContain("Gemm", Ops(result.Model));
+        Assert.Equal(1, result.Summary.GemmsQuantized);
+        Assert.Single(result.Model.Graph.Node, n => n.OpType == "Add" && n.Input[1] == "gb" && n.Output[0] == "g");
+        Assert.Equal([K, N], result.Model.Graph.Initializer.Single(t => t.Name == "gw_T_quantized").Dims);
+        Assert.Single(result.Model.Graph.Node, n => n.OpType == "DynamicQuantizeLinear"); // shared with the MatMul on x
+
         Dictionary<string, (Array, long[])> inputs = new() { ["x"] = (TinyModel.Random(4 * K, 1), [4, K]) };
-        Assert.Equal(Ort.Run(model, inputs)["g"], Ort.Run(result.Model, inputs)["g"]);
+        var reference = Ort.Run(model, inputs)["g"];
+        var quantized = Ort.Run(result.Model, inputs)["g"];
+        Assert.True(Ort.MaxAbsDiff(reference, quantized) <= 0.02f * Ort.MaxAbs(reference), $"max diff {Ort.MaxAbsDiff(reference, quantized)}");
+        Assert.NotEqual(reference, quantized);
+    }
+
+    [Fact]
+    public void A_Gemm_with_transA_or_the_Gemm_switch_off_is_left_float_and_exact()
+    {
+        Dictionary<string, (Array, long[])> inputs = new() { ["x"] = (TinyModel.Random(4 * K, 1), [4, K]) };
+        var scaled = GemmModel(TinyModel.Int("transB", 1), new AttributeProto { Name = "alpha", Type = AttributeProto.Types.AttributeType.Float, F = 0.5f });
+        var kept = new DynamicInt8Quantizer().Quantize(scaled);
+        Assert.Contains("Gemm", Ops(kept.Model));
+        Assert.Equal(Ort.Run(scaled, inputs)["g"], Ort.Run(kept.Model, inputs)["g"]);
+
+        var plain = GemmModel(TinyModel.Int("transB", 1));
+        var off = new DynamicInt8Quantizer(QuantizationOptions.Default.WithGemm(false)).Quantize(plain);
+        Assert.Contains("Gemm", Ops(off.Model));
+        Assert.Equal(OnnxDataType.Float, Tensors.TypeOf(off.Model.Graph.Initializer.Single(t => t.Name == "gw")));
+        Assert.Equal(Ort.Run(plain, inputs)["g"], Ort.Run(off.Model, inputs)["g"]);
     }
 
     [Fact]

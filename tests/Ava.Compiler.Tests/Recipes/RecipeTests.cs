@@ -45,7 +45,6 @@ public class RecipeTests
         var r = await AlcRun.RunAsync(RepoPaths.Root, NoEnv, "recipes", "list", "--json");
         Assert.Equal(0, r.ExitCode);
         var names = r.Json().RootElement.GetProperty("recipes").EnumerateArray()
-            .Where(x => x.GetProperty("kind").GetString() == "llm")
             .ToDictionary(x => x.GetProperty("name").GetString()!, x => x.GetProperty("avaName").GetString());
         Assert.Equal("AVA-GE3-4B16", names["gemma3-4b"]);
         Assert.Equal("AVA-GE2-2B16", names["gemma2-2b"]);

@@ -327,7 +327,8 @@ public class DoctorTests
 
         var old = await Run(tc, locations: tc.Locations.WithAvaRuntimeLibrary(new LocatedPath(FakeToolchain.Fixture("libtvm_runtime-v0.20.so"), "--ava-runtime")));
         var r = Failed(old, "ava-runtime");
-        Assert.Contains("missing TVMFFIFunctionCall", r.Found);
+        Assert.Contains("missing TVMFFIAnyViewToOwnedAny", r.Found);
+        Assert.Contains("and 37 more", r.Found);
         Assert.Contains("old ≤ v0.20 API", r.Found);
 
         var garbage = tc.Locations.WithAvaRuntimeLibrary(new LocatedPath(tc["tvm/CMakeLists.txt"], "--ava-runtime"));

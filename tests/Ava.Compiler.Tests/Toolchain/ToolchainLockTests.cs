@@ -66,4 +66,13 @@ public class ToolchainLockTests
         var e = Assert.Throws<BadInputException>(() => ToolchainLock.Load(path));
         Assert.Contains(path, e.Problem);
     }
+
+    [Fact]
+    public void The_locks_abi_profile_is_one_the_verify_core_knows_and_names_the_same_runtime()
+    {
+        var profile = new Ava.Compiler.Abi.AbiCatalog().LoadProfile(ToolchainLock.Default.AbiProfile);
+        Assert.Contains(ToolchainLock.Default.Tvm.Commit[..8], profile.Runtime);
+        Assert.Contains(ToolchainLock.Default.TvmFfi.Version, profile.Runtime);
+        Assert.Contains("TVMFFIFunctionCall", profile.RuntimeExports);
+    }
 }

@@ -295,3 +295,26 @@ public class VerifierTests
         Assert.Throws<BadInputException>(() => Verify(null, "damaged-shoff.o"));
     }
 }
+
+public class AbiProfileTests
+{
+    [Fact]
+    public void The_v022_profile_lists_the_48_functions_the_fixture_runtime_exports()
+    {
+        var profile = new Ava.Compiler.Abi.AbiCatalog().LoadProfile("tvm-v0.22.0");
+        var runtime = Ava.Compiler.Binary.ArtifactReader.ReadObject(Fixtures.Tvm("libtvm_runtime.so"));
+        Assert.Equal(48, profile.RuntimeExports.Count);
+        Assert.Equal(profile.RuntimeExports.Order(StringComparer.Ordinal), runtime.Exports.Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.Contains("TVMFFIErrorSetRaisedFromCStrParts", profile.RuntimeExports);
+        Assert.DoesNotContain("TVMFFIHandleInitOnce", profile.RuntimeExports);
+    }
+
+    [Fact]
+    public void Every_generation_marker_names_known_generations_and_the_profile_generation_is_one_of_them()
+    {
+        var profile = new Ava.Compiler.Abi.AbiCatalog().LoadProfile("tvm-v0.22.0");
+        var g = profile.Generations;
+        Assert.Equal("v0.22", profile.Generation);
+        Assert.All(g.Markers, m => Assert.True(g.RangeOf(m).Lo < g.RangeOf(m).Hi, $"{m.Display} has an empty range"));
+    }
+}

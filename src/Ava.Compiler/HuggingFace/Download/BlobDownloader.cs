@@ -24,8 +24,8 @@ internal sealed class BlobDownloader(HubHttp http, ResolveClient files, HubCache
         Directory.CreateDirectory(Path.GetDirectoryName(incomplete)!);
         var job = new Job(repo, commit, path, meta, incomplete, observer);
 
-        var parallel = File.Exists(partsPath) ||
-                       (!File.Exists(incomplete) && Options.ConnectionsPerFile > 1 && meta.Size >= Options.ParallelThreshold);
+        var splittable = Options.ConnectionsPerFile > 1 && meta.Size >= Options.ParallelThreshold;
+        var parallel = File.Exists(partsPath) || (!File.Exists(incomplete) && splittable && Options.RateProbeTime == TimeSpan.Zero);
         TransferOutcome outcome;
         byte[]? sha256;
         using (var handle = File.OpenHandle(incomplete, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read))
@@ -46,7 +46,15 @@ internal sealed class BlobDownloader(HubHttp http, ResolveClient files, HubCache
             }
             else
             {
-                (outcome, sha256) = await SequentialAsync(job, handle, cancellationToken);
+                (outcome, sha256) = await SequentialAsync(job, handle, cancellationToken, probe: splittable);
+                if (outcome.SplitAt is { } have)
+                {
+                    // One connection was slow: the rest comes over several, continuing from what already arrived.
+                    PartsFile.FromPrefix(partsPath, meta.Size, Options.ChunkSize, have).Dispose();
+                    var first = outcome.BytesTransferred;
+                    (outcome, sha256) = await ParallelAsync(job, handle, partsPath, cancellationToken);
+                    outcome = outcome with { BytesTransferred = outcome.BytesTransferred + first, ResumedFrom = outcome.ResumedFrom - first };
+                }
             }
             Verify(job, handle, sha256, partsPath);
         }
@@ -62,7 +70,7 @@ internal sealed class BlobDownloader(HubHttp http, ResolveClient files, HubCache
 
     // ---- one connection, appending: the .incomplete file's length is the progress, as in huggingface_hub ----
 
-    private async Task<(TransferOutcome, byte[]?)> SequentialAsync(Job job, SafeFileHandle handle, CancellationToken cancellationToken)
+    private async Task<(TransferOutcome, byte[]?)> SequentialAsync(Job job, SafeFileHandle handle, CancellationToken cancellationToken, bool probe = false)
     {
         var have = RandomAccess.GetLength(handle);
         if (have > job.Size)
@@ -102,6 +110,8 @@ internal sealed class BlobDownloader(HubHttp http, ResolveClient files, HubCache
 
                     await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
                     using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    var probeStart = System.Diagnostics.Stopwatch.GetTimestamp();
+                    var probeFrom = have;
                     while (true)
                     {
                         idle.CancelAfter(Options.IdleTimeout);
@@ -113,6 +123,16 @@ internal sealed class BlobDownloader(HubHttp http, ResolveClient files, HubCache
                         have += n;
                         received += n;
                         job.Observer.BytesReceived(job.Path, n);
+                        if (probe && System.Diagnostics.Stopwatch.GetElapsedTime(probeStart) >= Options.RateProbeTime)
+                        {
+                            probe = false;
+                            var rate = (have - probeFrom) / Math.Max(System.Diagnostics.Stopwatch.GetElapsedTime(probeStart).TotalSeconds, 1e-3);
+                            if (rate < Options.SlowConnectionRate && job.Size - have >= 2 * Options.ChunkSize)
+                            {
+                                job.Observer.Notice($"{job.Path}: one connection gives {FreeSpace.Bytes((long)rate)}/s; fetching the rest over {Options.ConnectionsPerFile} connections.");
+                                return (new TransferOutcome(received, job.Size - received, Parallel: false) { SplitAt = have }, null);
+                            }
+                        }
                     }
                     if (have < job.Size) throw new IOException($"the connection closed after {have} of {job.Size} bytes");
                 }

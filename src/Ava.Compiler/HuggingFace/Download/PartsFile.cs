@@ -65,6 +65,19 @@ internal sealed class PartsFile : IDisposable
         return new PartsFile(handle, size, chunkSize, new long[count]);
     }
 
+    /// <summary>A record for a download that ran over one connection until <paramref name="have"/> bytes.</summary>
+    public static PartsFile FromPrefix(string path, long size, long chunkSize, long have)
+    {
+        File.Delete(path);
+        var parts = OpenOrCreate(path, size, chunkSize, dataFileExists: false);
+        for (var i = 0; i < parts.Count; i++)
+        {
+            parts.Done[i] = Math.Clamp(have - parts.Start(i), 0, parts.Length(i));
+            parts.Record(i);
+        }
+        return parts;
+    }
+
     private static bool TryRead(string path, long size, out long chunkSize, out long[] done)
     {
         chunkSize = 0;

@@ -1,7 +1,11 @@
 namespace Ava.Compiler.HuggingFace.Download;
 
 /// <summary>What one blob download did: bytes that came over the network this time, and bytes kept from an earlier attempt.</summary>
-public sealed record TransferOutcome(long BytesTransferred, long ResumedFrom, bool Parallel);
+public sealed record TransferOutcome(long BytesTransferred, long ResumedFrom, bool Parallel)
+{
+    /// <summary>Set when a single-connection download stopped after this many bytes to continue over several.</summary>
+    internal long? SplitAt { get; init; }
+}
 
 /// <summary>Thrown inside a parallel download when the server answers a ranged request with the whole file.</summary>
 internal sealed class RangeNotHonouredException() : Exception("The server ignored the Range header.");

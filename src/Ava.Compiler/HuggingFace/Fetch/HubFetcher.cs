@@ -118,6 +118,9 @@ public sealed class HubFetcher : IDisposable
         _observer.Planned(new FetchPlan(repo, request.Revision, commit, selected.Count, toDownload.Select(p => (p.Path, p.Meta.Size)).ToList()));
         CheckFreeSpace(repo, toDownload);
 
+        // huggingface_hub's cache scanner takes a repo folder without snapshots/ for a corrupted one, and it makes the
+        // folder before downloading; do the same so an interrupted first fetch leaves a cache it still accepts.
+        Directory.CreateDirectory(Cache.SnapshotFolder(repo, commit));
         var downloader = new BlobDownloader(http, resolve, Cache);
         foreach (var sibling in selected)
             if (results.TryGetValue(sibling.Path, out var cached)) _observer.FileFinished(cached);

@@ -19,6 +19,7 @@ public sealed class AonQuantizeStage(QuantizationOptions options) : IStage
         key.Add("stage-version", 1)
             .Add("per-channel", options.PerChannel)
             .Add("gather-tables", options.QuantizeGatherTables)
+            .Add("gemm", options.QuantizeGemm)
             .Add("reduce-range", options.ReduceRange);
 
     public Task<StageOutcome> RunAsync(StageContext context)
@@ -33,13 +34,14 @@ public sealed class AonQuantizeStage(QuantizationOptions options) : IStage
 
         var s = result.Summary;
         return Task.FromResult(new StageOutcome(
-            $"{s.MatMulsQuantized} MatMul → MatMulInteger ({s.MatMulsLeftFloat} activation×activation left float), {s.GathersQuantized} Gather tables uint8, " +
+            $"{s.MatMulsQuantized} MatMul → MatMulInteger ({s.MatMulsLeftFloat} activation×activation left float), {s.GemmsQuantized} Gemm, {s.GathersQuantized} Gather tables uint8, " +
             $"{(s.PerChannel ? "per-channel" : "per-tensor")} weights; {new FileInfo(input).Length / 1e6:F1} MB → {bytes.Length / 1e6:F1} MB in {seconds:F2} s",
             new JsonObject
             {
                 ["matMulsQuantized"] = s.MatMulsQuantized,
                 ["matMulsLeftFloat"] = s.MatMulsLeftFloat,
                 ["gathersQuantized"] = s.GathersQuantized,
+                ["gemmsQuantized"] = s.GemmsQuantized,
                 ["activationQuantizers"] = s.ActivationQuantizers,
                 ["weightsQuantized"] = s.WeightsQuantized,
                 ["perChannel"] = s.PerChannel,

@@ -31,7 +31,7 @@ public sealed class CompileStage(LlmBuild build) : IStage
 
     public async Task<StageOutcome> RunAsync(StageContext context)
     {
-        await MlcStep.RunAsync(context, Command(context.OutputOf(ConfigureStage.StageName), context.OutputDirectory));
+        await MlcStep.RunAsync(context, Command(context.OutputOf(ConfigureStage.StageName), context.OutputDirectory), build.Environment);
         var tar = MlcStep.Require(context, TarName, "compile");
         return new StageOutcome($"{TarName}, {new FileInfo(tar).Length / 1024} KiB",
             new JsonObject { ["tar"] = TarName, ["systemLibPrefix"] = build.SystemLibPrefix });

@@ -49,7 +49,7 @@ public sealed class ConfigureStage(LlmBuild build) : IStage
         planJson["estimatedVramBytes"] = plan.EstimatedVramBytes;
         File.WriteAllText(Path.Combine(context.OutputDirectory, PlanFile), planJson.ToJsonString(PlanJson));
 
-        await MlcStep.RunAsync(context, Command(modelDir, context.OutputDirectory, plan));
+        await MlcStep.RunAsync(context, Command(modelDir, context.OutputDirectory, plan), build.Environment);
         var chatPath = MlcStep.Require(context, ChatConfig, "gen_config");
 
         var chat = JsonNode.Parse(File.ReadAllText(chatPath)) as JsonObject

@@ -24,7 +24,7 @@ public sealed class ConvertStage(LlmBuild build) : IStage
 
     public async Task<StageOutcome> RunAsync(StageContext context)
     {
-        var run = await MlcStep.RunAsync(context, Command(FetchStage.ModelDirectory(context), context.OutputDirectory));
+        var run = await MlcStep.RunAsync(context, Command(FetchStage.ModelDirectory(context), context.OutputDirectory), build.Environment);
         var shards = Directory.GetFiles(context.OutputDirectory, "params_shard_*.bin").Length;
         MlcStep.Require(context, "tensor-cache.json", "convert_weight");
         var bytes = Directory.GetFiles(context.OutputDirectory).Sum(f => new FileInfo(f).Length);

@@ -5,10 +5,13 @@ namespace Ava.Compiler.Pipeline.Stages;
 /// <summary>Shared by the stages that run MLC-LLM: run with logging and metrics, then check the promised outputs exist.</summary>
 internal static class MlcStep
 {
-    public static async Task<ToolMetrics> RunAsync(StageContext context, ToolCommand command)
+    /// <param name="environment">The caller's environment: secret values in it (HF_TOKEN...) are removed from logs and output.</param>
+    public static async Task<ToolMetrics> RunAsync(StageContext context, ToolCommand command, IReadOnlyDictionary<string, string> environment)
     {
-        context.Reporter.Info($"$ {command.Display}");
-        var run = await ToolRunner.RunAsync(command, context.LogPath, null, null, context.CancellationToken);
+        var redactor = Reporting.SecretRedactor.FromEnvironment(environment);
+        context.Reporter.Info($"$ {redactor.Redact(command.Display)}");
+        var run = await ToolRunner.RunAsync(command, context.LogPath, line => context.Reporter.Info("  │ " + line), redactor.Redact,
+            context.CancellationToken);
         context.RecordTool(run);
         return run;
     }

@@ -5,22 +5,26 @@ namespace Ava.Compiler.Toolchain.Doctor;
 
 /// <summary>
 /// What the shared libraries of a TVM v0.22.0 + tvm-ffi 0.1.0 build must (and must not) export, read from their
-/// dynamic symbol tables with <see cref="ArtifactReader"/>. Lists from research/mlc-tvm.md §4.2 and §10: the
-/// symbols generated v0.22 code calls, the old C API that marks TVM ≤ v0.20, and the tvm-ffi addition that marks a
-/// runtime newer than 0.1.0.
+/// dynamic symbol tables with <see cref="ArtifactReader"/>. The required exports come from the lock's ABI profile;
+/// the generation markers (research/mlc-tvm.md §4.2, §10) are the old C API of TVM ≤ v0.20 and the tvm-ffi
+/// addition that marks a runtime newer than 0.1.0.
 /// </summary>
 public static class TvmLibrarySurface
 {
-    /// <summary>TVM's backend API, exported by libtvm and libtvm_runtime (and by AVA's packed runtime).</summary>
-    public static IReadOnlyList<string> BackendExports { get; } =
-    [
-        "TVMBackendGetFuncFromEnv", "TVMBackendAllocWorkspace", "TVMBackendFreeWorkspace",
-        "TVMBackendParallelLaunch", "TVMBackendParallelBarrier", "TVMBackendRunOnce",
-    ];
+    /// <summary>
+    /// Every function the runtime of the lock's ABI profile exports (<c>abi/&lt;profile&gt;.json</c>, <c>runtimeExports</c>):
+    /// what AVA's packed runtime must export. The same list the verify core proves model libraries against.
+    /// </summary>
+    public static IReadOnlyList<string> RuntimeExports(ToolchainLock lockFile) =>
+        new Abi.AbiCatalog().LoadProfile(lockFile.AbiProfile).RuntimeExports;
 
-    /// <summary>The tvm-ffi functions v0.22 generated code calls, exported by libtvm_ffi (and AVA's packed runtime).</summary>
-    public static IReadOnlyList<string> FfiExports { get; } =
-        ["TVMFFIFunctionCall", "TVMFFIErrorSetRaisedFromCStr", "TVMFFIEnvModRegisterSystemLibSymbol"];
+    /// <summary>The part of the runtime surface libtvm and libtvm_runtime export themselves (TVM's backend API).</summary>
+    public static IReadOnlyList<string> BackendExports(ToolchainLock lockFile) =>
+        RuntimeExports(lockFile).Where(s => s.StartsWith("TVMBackend", StringComparison.Ordinal)).ToList();
+
+    /// <summary>The part libtvm_ffi exports (the tvm-ffi C API).</summary>
+    public static IReadOnlyList<string> FfiExports(ToolchainLock lockFile) =>
+        RuntimeExports(lockFile).Where(s => s.StartsWith("TVMFFI", StringComparison.Ordinal)).ToList();
 
     /// <summary>Exported only by TVM ≤ v0.20 (the C API before the FFI refactor).</summary>
     public static IReadOnlyList<string> OldGenerationExports { get; } =
@@ -38,7 +42,7 @@ public static class TvmLibrarySurface
         public string Summary =>
             ReadError ?? string.Join("; ", new[]
             {
-                Missing.Count > 0 ? $"missing {string.Join(", ", Missing)}" : null,
+                Missing.Count > 0 ? $"missing {string.Join(", ", Missing.Take(5))}{(Missing.Count > 5 ? $" and {Missing.Count - 5} more" : "")}" : null,
                 Old.Count > 0 ? $"exports the old ≤ v0.20 API ({string.Join(", ", Old)})" : null,
                 Newer.Count > 0 ? $"exports post-0.1.0 tvm-ffi symbols ({string.Join(", ", Newer)})" : null,
             }.Where(s => s is not null));

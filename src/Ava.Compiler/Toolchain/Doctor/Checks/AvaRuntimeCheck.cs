@@ -14,11 +14,11 @@ public sealed class AvaRuntimeCheck : DoctorCheck
 
     public override Task<DoctorCheckResult> RunAsync(DoctorContext c, CancellationToken cancellationToken)
     {
-        var expected = $"TVM v{c.Lock.Tvm.Version} + tvm-ffi {c.Lock.TvmFfi.Version} runtime surface";
+        var expected = $"the {c.Lock.AbiProfile} runtime surface (TVM v{c.Lock.Tvm.Version} + tvm-ffi {c.Lock.TvmFfi.Version})";
         if (c.Locations.AvaRuntimeLibrary is not { } runtime)
             return Task.FromResult(new DoctorCheckResult(Id, Title, CheckStatus.Skipped, "not configured", expected,
                 "Pass --ava-runtime <libtvm_runtime.so> (or set ALC_AVA_RUNTIME) to check the runtime artifacts must link against.", Required: false));
-        var inspection = TvmLibrarySurface.Inspect(runtime.Path, TvmLibrarySurface.FfiExports.Concat(TvmLibrarySurface.BackendExports));
+        var inspection = TvmLibrarySurface.Inspect(runtime.Path, TvmLibrarySurface.RuntimeExports(c.Lock));
         return Task.FromResult(inspection.Ok
             ? Pass($"{runtime.Path} ({inspection.Describe})", expected)
             : Fail($"{runtime.Path}: {inspection.Summary}", expected,

@@ -36,9 +36,9 @@ public sealed class TvmFfiCoreCheck : DoctorCheck
         if (!testingLib.Ok)
             return Fail($"{testingName}: {testingLib.Summary}", expected, Fixes.InstallTvmFfi(c));
         var ffiName = c.Host.SharedLibraryName("tvm_ffi");
-        var ffi = TvmLibrarySurface.Inspect(Path.Combine(libDir, ffiName), TvmLibrarySurface.FfiExports);
+        var ffi = TvmLibrarySurface.Inspect(Path.Combine(libDir, ffiName), TvmLibrarySurface.FfiExports(c.Lock));
         if (!ffi.Ok)
-            return Fail($"{ffiName}: {ffi.Summary}", $"{ffiName} of tvm-ffi {c.Lock.TvmFfi.Version} exporting {string.Join(", ", TvmLibrarySurface.FfiExports)}", Fixes.InstallTvmFfi(c));
+            return Fail($"{ffiName}: {ffi.Summary}", $"{ffiName} of tvm-ffi {c.Lock.TvmFfi.Version} exporting the tvm-ffi C API of the {c.Lock.AbiProfile} profile", Fixes.InstallTvmFfi(c));
         return Pass($"{Path.GetFileName(core)}, {testingName} exporting {TestingSymbol}, and {ffiName} in {libDir}", expected);
     }
 }

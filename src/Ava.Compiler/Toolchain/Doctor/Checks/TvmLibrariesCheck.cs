@@ -24,7 +24,7 @@ public sealed class TvmLibrariesCheck : DoctorCheck
         var problems = new List<string>();
         foreach (var name in new[] { tvm, runtime })
         {
-            var inspection = TvmLibrarySurface.Inspect(Path.Combine(build.Path, name), TvmLibrarySurface.BackendExports, rejectNewer: false);
+            var inspection = TvmLibrarySurface.Inspect(Path.Combine(build.Path, name), TvmLibrarySurface.BackendExports(c.Lock), rejectNewer: false);
             if (!inspection.Ok) problems.Add($"{name}: {inspection.Summary}");
         }
         if (problems.Count == 0)

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Ava.Compiler.Packaging;
+
+// 1. No-op rerun: compile a Gemma-3-shaped model with SIZE MiB of weights once, then time 'alc compile' again with nothing
+//    changed, next to 'xxhsum -H128' of the same weight files (what a tool that rehashes its inputs would pay).
+// 2. Packing: write the .ALM of the compiled model folder with alc's writer and with GNU 'tar cf', same folder, same run.
+// Usage: PipelineBench <alc binary> <repo root> [sizes in MiB, comma-separated, default 256,2048] [rounds, default 3]
+var alc = Path.GetFullPath(args[0]);
+var repo = Path.GetFullPath(args[1]);
+var sizes = (args.Length > 2 ? args[2] : "256,2048").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+var rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3;
+var python = Run("python3", ["-c", "import sys; print(sys.executable)"], null, null).StdOut.Trim();
+
+Console.WriteLine($"alc compile benchmark: {rounds} rounds per measurement, median shown; {Environment.ProcessorCount} cores");
+Console.WriteLine();
+Console.WriteLine("Wall time depends on the machine's load; CPU time (user + sys of the measured process) does not.");
+Console.WriteLine();
+Console.WriteLine("| weights | first run | no-op rerun (alc compile): wall / CPU | xxhsum -H128 of the weights: wall / CPU | rerun / xxhsum (wall, CPU) |");
+Console.WriteLine("|---|---|---|---|---|");
+var packing = new List<string>();
+foreach (var mib in sizes)
+{
+    var dir = Directory.CreateTempSubdirectory("alc-bench-pipeline-").FullName;
+    try
+    {
+        var model = Path.Combine(dir, "model");
+        var weights = WriteModel(model, (long)mib << 20);
+        var env = new Dictionary<string, string>
+        {
+            ["ALC_PYTHON"] = python,
+            ["ALC_MLC_LLM_DIR"] = Path.Combine(repo, "tests", "fixtures", "mlc-standin"),
+            ["PYTHONDONTWRITEBYTECODE"] = "1",
+            ["NO_COLOR"] = "1",
+        };
+        string[] compile = ["compile", "gemma3-1b", "--source", model, "--recipes", Path.Combine(repo, "recipes"), "--skip-doctor", "--json"];
+        var first = Time(() => Check(Run(alc, compile, dir, env)));
+        var rerunRuns = Enumerable.Range(0, rounds).Select(_ =>
+        {
+            var r = Check(Run(alc, compile, dir, env));
+            using var doc = JsonDocument.Parse(r.StdOut);
+            if (doc.RootElement.GetProperty("report").GetProperty("stages").EnumerateArray().Any(s => s.GetProperty("status").GetString() != "skipped"))
+                throw new InvalidOperationException("the rerun ran a stage; it is not a no-op");
+            return (r.Wall, r.Cpu);
+        }).ToList();
+        var xxhRuns = Enumerable.Range(0, rounds).Select(_ => { var r = Check(Run("xxhsum", ["-H128", .. weights], dir, null)); return (r.Wall, r.Cpu); }).ToList();
+        var (rw, rc) = (Mid(rerunRuns.Select(x => x.Wall)), Mid(rerunRuns.Select(x => x.Cpu)));
+        var (xw, xc) = (Mid(xxhRuns.Select(x => x.Wall)), Mid(xxhRuns.Select(x => x.Cpu)));
+        Console.WriteLine($"| {mib} MiB | {first:0.00} s | {rw:0.00} s / {rc:0.00} s | {xw:0.00} s / {xc:0.00} s | {rw / xw:0.00}, {rc / xc:0.00} |");
+
+        var folder = Path.Combine(dir, "dist", "models", "llm", "AVA-GE3-1B16");
+        var ours = Path.Combine(dir, "ours.ALM");
+        var gnu = Path.Combine(dir, "gnu.tar");
+        var bytes = Directory.EnumerateFiles(folder).Sum(f => new FileInfo(f).Length);
+        double oursT = 0, gnuT = 0;
+        var oursAll = new List<double>();
+        var gnuAll = new List<double>();
+        for (var i = 0; i < rounds; i++)
+        {
+            File.Delete(ours);
+            File.Delete(gnu);
+            oursAll.Add(Time(() => PackageWriter.WriteTar(folder, "AVA-GE3-1B16", ours, DeterministicTar.DefaultEpoch)));
+            gnuAll.Add(Time(() => Check(Run("tar", ["cf", gnu, "-C", Path.GetDirectoryName(folder)!, "AVA-GE3-1B16"], dir, null))));
+        }
+        oursT = oursAll.Order().ElementAt(rounds / 2);
+        gnuT = gnuAll.Order().ElementAt(rounds / 2);
+        packing.Add($"| {bytes >> 20} MiB | {bytes / oursT / (1 << 20):0} MiB/s | {bytes / gnuT / (1 << 20):0} MiB/s | {gnuT / oursT:0.00} |");
+    }
+    finally
+    {
+        Directory.Delete(dir, recursive: true);
+    }
+}
+Console.WriteLine();
+Console.WriteLine("| model folder | .ALM writer | GNU tar cf | throughput ratio (goal ≥ 0.9) |");
+Console.WriteLine("|---|---|---|---|");
+foreach (var line in packing) Console.WriteLine(line);
+return 0;
+
+static List<string> WriteModel(string dir, long bytes)
+{
+    Directory.CreateDirectory(dir);
+    File.WriteAllText(Path.Combine(dir, "config.json"), """
+        {"model_type":"gemma3_text","hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":4,
+         "num_key_value_heads":1,"head_dim":16,"vocab_size":512,"sliding_window":512,"max_position_embeddings":32768}
+        """);
+    File.WriteAllText(Path.Combine(dir, "tokenizer.json"), "{}");
+    // Shards of at most 512 MiB, each one tensor, like a real multi-file checkpoint.
+    var files = new List<string>();
+    var rng = new Random(1);
+    var chunk = new byte[1 << 20];
+    var shard = 0;
+    for (long left = bytes; left > 0; shard++)
+    {
+        var size = Math.Min(left, 512L << 20);
+        left -= size;
+        var path = Path.Combine(dir, $"model-{shard:00000}.safetensors");
+        var header = Encoding.UTF8.GetBytes($"{{\"w{shard}\":{{\"dtype\":\"BF16\",\"shape\":[{size / 2}],\"data_offsets\":[0,{size}]}}}}");
+        using (var f = File.Create(path))
+        {
+            f.Write(BitConverter.GetBytes((ulong)header.Length));
+            f.Write(header);
+            for (long w = 0; w < size; w += chunk.Length)
+            {
+                rng.NextBytes(chunk);
+                f.Write(chunk, 0, (int)Math.Min(chunk.Length, size - w));
+            }
+        }
+        files.Add(path);
+    }
+    return files;
+}
+
+static double Mid(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted[sorted.Count / 2];
+}
+
+static double Time(Action action)
+{
+    var sw = Stopwatch.StartNew();
+    action();
+    return sw.Elapsed.TotalSeconds;
+}
+
+static (int Code, string StdOut, string StdErr, double Wall, double Cpu) Check((int Code, string StdOut, string StdErr, double Wall, double Cpu) r) =>
+    r.Code == 0 ? r : throw new InvalidOperationException($"exit {r.Code}: {r.StdErr}");
+
+static (int Code, string StdOut, string StdErr, double Wall, double Cpu) Run(string file, IEnumerable<string> args, string? cwd, IReadOnlyDictionary<string, string>? env)
+{
+    var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var a in args) psi.ArgumentList.Add(a);
+    if (cwd is not null) psi.WorkingDirectory = cwd;
+    foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+    var cpuBefore = ChildrenCpuSeconds();
+    var sw = Stopwatch.StartNew();
+    using var p = Process.Start(psi)!;
+    var o = p.StandardOutput.ReadToEndAsync();
+    var e = p.StandardError.ReadToEndAsync();
+    p.WaitForExit();
+    var wall = sw.Elapsed.TotalSeconds;
+    return (p.ExitCode, o.Result, e.Result, wall, ChildrenCpuSeconds() - cpuBefore);
+}
+
+// user + sys time of every child this process has waited for (getrusage RUSAGE_CHILDREN), so a measured program's CPU
+// time can be read after it exits.
+static double ChildrenCpuSeconds()
+{
+    var usage = new long[18];
+    if (GetRusage(-1, usage) != 0) return double.NaN;
+    return usage[0] + usage[1] / 1e6 + usage[2] + usage[3] / 1e6;
+}
+
+[System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage")]
+static extern int GetRusage(int who, long[] usage);

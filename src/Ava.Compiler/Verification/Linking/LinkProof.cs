@@ -1,0 +1,188 @@
+using System.Text;
+using Ava.Compiler.Abi;
+using Ava.Compiler.Errors;
+using Ava.Compiler.Reporting;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace Ava.Compiler.Verification.Linking;
+
+/// <summary>
+/// The strongest proof before a phone: ld.lld links each model library (all of them at once for a bundle) the way the
+/// app build links libmodel_android.a — <c>-shared --no-undefined -z defs --whole-archive</c> for
+/// aarch64-linux-android26 against AVA's runtime and the sysroot's libc/libm/libdl/liblog — into a throwaway shared
+/// object in a temp folder that is deleted afterwards. Linker errors become <see cref="Problem"/>s like the name checks'.
+/// </summary>
+public static class LinkProof
+{
+    public const string ProofName = "ld.lld";
+
+    /// <summary>
+    /// Adds the linker's verdict to <paramref name="names"/> (the name checks' result). Without a linker or a runtime the
+    /// proof is skipped with a note and the verdict is unchanged.
+    /// </summary>
+    public static async Task<VerificationResult> RunAsync(VerificationResult names, IReadOnlyList<VerifyInput> libraries,
+        IReadOnlyList<VerifyInput> runtimes, LinkerSetup? setup, VerifyOptions options, IReporter? reporter = null, CancellationToken ct = default)
+    {
+        reporter ??= NullReporter.Instance;
+        if (setup is null)
+            return Skipped(names, "No Android NDK or linker was given (--ndk DIR, ANDROID_NDK_HOME, or --linker PATH with --system-libs DIR): the link proof was skipped and the verdict rests on the symbol-name checks.");
+        if (options.Target != AbiCatalog.DefaultTarget)
+            return Skipped(names, $"The link proof links for aarch64-linux-android{LinkerSetup.ApiLevel} only; target {options.Target} was checked by symbol names.");
+        if (runtimes.Count == 0)
+            return Skipped(names, "The link proof needs AVA's runtime shared object (--runtime FILE, e.g. libtvm_runtime.so): it was skipped and the verdict rests on the symbol-name checks.");
+        if (!File.Exists(setup.Linker))
+            throw new BadInputException($"The linker '{setup.Linker}' does not exist.", "Pass the NDK root with --ndk DIR, or an ld.lld with --linker PATH.");
+        if (!Directory.Exists(setup.SystemLibs))
+            throw new BadInputException($"The system library folder '{setup.SystemLibs}' does not exist.", "Pass the folder holding libc.so, libm.so, libdl.so and liblog.so with --system-libs DIR (the NDK's sysroot/usr/lib/aarch64-linux-android/26).");
+
+        var profile = new AbiCatalog(options.AbiDirectory).LoadProfile(options.Abi);
+        var extra = names.Libraries.Select(_ => new List<Problem>()).ToList();
+        var bundleProblems = new List<Problem>();
+        var groups = options.Bundle ? [Enumerable.Range(0, libraries.Count).ToList()] : Enumerable.Range(0, libraries.Count).Select(i => new List<int> { i }).ToList();
+
+        using (var inputs = LinkInputs.Write(libraries))
+        {
+            foreach (var group in groups)
+            {
+                var files = group.SelectMany(i => inputs.Files[i]).ToList();
+                if (files.Count == 0) continue; // no objects: the name checks already rejected it
+                var args = new List<string>
+                {
+                    "-m", "aarch64linux", "-shared", "--no-undefined", "-z", "defs", "--error-limit=0", "--build-id=none",
+                    "-o", Path.Combine(inputs.Root, "proof.so"), "--whole-archive",
+                };
+                args.AddRange(files);
+                args.Add("--no-whole-archive");
+                args.AddRange(runtimes.Select(r => Path.GetFullPath(r.Path)));
+                args.AddRange(["-L", Path.GetFullPath(setup.SystemLibs), "-lc", "-lm", "-ldl", "-llog"]);
+
+                BufferedCommandResult run;
+                try
+                {
+                    run = await Cli.Wrap(setup.Linker).WithArguments(args).WithWorkingDirectory(inputs.Root)
+                        .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(Encoding.UTF8, ct);
+                }
+                catch (System.ComponentModel.Win32Exception e)
+                {
+                    throw new ToolchainMissingException($"The linker '{setup.Linker}' could not be started ({e.Message}).", "Pass an executable ld.lld with --linker PATH, or the NDK root with --ndk DIR.");
+                }
+                var groupNames = string.Join(", ", group.Select(i => libraries[i].Display));
+                reporter.Info($"link proof ({ProofName}): {groupNames}: {(run.ExitCode == 0 ? "linked" : "failed")}");
+                if (run.ExitCode == 0) continue;
+
+                var errors = LinkerDiagnostics.Parse(run.StandardError + "\n" + run.StandardOutput);
+                if (errors.Count == 0)
+                    errors.Add(new LinkerError("other", null, [], $"exited with code {run.ExitCode} without an error message"));
+                foreach (var e in errors)
+                    Place(ToProblem(e, inputs, libraries, runtimes, profile, setup, groupNames), e, inputs, group, options.Bundle, extra, bundleProblems);
+            }
+        }
+
+        var libs = names.Libraries.Select((l, i) => extra[i].Count == 0 ? l : l with
+        {
+            Problems = [.. l.Problems, .. extra[i]],
+            Verdict = extra[i].Any(p => p.Severity == Severity.Error) ? Verdict.Rejected : l.Verdict,
+        }).ToList();
+        var allProblems = names.Problems.Concat(bundleProblems).ToList();
+        var linked = extra.All(x => x.Count == 0) && bundleProblems.Count == 0;
+        var rejected = libs.Any(l => l.Verdict == Verdict.Rejected) || allProblems.Any(p => p.Severity == Severity.Error);
+        return names with
+        {
+            Libraries = libs,
+            Problems = allProblems,
+            Verdict = rejected ? Verdict.Rejected : Verdict.Accepted,
+            Link = new LinkResult
+            {
+                Performed = true,
+                Linked = linked,
+                Linker = setup.Linker,
+                SystemLibs = setup.SystemLibs,
+                Note = $"{(options.Bundle ? "all libraries at once" : "each library")} linked with {ProofName} -shared --no-undefined -z defs --whole-archive for {LinkerSetup.Triple}{LinkerSetup.ApiLevel}: {(linked ? "linked" : "failed")}.",
+            },
+        };
+    }
+
+    private static VerificationResult Skipped(VerificationResult names, string note) =>
+        names with { Link = new LinkResult { Performed = false, Note = note } };
+
+    private static Problem ToProblem(LinkerError e, LinkInputs inputs, IReadOnlyList<VerifyInput> libraries, IReadOnlyList<VerifyInput> runtimes,
+        AbiProfile profile, LinkerSetup setup, string groupNames)
+    {
+        var where = e.Sites.Select(s => Describe(s, inputs)).Distinct().ToList();
+        var sites = string.Join("; ", e.Sites.Select(s => Describe(s, inputs) + (string.IsNullOrEmpty(s.Function) || s.Function.StartsWith('.') ? "" : $" (in {s.Function})")).Distinct().Take(6));
+        var runtimeNames = string.Join(", ", runtimes.Select(r => r.Display));
+        switch (e.Kind)
+        {
+            case "undefined":
+            {
+                var sym = e.Symbol!;
+                var marker = profile.Generations.MarkerFor(sym);
+                string diagnosis = "", fix;
+                if (marker is not null)
+                {
+                    var (lo, hi) = profile.Generations.RangeOf(marker);
+                    var index = profile.Generations.IndexOf(profile.Generation);
+                    diagnosis = $" {sym} is emitted by {profile.Generations.RangeLabel(lo, hi)}.";
+                    fix = index < lo || index >= hi ? profile.Fix
+                        : $"Compile the library with the TVM the runtime was built from ({profile.Runtime}), or pass the runtime the app really ships with --runtime.";
+                }
+                else fix = "Link the library that provides it into the app, or compile the model without that dependency.";
+                return new Problem
+                {
+                    Severity = Severity.Error, Code = "unresolved-symbol", Symbol = sym, Where = where, Proof = ProofName,
+                    Message = $"{ProofName}: undefined symbol {sym}, referenced by {sites}: linking against {runtimeNames} and the API {LinkerSetup.ApiLevel} system libraries fails as the app build would.{diagnosis}",
+                    Fix = fix,
+                };
+            }
+            case "duplicate":
+                return new Problem
+                {
+                    Severity = Severity.Error, Code = "duplicate-symbol", Symbol = e.Symbol, Where = where, Proof = ProofName,
+                    Message = $"{ProofName}: duplicate symbol {e.Symbol}, defined in {sites}: the app build fails the same way when it links these objects together.",
+                    Fix = "Give each model its own --system-lib-prefix, or do not bundle the same library twice.",
+                };
+            default:
+                // One line of the linker's own words, with the temp folder taken out: never the raw output.
+                var text = e.Text.Replace(inputs.Root + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
+                foreach (var (rel, display) in inputs.Display) text = text.Replace(rel, display, StringComparison.Ordinal);
+                return new Problem
+                {
+                    Severity = Severity.Error, Code = "link-failed", Where = where.Count > 0 ? where : [groupNames], Proof = ProofName,
+                    Message = $"{ProofName} could not link {groupNames}: {text}.",
+                    Fix = $"Check that every object is built for {LinkerSetup.Triple} (arm64-v8a) and that {runtimeNames} is AVA's runtime for that ABI; the sysroot used was {setup.SystemLibs}.",
+                };
+        }
+    }
+
+    private static string Describe(LinkerSite s, LinkInputs inputs)
+    {
+        var file = inputs.Display.TryGetValue(s.File, out var d) ? d : Path.GetFileName(s.File);
+        return s.Member is null ? file : file + "!" + s.Member;
+    }
+
+    /// <summary>A problem belongs to the library whose objects it names; across libraries in a bundle, to the bundle.</summary>
+    private static void Place(Problem p, LinkerError e, LinkInputs inputs, List<int> group, bool bundle,
+        List<List<Problem>> extra, List<Problem> bundleProblems)
+    {
+        var owners = e.Sites.Select(s => inputs.Owner.TryGetValue(s.File, out var o) ? o : -1).Where(o => o >= 0).Distinct().ToList();
+        if (owners.Count == 1) extra[owners[0]].Add(p);
+        else if (bundle) bundleProblems.Add(p);
+        else foreach (var i in group) extra[i].Add(p);
+    }
+}
+
+/// <summary>What the link proof did: skipped (with why), or linked / failed with which linker and sysroot.</summary>
+public sealed record LinkResult
+{
+    public required bool Performed { get; init; }
+
+    /// <summary>True when every link succeeded (only when performed).</summary>
+    public bool Linked { get; init; }
+
+    public string? Linker { get; init; }
+
+    public string? SystemLibs { get; init; }
+
+    public required string Note { get; init; }
+}

@@ -1,0 +1,42 @@
+using Ava.Compiler.Errors;
+
+namespace Ava.Compiler.Verification.Linking;
+
+/// <summary>
+/// Which ld.lld links the proof and where the sysroot's libc/libm/libdl/liblog are. From an NDK
+/// (<see cref="FromNdk"/>) or given directly (<see cref="WithLinker"/>, tests and custom toolchains). Immutable.
+/// </summary>
+public sealed record LinkerSetup
+{
+    /// <summary>The minimum Android API level AVA supports (the spec): the sysroot folder the app build links against.</summary>
+    public const int ApiLevel = 26;
+
+    public const string Triple = "aarch64-linux-android";
+
+    public required string Linker { get; init; }
+
+    /// <summary>Folder with libc.so, libm.so, libdl.so, liblog.so (the NDK's sysroot/usr/lib/aarch64-linux-android/26).</summary>
+    public required string SystemLibs { get; init; }
+
+    /// <summary>Where it came from, for the report (e.g. "--ndk /opt/ndk").</summary>
+    public string Source { get; init; } = "";
+
+    public LinkerSetup WithLinker(string linker) => this with { Linker = linker };
+
+    public LinkerSetup WithSystemLibs(string folder) => this with { SystemLibs = folder };
+
+    /// <summary>The NDK's own ld.lld and API-26 sysroot libraries; a missing part is bad input naming the path looked at.</summary>
+    public static LinkerSetup FromNdk(string ndk, string source)
+    {
+        var prebuilt = Path.Combine(ndk, "toolchains", "llvm", "prebuilt");
+        var hosts = Directory.Exists(prebuilt) ? Directory.GetDirectories(prebuilt).Order(StringComparer.Ordinal).ToList() : [];
+        var host = hosts.FirstOrDefault(h => File.Exists(Path.Combine(h, "bin", "ld.lld")))
+            ?? throw new BadInputException($"No ld.lld under '{prebuilt}/*/bin/': '{ndk}' is not an Android NDK (r27 is pinned).",
+                "Pass the NDK root folder (the one holding toolchains/ and source.properties) with --ndk, or a linker with --linker PATH and --system-libs DIR.");
+        var sys = Path.Combine(host, "sysroot", "usr", "lib", Triple, ApiLevel.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (!Directory.Exists(sys))
+            throw new BadInputException($"The NDK at '{ndk}' has no API {ApiLevel} sysroot ('{sys}' is missing).",
+                "Install NDK r27 (it ships API 26 libraries for aarch64), or pass --linker PATH and --system-libs DIR.");
+        return new LinkerSetup { Linker = Path.Combine(host, "bin", "ld.lld"), SystemLibs = sys, Source = source };
+    }
+}

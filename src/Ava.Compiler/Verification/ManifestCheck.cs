@@ -1,0 +1,95 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Ava.Compiler.Packaging;
+
+namespace Ava.Compiler.Verification;
+
+/// <summary>
+/// Tamper evidence for packages: an <c>.ALM</c>/<c>.AON</c> tar carries its <c>alc-manifest.json</c>; every other file in
+/// it must be listed there with the same size and SHA-256, and every listed file must be there. One streaming pass.
+/// </summary>
+internal static class ManifestCheck
+{
+    public const string ProofName = "manifest";
+
+    /// <summary>Problems for <paramref name="path"/>; empty when it is not a tar with a manifest, or when it matches.</summary>
+    public static List<Problem> Run(string path, string display)
+    {
+        if (!File.Exists(path)) return [];
+        using var file = File.OpenRead(path);
+        Stream stream = file;
+        var magic = new byte[2];
+        if (file.Read(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+        {
+            file.Position = 0;
+            stream = new GZipStream(file, CompressionMode.Decompress);
+        }
+        else file.Position = 0;
+
+        var found = new Dictionary<string, (long Size, string Sha256)>(StringComparer.Ordinal);
+        string? manifestName = null;
+        byte[]? manifestBytes = null;
+        try
+        {
+            using var tar = new TarReader(stream);
+            while (tar.GetNextEntry() is { } e)
+            {
+                if (e.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)) continue;
+                var name = e.Name.Replace('\\', '/');
+                if (name.StartsWith("./", StringComparison.Ordinal)) name = name[2..];
+                if (e.DataStream is null) { found[name] = (0, Convert.ToHexStringLower(SHA256.HashData([]))); continue; }
+                if (Path.GetFileName(name) == PackageManifest.FileName && name.Count(c => c == '/') <= 1 && manifestName is null)
+                {
+                    using var ms = new MemoryStream();
+                    e.DataStream.CopyTo(ms);
+                    manifestName = name;
+                    manifestBytes = ms.ToArray();
+                    continue;
+                }
+                using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var buf = new byte[1 << 16];
+                long size = 0;
+                int n;
+                while ((n = e.DataStream.Read(buf)) > 0) { sha.AppendData(buf, 0, n); size += n; }
+                found[name] = (size, Convert.ToHexStringLower(sha.GetHashAndReset()));
+            }
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
+        {
+            return []; // not a tar: the readers report damage their own way
+        }
+        if (manifestName is null) return [];
+
+        PackageManifest? manifest;
+        try { manifest = JsonSerializer.Deserialize<PackageManifest>(manifestBytes, PackageManifest.Json); }
+        catch (JsonException e)
+        {
+            return [Error("modified-file", $"{display}: its {PackageManifest.FileName} cannot be read ({e.Message}): the package was damaged or altered.", [display + "!" + manifestName], manifestName)];
+        }
+        if (manifest is null) return [];
+
+        var root = manifestName.Contains('/') ? manifestName[..(manifestName.IndexOf('/') + 1)] : "";
+        var problems = new List<Problem>();
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in manifest.Files)
+        {
+            var name = root + f.Path;
+            listed.Add(name);
+            if (!found.TryGetValue(name, out var got))
+                problems.Add(Error("missing-file", $"{display}: {f.Path} is listed in {PackageManifest.FileName} but missing from the package.", [display + "!" + name], f.Path));
+            else if (got.Size != f.Size || !string.Equals(got.Sha256, f.Sha256, StringComparison.OrdinalIgnoreCase))
+                problems.Add(Error("modified-file", $"{display}: {f.Path} was modified after packaging (SHA-256 {got.Sha256[..12]}…, size {got.Size}; the manifest says {f.Sha256[..Math.Min(12, f.Sha256.Length)]}…, size {f.Size}).", [display + "!" + name], f.Path));
+        }
+        foreach (var name in found.Keys.Where(n => !listed.Contains(n)).Order(StringComparer.Ordinal))
+            problems.Add(Error("extra-file", $"{display}: {name[root.Length..]} is in the package but not in {PackageManifest.FileName}: it was added after packaging.", [display + "!" + name], name[root.Length..]));
+        return problems;
+    }
+
+    private static Problem Error(string code, string message, IReadOnlyList<string> where, string file) => new()
+    {
+        Severity = Severity.Error, Code = code, Message = message, Where = where, Symbol = null, Proof = ProofName,
+        Fix = $"Do not use this package: rebuild it with 'alc compile' or download it again, and compare its SHA-256 with the registry entry.",
+    };
+}
