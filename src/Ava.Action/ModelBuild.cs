@@ -61,9 +61,6 @@ public static class ModelBuild
         var name = AvaName.For(recipe.Code, recipe.Size, quantization);
         var locations = new ToolchainLocationsResolver(env, root).Resolve(new ToolchainOverrides());
         var lockFile = ToolchainLock.Default;
-        var toolEnv = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (k, v) in env) toolEnv[k] = v;
-        foreach (var (k, v) in ToolchainEnvironment.For(locations, lockFile, HostPlatform.Current, env)) toolEnv[k] = v;
         var source = inputs.Source is { } s and not "hf" ? Path.GetFullPath(Path.Combine(root, s)) : null;
         if (source is not null && !Directory.Exists(source))
             throw new BadInputException($"'source: {inputs.Source}' is not a folder ({source}).",
@@ -78,7 +75,7 @@ public static class ModelBuild
             ContextWindowSize = recipe.Llm!.Overrides.ContextWindowSize,
             PrefillChunkSize = recipe.Llm!.Overrides.PrefillChunkSize,
             Lock = lockFile,
-            Mlc = new MlcCommands(locations.Python?.Path ?? "python3", toolEnv),
+            Mlc = MlcCommands.For(locations, lockFile, env),
             AvaRuntimeLibrary = locations.AvaRuntimeLibrary?.Path,
             BuildDirectory = Path.Combine(root, "build", name.Value),
             DistDirectory = dist,

@@ -26,10 +26,6 @@ internal static class LlmCompileView
 
         var locations = ToolchainOptions.Resolve(input, context);
         var lockFile = ToolchainLock.Default;
-        var environment = ToolchainEnvironment.For(locations, lockFile, HostPlatform.Current, context.Environment);
-        var toolEnv = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (k, v) in context.Environment) toolEnv[k] = v;
-        foreach (var (k, v) in environment) toolEnv[k] = v;
 
         var sourceDir = input.Value("--source") is { } s and not "hf" ? context.ResolvePath(s) : null;
         if (sourceDir is not null && !Directory.Exists(sourceDir))
@@ -44,7 +40,7 @@ internal static class LlmCompileView
             ContextWindowSize = input.Int("--context", 128, 1 << 20) ?? recipe.Llm!.Overrides.ContextWindowSize,
             PrefillChunkSize = input.Int("--prefill-chunk", 16, 1 << 16) ?? recipe.Llm!.Overrides.PrefillChunkSize,
             Lock = lockFile,
-            Mlc = new MlcCommands(locations.Python?.Path ?? "python3", toolEnv),
+            Mlc = MlcCommands.For(locations, lockFile, context.Environment),
             AvaRuntimeLibrary = locations.AvaRuntimeLibrary?.Path,
             BuildDirectory = context.ResolvePath(input.Value("--build-dir") ?? Path.Combine("build", name.Value)),
             DistDirectory = context.ResolvePath(input.Value("--out") ?? "dist"),
@@ -61,7 +57,9 @@ internal static class LlmCompileView
         if (input.Flag("--plan"))
         {
             var plan = pipeline.Plan();
-            var shownEnv = environment.ToDictionary(kv => kv.Key, kv => kv.Value);
+            // Only what alc sets for the toolchain, not the whole inherited environment.
+            var shownEnv = ToolchainEnvironment.For(locations, lockFile, HostPlatform.Current, context.Environment)
+                .ToDictionary(kv => kv.Key, kv => kv.Value);
             if (input.Json) JsonOutput.Write(context.Out, new { ok = true, plan = plan with { Environment = shownEnv } });
             RenderPlan(context, plan, shownEnv, locations.Python is null);
             return 0;

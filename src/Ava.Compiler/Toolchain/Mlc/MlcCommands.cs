@@ -13,6 +13,18 @@ public sealed record MlcCommands(string Python, IReadOnlyDictionary<string, stri
     /// <summary>The Android device preset whose explicit --system-lib-prefix MLC honours (android:adreno would drop it).</summary>
     public const string AndroidDevice = "android";
 
+    /// <summary>
+    /// The commands for a located toolchain: its Python, and the caller's environment overlaid with the toolchain's
+    /// (PYTHONPATH, TVM_LIBRARY_PATH, TVM_NDK_CC...), so the CLI and the Action launch MLC-LLM identically.
+    /// </summary>
+    public static MlcCommands For(ToolchainLocations locations, ToolchainLock lockFile, IReadOnlyDictionary<string, string> inherited)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (k, v) in inherited) environment[k] = v;
+        foreach (var (k, v) in ToolchainEnvironment.For(locations, lockFile, HostPlatform.Current, inherited)) environment[k] = v;
+        return new MlcCommands(locations.Python?.Path ?? "python3", environment);
+    }
+
     public MlcCommands WithPython(string python) => this with { Python = python };
 
     public MlcCommands WithEnvironment(IReadOnlyDictionary<string, string?> environment) => this with { Environment = environment };
