@@ -1,6 +1,7 @@
 using System.Reflection;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
+using Ava.Compiler.Diagnostics;
 using Ava.Compiler.Errors;
 using Spectre.Console;
 
@@ -42,7 +43,9 @@ public static class AlcApp
             }
 
             var (command, rest) = Find(args);
+            PhaseClock.Mark("command found");
             var input = ArgumentParser.Parse(command.Spec, rest);
+            PhaseClock.Mark("arguments parsed");
             if (input.Flag("--help"))
             {
                 HelpWriter.WriteCommand(context.Err, command.Spec);

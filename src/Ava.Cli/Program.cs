@@ -1,5 +1,8 @@
 using Ava.Cli;
 using Ava.Cli.CommandLine;
+using Ava.Compiler.Diagnostics;
+
+PhaseClock.Mark("main");
 
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -7,4 +10,9 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cts.Cancel();
 };
-return await AlcApp.RunAsync(args, CliContext.FromProcess(), cts.Token);
+var context = CliContext.FromProcess();
+PhaseClock.Mark("console context");
+var code = await AlcApp.RunAsync(args, context, cts.Token);
+if (PhaseClock.Enabled)
+    foreach (var line in PhaseClock.Lines()) Console.Error.WriteLine("alc timings: " + line);
+return code;

@@ -1,5 +1,6 @@
 using Ava.Cli.CommandLine;
 using Ava.Compiler.Abi;
+using Ava.Compiler.Diagnostics;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Verification;
 using Ava.Compiler.Verification.Linking;
@@ -70,16 +71,19 @@ public sealed class VerifyCommand : AlcCommand
         {
             reportDir = context.ResolvePath(dir);
             VerificationReport.Write(result, reportDir);
+            PhaseClock.Mark("reports written");
         }
 
         if (input.Json)
         {
             context.Out.WriteLine(VerificationReport.ToJson(result));
             context.Out.Flush();
+            PhaseClock.Mark("json written");
         }
         else
         {
             Render(context.Human, result);
+            PhaseClock.Mark("rendered");
             if (reportDir is not null) context.Human.MarkupLine($"reports: {Markup.Escape(Path.Combine(reportDir, VerificationReport.MarkdownFileName))}, {Markup.Escape(VerificationReport.JsonFileName)}");
         }
         return result.Ok ? 0 : 1;

@@ -18,6 +18,7 @@ public sealed class AbiCatalog
         PropertyNameCaseInsensitive = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        TypeInfoResolver = AbiJsonContext.Default,
     };
 
     private readonly string? _directory;
@@ -121,5 +122,6 @@ public sealed class AbiCatalog
         }
     }
 
-    private sealed record TargetFile(IReadOnlyList<TargetSpec> Targets);
 }
+
+internal sealed record TargetFile(IReadOnlyList<TargetSpec> Targets);

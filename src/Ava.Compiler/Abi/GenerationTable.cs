@@ -40,31 +40,38 @@ public sealed record GenerationTable
     }
 
     /// <summary>The marker a symbol is, if any. Only external symbols count: a local helper or a string never does.</summary>
-    public GenerationMarker? Match(BinarySymbol symbol)
+    public GenerationMarker? Match(BinarySymbol symbol) =>
+        symbol.IsExternal ? Match(symbol.Name, symbol.IsDefined, symbol.Type) : null;
+
+    /// <summary>The marker an external symbol with this name is, if any (no string needed: symbol tables scan every name).</summary>
+    public GenerationMarker? Match(ReadOnlySpan<char> name, bool defined, SymbolType type)
     {
-        if (!symbol.IsExternal) return null;
         var index = Index;
-        var imports = !symbol.IsDefined;
-        if ((imports ? index.ImportNames : index.ExportNames).TryGetValue(symbol.Name, out var exact)) return exact;
+        var imports = !defined;
+        if ((imports ? index.ImportLookup : index.ExportLookup).TryGetValue(name, out var exact)) return exact;
         // Suffix and prefix markers share a short core ("__tvm"): one vectorised search rules most names out.
-        if (index.Patterned.Count == 0 || (index.Core.Length > 0 && !symbol.Name.Contains(index.Core, StringComparison.Ordinal))) return null;
+        if (index.Patterned.Count == 0 || (index.Core.Length > 0 && !name.Contains(index.Core, StringComparison.Ordinal))) return null;
         GenerationMarker? prefixHit = null;
         foreach (var m in index.Patterned)
         {
             if (m.AppliesToImports != imports) continue;
-            if (m.Suffix is not null && symbol.Name.EndsWith(m.Suffix, StringComparison.Ordinal)) return m;
-            if (m.Prefix is not null && prefixHit is null && symbol.Name.StartsWith(m.Prefix, StringComparison.Ordinal)
-                && (m.SymbolType is null || (m.SymbolType == "function" && symbol.Type == SymbolType.Function)))
+            if (m.Suffix is not null && name.EndsWith(m.Suffix, StringComparison.Ordinal)) return m;
+            if (m.Prefix is not null && prefixHit is null && name.StartsWith(m.Prefix, StringComparison.Ordinal)
+                && (m.SymbolType is null || (m.SymbolType == "function" && type == SymbolType.Function)))
                 prefixHit = m; // weaker than a suffix match of the same symbol
         }
         return prefixHit;
     }
 
     /// <summary>The runtime function a defined context-pointer slot (e.g. <c>__TVMFuncCall</c>) stands for.</summary>
-    public string? SlotTarget(BinarySymbol symbol)
+    public string? SlotTarget(BinarySymbol symbol) =>
+        symbol.IsDefined && symbol.IsExternal ? SlotTarget(symbol.Name) : null;
+
+    /// <summary>The runtime function a defined external symbol of this name stands for, if it is a context-pointer slot.</summary>
+    public string? SlotTarget(ReadOnlySpan<char> definedExternalName)
     {
-        if (ContextSlots is null || !symbol.IsDefined || !symbol.IsExternal) return null;
-        return Index.Slots.TryGetValue(symbol.Name, out var target) ? target : null;
+        if (ContextSlots is null || !definedExternalName.StartsWith(ContextSlots.Prefix, StringComparison.Ordinal)) return null;
+        return Index.SlotLookup.TryGetValue(definedExternalName, out var target) ? target : null;
     }
 
     private MarkerIndex? _index;
@@ -91,6 +98,10 @@ public sealed record GenerationTable
         public string Core { get; }
         public Dictionary<string, string> Slots { get; } = new(StringComparer.Ordinal);
 
+        public Dictionary<string, GenerationMarker>.AlternateLookup<ReadOnlySpan<char>> ImportLookup => ImportNames.GetAlternateLookup<ReadOnlySpan<char>>();
+        public Dictionary<string, GenerationMarker>.AlternateLookup<ReadOnlySpan<char>> ExportLookup => ExportNames.GetAlternateLookup<ReadOnlySpan<char>>();
+        public Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> SlotLookup => Slots.GetAlternateLookup<ReadOnlySpan<char>>();
+
         /// <summary>The longest leading text every pattern contains (so a name lacking it matches none).</summary>
         private static string CommonCore(List<string> patterns)
         {
@@ -104,8 +115,10 @@ public sealed record GenerationTable
         }
     }
 
-    public GenerationMarker? MarkerFor(string symbolName) =>
-        Index.ImportNames.TryGetValue(symbolName, out var m) || Index.ExportNames.TryGetValue(symbolName, out m) ? m : null;
+    public GenerationMarker? MarkerFor(string symbolName) => MarkerFor(symbolName.AsSpan());
+
+    public GenerationMarker? MarkerFor(ReadOnlySpan<char> symbolName) =>
+        Index.ImportLookup.TryGetValue(symbolName, out var m) || Index.ExportLookup.TryGetValue(symbolName, out m) ? m : null;
 }
 
 public sealed record GenerationMarker

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Ava.Compiler.Binary;
 
 /// <summary>
@@ -67,7 +69,6 @@ internal static class ElfReader
         if (symIndex < 0) symIndex = Array.FindIndex(sections, s => s.Type is ShtSymtab or ShtDynsym);
         if (symIndex < 0) return obj; // a stripped object exports and imports nothing
 
-        var names = SectionNames(src, sections, shstrndx);
         var sym = sections[symIndex];
         var symSize = is64 ? 24 : 16;
         Malformed.Check(sym.EntSize == 0 || sym.EntSize >= (ulong)symSize, path, $"symbol entries are {sym.EntSize} bytes, less than {symSize}");
@@ -76,64 +77,117 @@ internal static class ElfReader
         var strSec = sections[sym.Link];
         CheckRange(src, sym, "symbol table");
         CheckRange(src, strSec, "symbol string table");
+        Malformed.Check(sym.Size <= MaxTableBytes, path, $"the symbol table claims {sym.Size} bytes, more than alc reads ({MaxTableBytes})");
+        var count = (int)(sym.Size / entSize);
 
-        // Read in file order so a gzip-backed source does not restart.
-        byte[] symBytes, strBytes;
-        if (strSec.Offset < sym.Offset)
+        // The raw entries are kept only as (name offset, info, section index) while the string table is read; both are
+        // read in file order so a gzip-backed source does not restart, and the symbol table in small chunks so it never
+        // needs one large buffer.
+        var nameOffsets = ArrayPool<uint>.Shared.Rent(Math.Max(count, 1));
+        var infos = ArrayPool<byte>.Shared.Rent(Math.Max(count, 1));
+        var indexes = ArrayPool<ushort>.Shared.Rent(Math.Max(count, 1));
+        try
         {
-            strBytes = src.ReadArray((long)strSec.Offset, (long)strSec.Size, "symbol string table");
-            symBytes = src.ReadArray((long)sym.Offset, (long)sym.Size, "symbol table");
-        }
-        else
-        {
-            symBytes = src.ReadArray((long)sym.Offset, (long)sym.Size, "symbol table");
-            strBytes = src.ReadArray((long)strSec.Offset, (long)strSec.Size, "symbol string table");
-        }
+            byte[] strBytes;
+            if (strSec.Offset < sym.Offset)
+            {
+                strBytes = src.ReadArray((long)strSec.Offset, (long)strSec.Size, "symbol string table");
+                ReadEntries(src, sym.Offset, count, entSize, is64, big, nameOffsets, infos, indexes);
+            }
+            else
+            {
+                ReadEntries(src, sym.Offset, count, entSize, is64, big, nameOffsets, infos, indexes);
+                strBytes = src.ReadArray((long)strSec.Offset, (long)strSec.Size, "symbol string table");
+            }
+            // LLVM writes section names into the symbol string table: one table, read once.
+            var names = SectionNames(src, sections, shstrndx, shstrndx == sym.Link ? strBytes : null);
+            string?[] sectionNames = [.. names, "*ABS*", "*COM*", "*XINDEX*", "*RESERVED*"];
+            int abs = names.Length, com = abs + 1, xindex = abs + 2, reserved = abs + 3;
 
-        var count = (long)(sym.Size / entSize);
-        var symbols = new List<BinarySymbol>((int)Math.Min(count, 1 << 20));
-        for (long i = 1; i < count; i++) // entry 0 is the reserved null symbol
-        {
-            var e = new Fields(symBytes.AsSpan((int)(i * (long)entSize), symSize), big);
-            uint nameOff; byte info; ushort shndx;
-            if (is64) { nameOff = e.U32(0); info = symBytes[i * (long)entSize + 4]; shndx = e.U16(6); }
-            else { nameOff = e.U32(0); info = symBytes[i * (long)entSize + 12]; shndx = e.U16(14); }
-            var stType = info & 0xf;
-            if (stType is 3 or 4) continue; // section and file symbols name no code or data
-            var name = StringTable.NameAt(strBytes, nameOff)
-                       ?? throw Malformed.Error(path, $"symbol {i} names offset {nameOff} outside its string table");
-            if (name.Length == 0) continue;
-            var binding = (info >> 4) switch { 0 => SymbolBinding.Local, 2 => SymbolBinding.Weak, _ => SymbolBinding.Global };
-            var defined = shndx != ShnUndef;
-            string? section = shndx switch
+            var symbols = new SymbolTable.Builder(count);
+            for (var i = 1; i < count; i++) // entry 0 is the reserved null symbol
             {
-                ShnUndef => null,
-                ShnAbs => "*ABS*",
-                ShnCommon => "*COM*",
-                ShnXindex => "*XINDEX*",
-                >= ShnLoReserve => "*RESERVED*",
-                _ => shndx < names.Length ? names[shndx] : throw Malformed.Error(path, $"symbol '{name}' points to section {shndx} of {names.Length}"),
-            };
-            var symType = stType switch
-            {
-                0 => SymbolType.None, 1 => SymbolType.Object, 2 => SymbolType.Function, 5 => SymbolType.Common,
-                6 => SymbolType.Tls, 10 => SymbolType.Indirect, _ => SymbolType.Other,
-            };
-            if (shndx == ShnCommon) symType = SymbolType.Common;
-            symbols.Add(new BinarySymbol(name, name, defined, binding, symType, section));
+                var info = infos[i];
+                var stType = info & 0xf;
+                if (stType is 3 or 4) continue; // section and file symbols name no code or data
+                var nameOff = nameOffsets[i];
+                if (nameOff >= (uint)strBytes.Length)
+                    throw Malformed.Error(path, $"symbol {i} names offset {nameOff} outside its string table");
+                var length = strBytes.AsSpan((int)nameOff).IndexOf((byte)0);
+                if (length < 0) length = strBytes.Length - (int)nameOff;
+                if (length == 0) continue;
+                var binding = (info >> 4) switch { 0 => SymbolBinding.Local, 2 => SymbolBinding.Weak, _ => SymbolBinding.Global };
+                var shndx = indexes[i];
+                var section = shndx switch
+                {
+                    ShnUndef => -1,
+                    ShnAbs => abs,
+                    ShnCommon => com,
+                    ShnXindex => xindex,
+                    >= ShnLoReserve => reserved,
+                    _ => shndx < names.Length ? shndx
+                        : throw Malformed.Error(path, $"symbol '{StringTable.NameAt(strBytes, nameOff)}' points to section {shndx} of {names.Length}"),
+                };
+                var symType = stType switch
+                {
+                    0 => SymbolType.None, 1 => SymbolType.Object, 2 => SymbolType.Function, 5 => SymbolType.Common,
+                    6 => SymbolType.Tls, 10 => SymbolType.Indirect, _ => SymbolType.Other,
+                };
+                if (shndx == ShnCommon) symType = SymbolType.Common;
+                symbols.Add((int)nameOff, length, false, shndx != ShnUndef, binding, symType, section);
+            }
+            return obj with { Symbols = symbols.Build(strBytes, sectionNames) };
         }
-        return obj with { Symbols = symbols };
+        finally
+        {
+            ArrayPool<uint>.Shared.Return(nameOffsets);
+            ArrayPool<byte>.Shared.Return(infos);
+            ArrayPool<ushort>.Shared.Return(indexes);
+        }
+    }
+
+    /// <summary>Largest symbol or string table read (1 GiB): anything bigger is damage, not a model library.</summary>
+    private const ulong MaxTableBytes = 1UL << 30;
+
+    private static void ReadEntries(ByteSource src, ulong offset, int count, ulong entSize, bool is64, bool big, uint[] nameOffsets, byte[] infos, ushort[] indexes)
+    {
+        if (count == 0) return; // an entry size larger than the table: nothing to read (and the size may not fit an int)
+        // count > 0, so entSize <= the table size (at most MaxTableBytes): it fits an int.
+        var size = (int)entSize;
+        var perChunk = Math.Max(1, (64 * 1024) / size);
+        var buffer = ArrayPool<byte>.Shared.Rent(perChunk * size);
+        try
+        {
+            for (var first = 0; first < count; first += perChunk)
+            {
+                var n = Math.Min(perChunk, count - first);
+                var chunk = buffer.AsSpan(0, n * size);
+                src.Read((long)offset + (long)first * size, chunk);
+                for (var k = 0; k < n; k++)
+                {
+                    var e = new Fields(chunk.Slice(k * size, is64 ? 24 : 16), big);
+                    var i = first + k;
+                    nameOffsets[i] = e.U32(0);
+                    infos[i] = chunk[k * size + (is64 ? 4 : 12)];
+                    indexes[i] = e.U16(is64 ? 6 : 14);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static void CheckRange(ByteSource src, Section s, string what) =>
         Malformed.Check(s.Offset <= (ulong)src.Length && s.Size <= (ulong)src.Length - s.Offset, src.Path,
             $"the {what} (offset {s.Offset}, {s.Size} bytes) runs past the end of the file ({src.Length} bytes)");
 
-    private static string[] SectionNames(ByteSource src, Section[] sections, long shstrndx)
+    private static string[] SectionNames(ByteSource src, Section[] sections, long shstrndx, byte[]? alreadyRead)
     {
         var names = new string[sections.Length];
-        byte[]? table = null;
-        if (shstrndx > 0 && shstrndx < sections.Length)
+        var table = alreadyRead;
+        if (table is null && shstrndx > 0 && shstrndx < sections.Length)
         {
             var s = sections[shstrndx];
             CheckRange(src, s, "section name table");

@@ -82,7 +82,9 @@ internal static class MachOReader
         var symBytes = src.ReadArray(st.SymOff, (long)st.NSyms * entry, "symbol table");
         var strBytes = src.ReadArray(st.StrOff, st.StrSize, "string table");
 
-        var symbols = new List<BinarySymbol>((int)Math.Min(st.NSyms, 1 << 20));
+        string?[] sections = [.. sectionNames, "*ABS*", "*INDR*", "*COM*"];
+        int abs = sectionNames.Count, indr = abs + 1, com = abs + 2;
+        var symbols = new SymbolTable.Builder((int)Math.Min(st.NSyms, 1 << 20));
         for (var i = 0; i < st.NSyms; i++)
         {
             var e = new Fields(symBytes.AsSpan(i * entry, entry), big);
@@ -91,30 +93,32 @@ internal static class MachOReader
             var sect = symBytes[i * entry + 5];
             var desc = e.U16(6);
             if ((type & NStab) != 0) continue; // debugger entries
-            var raw = StringTable.NameAt(strBytes, strx)
-                      ?? throw Malformed.Error(path, $"symbol {i} names offset {strx} outside the string table");
-            if (raw.Length == 0) continue;
+            if (strx >= (uint)strBytes.Length) throw Malformed.Error(path, $"symbol {i} names offset {strx} outside the string table");
+            var length = strBytes.AsSpan((int)strx).IndexOf((byte)0);
+            if (length < 0) length = strBytes.Length - (int)strx;
+            if (length == 0) continue;
             var t = type & NTypeMask;
             var defined = t != NUndf || (t == NUndf && e.Word(8, is64) != 0 && (type & NExt) != 0); // common symbols
             var common = t == NUndf && defined;
             var external = (type & NExt) != 0 && (type & NPext) == 0;
             var weak = (desc & (defined ? NWeakDef : NWeakRef)) != 0;
             var binding = !external ? SymbolBinding.Local : weak ? SymbolBinding.Weak : SymbolBinding.Global;
-            string? section = t switch
+            var section = t switch
             {
-                NSect => sect < sectionNames.Count ? sectionNames[sect] : throw Malformed.Error(path, $"symbol '{raw}' points to section {sect} of {sectionNames.Count - 1}"),
-                NAbs => "*ABS*",
-                NIndr => "*INDR*",
-                _ => common ? "*COM*" : null,
+                NSect => sect < sectionNames.Count ? sect : throw Malformed.Error(path, $"symbol '{StringTable.NameAt(strBytes, strx)}' points to section {sect} of {sectionNames.Count - 1}"),
+                NAbs => abs,
+                NIndr => indr,
+                _ => common ? com : -1,
             };
             var symType = common ? SymbolType.Common
-                : section is null ? SymbolType.None
-                : section.EndsWith(",__text", StringComparison.Ordinal) ? SymbolType.Function
+                : section < 0 ? SymbolType.None
+                : sections[section]!.EndsWith(",__text", StringComparison.Ordinal) ? SymbolType.Function
                 : t == NSect ? SymbolType.Object : SymbolType.Other;
-            var name = raw.Length > 1 && raw[0] == '_' ? raw[1..] : raw;
-            symbols.Add(new BinarySymbol(name, raw, defined, binding, symType, section));
+            // C names carry a leading '_' in Mach-O; a lone "_" stays as it is.
+            var skipsUnderscore = length > 1 && strBytes[strx] == (byte)'_';
+            symbols.Add((int)strx, length, skipsUnderscore, defined, binding, symType, section);
         }
-        return obj with { Symbols = symbols };
+        return obj with { Symbols = symbols.Build(strBytes, sections) };
     }
 
     /// <summary>Each architecture slice of a universal binary, as its own source.</summary>

@@ -30,7 +30,21 @@ internal sealed class LibraryCheck
     /// <summary>The result plus what the bundle proof needs.</summary>
     public sealed record Outcome(LibraryResult Result, IReadOnlyList<string> StrongGlobals);
 
-    private sealed record Hit(GenerationMarker Marker, string Symbol, string Object, string? Slot);
+    /// <summary>
+    /// A symbol that is a generation marker. The name is read from the table only when a rule needs it: a library has
+    /// one hit per packed function, and most rules look at the marker alone.
+    /// </summary>
+    private readonly record struct Hit(GenerationMarker Marker, SymbolTable Table, int Index, string Object, string? SlotTarget)
+    {
+        /// <summary>The symbol the marker is about: the slot's target function for a context-pointer slot.</summary>
+        public string Symbol => SlotTarget ?? Table.Name(Index);
+
+        /// <summary>The context-pointer slot symbol (e.g. <c>__TVMFuncCall</c>), or null.</summary>
+        public string? Slot => SlotTarget is null ? null : Table.Name(Index);
+    }
+
+    /// <summary>One object after the single pass over its symbols.</summary>
+    private sealed record Scan(BinaryObject Object, SymbolTable Table, List<Hit> Hits, List<string> TvmImports, List<string> SlotTargets, int Functions);
 
     private readonly Dictionary<GenerationMarker, (int Lo, int Hi)> _ranges = new(ReferenceEqualityComparer.Instance);
 
@@ -50,43 +64,35 @@ internal sealed class LibraryCheck
         {
             problems.Add(Error("no-objects", $"{display} contains no object files ({skipped.Count} members skipped).",
                 "Pass the model library TVM wrote (the .tar from 'mlc_llm compile', its lib0.o and <prefix>devc.o, or a .a/.ALM holding them).", null, [display]));
-            return new Outcome(Finish(display, problems, [], skipped, "unknown (no objects)", null, []), []);
+            return new Outcome(Finish(display, problems, [], skipped, "unknown (no objects)", null, [], 0), []);
         }
 
         var hits = new List<Hit>();
         var objectResults = new List<ObjectResult>();
         var roles = new Dictionary<BinaryObject, ObjectRole>();
+        var scans = new List<Scan>(objects.Count);
+        var scratch = new char[256];
         foreach (var o in objects)
         {
-            var objHits = new List<Hit>();
-            foreach (var s in o.Symbols)
-            {
-                if (!s.IsExternal) continue; // local helpers and strings never count
-                if (_gen.SlotTarget(s) is { } slotTarget)
-                {
-                    if (_gen.MarkerFor(slotTarget) is { } sm) objHits.Add(new Hit(sm, slotTarget, o.Path, s.Name));
-                    continue;
-                }
-                if (_gen.Match(s) is { } m) objHits.Add(new Hit(m, s.Name, o.Path, null));
-            }
-            hits.AddRange(objHits);
-            var role = RoleOf(o, objHits);
+            var scan = ScanSymbols(o, ref scratch);
+            scans.Add(scan);
+            hits.AddRange(scan.Hits);
+            var role = RoleOf(o, scan);
             roles[o] = role;
             CheckArchitecture(o, problems);
-            objectResults.Add(Describe(o, role, objHits));
+            objectResults.Add(Describe(o, role, scan));
         }
 
         // Generation: the intersection of every marker's range.
-        var lo = hits.Count == 0 ? 0 : hits.Max(h => Range(h.Marker).Lo);
-        var hi = hits.Count == 0 ? _gen.Order.Count : hits.Min(h => Range(h.Marker).Hi);
+        var (lo, hi) = Intersect(hits);
         var mixed = hits.Count > 0 && lo >= hi;
         var generation = hits.Count == 0 ? "unknown (no TVM symbols)"
             : mixed ? "mixed TVM generations" : _gen.RangeLabel(lo, hi);
 
-        var prefix = PrefixOf(hits, objects, roles, problems, display);
+        var prefix = PrefixOf(hits, problems, display, ref scratch);
 
         // Runtime proof first, so generation problems can say whether the runtime has the symbol.
-        var (unresolved, unresolvedSystem, unchecked_) = RuntimeProof(objects);
+        var (unresolved, unresolvedSystem, unchecked_, uncheckedCount) = RuntimeProof(scans, ref scratch);
 
         var generationProblems = GenerationProblems(hits, display, generation, unresolved, prefix);
         problems.AddRange(generationProblems);
@@ -103,7 +109,7 @@ internal sealed class LibraryCheck
             problems.Add(Error("missing-marker", $"{display} has no TVM symbols at all: it is not a TVM model library.",
                 "Pass the library 'mlc_llm compile' wrote (a .tar with lib0.o and <prefix>devc.o).", null, [display]));
         else if (generationProblems.Count == 0 && !mixed)
-            RequiredMarkers(objects, roles, problems, display);
+            RequiredMarkers(scans, roles, problems, display);
 
         foreach (var (name, where) in unresolved.Where(u => !generationProblems.Any(p => p.Symbol == u.Key)))
             problems.Add(Error("unresolved-symbol",
@@ -115,15 +121,75 @@ internal sealed class LibraryCheck
                 "Link the library that provides it into the app, or compile the model without that dependency.", name, where));
 
         return new Outcome(
-            Finish(display, problems, objectResults, skipped, generation, prefix, unchecked_),
-            _bundle
-                ? objects.SelectMany(o => o.Symbols.Where(s => s.IsDefined && s.Binding == SymbolBinding.Global && s.Type != SymbolType.Common)
-                    .Select(s => s.Name)).Distinct(StringComparer.Ordinal).ToList()
-                : []);
+            Finish(display, problems, objectResults, skipped, generation, prefix, unchecked_, uncheckedCount),
+            _bundle ? StrongGlobals(scans) : []);
+    }
+
+    /// <summary>
+    /// One pass over an object's symbol table: its generation markers (context-pointer slots count as references to
+    /// the function they name) and the TVM names it imports. Names are decoded into a scratch buffer; a string is made
+    /// only for a marker a rule reads or a TVM import.
+    /// </summary>
+    private Scan ScanSymbols(BinaryObject o, ref char[] scratch)
+    {
+        var table = SymbolTable.Of(o.Symbols);
+        var hits = new List<Hit>();
+        var tvmImports = new List<string>();
+        var slotTargets = new List<string>();
+        var functions = 0;
+        for (var i = 0; i < table.Count; i++)
+        {
+            if (!table.IsExternal(i)) continue; // local helpers and strings never count
+            var name = table.NameChars(i, ref scratch);
+            var defined = table.IsDefined(i);
+            if (defined && _gen.SlotTarget(name) is { } slotTarget)
+            {
+                slotTargets.Add(slotTarget);
+                if (_gen.MarkerFor(slotTarget) is { } sm) hits.Add(new Hit(sm, table, i, o.Path, slotTarget));
+                continue;
+            }
+            if (_gen.Match(name, defined, table.Type(i)) is { } m)
+            {
+                hits.Add(new Hit(m, table, i, o.Path, null));
+                if (m.Part == "function") functions++;
+            }
+            if (!defined && IsTvmName(name)) tvmImports.Add(table.Name(i));
+        }
+        return new Scan(o, table, hits, tvmImports, slotTargets, functions);
+    }
+
+    private (int Lo, int Hi) Intersect(List<Hit> hits)
+    {
+        if (hits.Count == 0) return (0, _gen.Order.Count);
+        int lo = int.MinValue, hi = int.MaxValue;
+        GenerationMarker? last = null;
+        foreach (var h in hits)
+        {
+            if (ReferenceEquals(h.Marker, last)) continue; // runs of one marker (packed functions) are common
+            last = h.Marker;
+            var r = Range(h.Marker);
+            lo = Math.Max(lo, r.Lo);
+            hi = Math.Min(hi, r.Hi);
+        }
+        return (lo, hi);
+    }
+
+    private static List<string> StrongGlobals(List<Scan> scans)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var list = new List<string>();
+        foreach (var scan in scans)
+        {
+            var t = scan.Table;
+            for (var i = 0; i < t.Count; i++)
+                if (t.IsDefined(i) && t.Binding(i) == SymbolBinding.Global && t.Type(i) != SymbolType.Common && names.Add(t.Name(i)))
+                    list.Add(t.Name(i));
+        }
+        return list;
     }
 
     private LibraryResult Finish(string display, List<Problem> problems, List<ObjectResult> objects, List<SkippedMember> skipped,
-        string generation, string? prefix, IReadOnlyList<string> unchecked_) => new()
+        string generation, string? prefix, IReadOnlyList<string> unchecked_, int uncheckedCount) => new()
     {
         Path = display,
         Verdict = problems.Any(p => p.Severity == Severity.Error) ? Verdict.Rejected : Verdict.Accepted,
@@ -134,34 +200,42 @@ internal sealed class LibraryCheck
         Skipped = skipped,
         Problems = problems.OrderBy(p => p.Severity).ToList(),
         Unchecked = unchecked_.Take(LibraryResult.UncheckedListLimit).ToList(),
-        UncheckedCount = unchecked_.Count,
+        UncheckedCount = uncheckedCount,
     };
 
-    private ObjectRole RoleOf(BinaryObject o, List<Hit> hits)
+    private static ObjectRole RoleOf(BinaryObject o, Scan scan)
     {
-        var blob = hits.Any(h => h.Marker.Part == "blob");
-        var host = hits.Any(h => h.Marker.Part is "context" or "function" || h.Marker.Symbol is not null && h.Marker.AppliesToImports || h.Slot is not null);
+        bool blob = false, host = false;
+        foreach (var h in scan.Hits)
+        {
+            blob |= h.Marker.Part == "blob";
+            host |= h.Marker.Part is "context" or "function" || h.Marker.Symbol is not null && h.Marker.AppliesToImports || h.SlotTarget is not null;
+        }
         if (o.Kind == ObjectKind.SharedLibrary && (blob || host)) return ObjectRole.SharedLibrary;
         if (blob) return ObjectRole.Device;
-        if (host || o.Imports.Any(s => IsTvmName(s.Name))) return ObjectRole.Host;
+        if (host || scan.TvmImports.Count > 0) return ObjectRole.Host;
         return ObjectRole.Other;
     }
 
-    private ObjectResult Describe(BinaryObject o, ObjectRole role, List<Hit> hits)
+    private ObjectResult Describe(BinaryObject o, ObjectRole role, Scan scan)
     {
-        var referenced = o.Imports.Select(s => s.Name).Where(IsTvmName)
-            .Concat(hits.Where(h => h.Slot is not null).Select(h => $"{h.Symbol} (slot {h.Slot})"))
-            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var functions = hits.Count(h => h.Marker.Part == "function");
-        var defined = hits.Where(h => h.Marker.Part is "context" or "blob" || (!h.Marker.AppliesToImports && h.Marker.Part != "function" && h.Slot is null))
-            .Select(h => h.Symbol).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var hits = scan.Hits;
+        var referenced = new SortedSet<string>(scan.TvmImports, StringComparer.Ordinal);
+        var definedSet = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var h in hits)
+        {
+            if (h.SlotTarget is not null) referenced.Add($"{h.Symbol} (slot {h.Slot})");
+            if (h.Marker.Part is "context" or "blob" || (!h.Marker.AppliesToImports && h.Marker.Part != "function" && h.SlotTarget is null))
+                definedSet.Add(h.Symbol);
+        }
+        var functions = scan.Functions;
+        var defined = definedSet.ToList();
         if (functions > 0) defined.Add($"{functions} × {_profile.HostObject.FunctionPrefix}<prefix><function>");
         string gen;
         if (hits.Count == 0) gen = "no TVM symbols";
         else
         {
-            var lo = hits.Max(h => Range(h.Marker).Lo);
-            var hi = hits.Min(h => Range(h.Marker).Hi);
+            var (lo, hi) = Intersect(hits);
             gen = lo >= hi ? "mixed TVM generations" : _gen.RangeLabel(lo, hi);
         }
         return new ObjectResult
@@ -179,7 +253,7 @@ internal sealed class LibraryCheck
             },
             Role = role,
             SymbolCount = o.Symbols.Count,
-            TvmReferenced = referenced,
+            TvmReferenced = referenced.ToList(),
             TvmDefined = defined,
             PackedFunctionCount = functions,
             Generation = gen,
@@ -200,9 +274,9 @@ internal sealed class LibraryCheck
     }
 
     /// <summary>The system-lib prefix, from the context pointer and blob names; disagreement is a problem.</summary>
-    private string? PrefixOf(List<Hit> hits, List<BinaryObject> objects, Dictionary<BinaryObject, ObjectRole> roles, List<Problem> problems, string display)
+    private string? PrefixOf(List<Hit> hits, List<Problem> problems, string display, ref char[] scratch)
     {
-        var found = hits.Where(h => h.Slot is null && h.Marker.Suffix is not null && h.Marker.Part is "context" or "blob")
+        var found = hits.Where(h => h.SlotTarget is null && h.Marker.Suffix is not null && h.Marker.Part is "context" or "blob")
             .Select(h => (Prefix: h.Symbol[..^h.Marker.Suffix!.Length], h.Symbol, h.Object)).ToList();
         var distinct = found.Select(f => f.Prefix).Distinct(StringComparer.Ordinal).ToList();
         if (distinct.Count > 1)
@@ -217,8 +291,11 @@ internal sealed class LibraryCheck
 
         // Exported packed functions must carry the same prefix.
         var fnPrefix = _profile.HostObject.FunctionPrefix;
-        var stray = hits.Where(h => h.Marker.Part == "function" && !h.Symbol.StartsWith(fnPrefix + prefix, StringComparison.Ordinal))
-            .Select(h => (Name: h.Symbol, Path: h.Object)).ToList();
+        var expected = fnPrefix + prefix;
+        var stray = new List<(string Name, string Path)>();
+        foreach (var h in hits)
+            if (h.Marker.Part == "function" && !h.Table.NameChars(h.Index, ref scratch).StartsWith(expected, StringComparison.Ordinal))
+                stray.Add((h.Symbol, h.Object));
         if (stray.Count > 0 && prefix.Length > 0)
             problems.Add(Error("prefix-mismatch",
                 $"{stray.Count} packed function(s) of {display} do not start with {fnPrefix}{prefix} (e.g. {stray[0].Name} in {Short(stray[0].Path)}), though the context pointer and blob use prefix '{prefix}'.",
@@ -239,38 +316,74 @@ internal sealed class LibraryCheck
         return prefix;
     }
 
-    private (Dictionary<string, List<string>> Tvm, Dictionary<string, List<string>> System, IReadOnlyList<string> Unchecked) RuntimeProof(List<BinaryObject> objects)
+    /// <summary>
+    /// Every reference (undefined external symbol not defined by another object of the library, and every
+    /// context-pointer slot) must be exported by the runtime (TVM names) or the system libraries (the rest, when
+    /// given). Unchecked names are counted, and only the first <see cref="LibraryResult.UncheckedListLimit"/> in
+    /// ordinal order are kept as strings.
+    /// </summary>
+    private (Dictionary<string, List<string>> Tvm, Dictionary<string, List<string>> System, IReadOnlyList<string> Unchecked, int UncheckedCount) RuntimeProof(
+        List<Scan> scans, ref char[] scratch)
     {
-        var internalDefs = objects.SelectMany(o => o.Exports).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var internalDefs = new Utf8NameSet();
+        foreach (var scan in scans)
+        {
+            var t = scan.Table;
+            for (var i = 0; i < t.Count; i++)
+                if (t.IsDefined(i) && t.IsExternal(i))
+                {
+                    var (blob, start, length) = t.NameSlice(i);
+                    internalDefs.Add(blob, start, length);
+                }
+        }
         var tvm = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         var system = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        var unchecked_ = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var o in objects)
+        var tvmExports = _surface.TvmExports.GetAlternateLookup<ReadOnlySpan<char>>();
+        var systemExports = _surface.SystemExports?.GetAlternateLookup<ReadOnlySpan<char>>();
+        var uncheckedSeen = new Utf8NameSet();
+        var uncheckedFirst = new FirstInOrder(LibraryResult.UncheckedListLimit);
+        foreach (var scan in scans)
         {
+            var o = scan.Object;
+            var t = scan.Table;
             // One pass over the symbol table; a symbol table lists each name once, so no de-duplication is needed.
-            foreach (var s in o.Symbols)
+            for (var i = 0; i < t.Count; i++)
             {
-                string name;
-                if (s.IsDefined)
+                if (!t.IsExternal(i)) continue;
+                if (t.IsDefined(i))
                 {
-                    if (_gen.SlotTarget(s) is not { } slot) continue;
-                    name = slot;
+                    if (_gen.SlotTarget(t.NameChars(i, ref scratch)) is not { } slot) continue;
+                    if (!IsTvmName(slot))
+                    {
+                        if (_surface.SystemExports is { } sys && !slot.StartsWith("__", StringComparison.Ordinal))
+                        {
+                            if (!sys.Contains(slot)) Add(system, slot, o.Path);
+                        }
+                        else
+                        {
+                            var bytes = System.Text.Encoding.UTF8.GetBytes(slot);
+                            if (uncheckedSeen.Add(bytes, 0, bytes.Length)) uncheckedFirst.Offer(slot, null, 0);
+                        }
+                    }
+                    else if (!_surface.TvmExports.Contains(slot)) Add(tvm, slot, o.Path);
+                    continue;
                 }
-                else if (s.IsExternal && !internalDefs.Contains(s.Name)) name = s.Name;
-                else continue;
-
+                var (blob, start, length) = t.NameSlice(i);
+                if (internalDefs.Contains(blob.AsSpan(start, length))) continue;
+                var name = t.NameChars(i, ref scratch);
                 if (IsTvmName(name))
                 {
-                    if (!_surface.TvmExports.Contains(name)) Add(tvm, name, o.Path);
+                    if (!tvmExports.Contains(name)) Add(tvm, t.Name(i), o.Path);
                 }
-                else if (_surface.SystemExports is { } sys && !name.StartsWith("__", StringComparison.Ordinal))
+                else if (systemExports is { } sys && !name.StartsWith("__", StringComparison.Ordinal))
                 {
-                    if (!sys.Contains(name)) Add(system, name, o.Path);
+                    if (!sys.Contains(name)) Add(system, t.Name(i), o.Path);
                 }
-                else unchecked_.Add(name);
+                else if (uncheckedSeen.Add(blob, start, length))
+                    uncheckedFirst.Offer(name, t, i);
             }
         }
-        return (new Dictionary<string, List<string>>(tvm), new Dictionary<string, List<string>>(system), unchecked_.Order(StringComparer.Ordinal).ToList());
+        return (new Dictionary<string, List<string>>(tvm), new Dictionary<string, List<string>>(system), uncheckedFirst.Items, uncheckedSeen.Count);
 
         static void Add(SortedDictionary<string, List<string>> d, string k, string v)
         {
@@ -279,7 +392,27 @@ internal sealed class LibraryCheck
         }
     }
 
-    private bool IsTvmName(string name) =>
+    /// <summary>The first <c>limit</c> distinct names in ordinal order, making a string only for a name that gets in.</summary>
+    private sealed class FirstInOrder(int limit)
+    {
+        private readonly List<string> _items = new(limit);
+
+        public IReadOnlyList<string> Items => _items;
+
+        public void Offer(ReadOnlySpan<char> name, SymbolTable? table, int index)
+        {
+            if (_items.Count == limit && name.SequenceCompareTo(_items[^1]) >= 0) return;
+            var text = table?.Name(index) ?? name.ToString();
+            var at = _items.BinarySearch(text, StringComparer.Ordinal);
+            if (at >= 0) return;
+            _items.Insert(~at, text);
+            if (_items.Count > limit) _items.RemoveAt(_items.Count - 1);
+        }
+    }
+
+    private bool IsTvmName(string name) => IsTvmName(name.AsSpan());
+
+    private bool IsTvmName(ReadOnlySpan<char> name) =>
         name.StartsWith("TVM", StringComparison.Ordinal) || (name.Length > 2 && name[0] == '_' && _gen.MarkerFor(name) is not null);
 
     private List<Problem> GenerationProblems(List<Hit> hits, string display, string generation, Dictionary<string, List<string>> unresolved, string? prefix)
@@ -323,23 +456,32 @@ internal sealed class LibraryCheck
             ? h.Symbol[..^h.Marker.Suffix.Length] : prefix ?? "<prefix>";
     }
 
-    private void RequiredMarkers(List<BinaryObject> objects, Dictionary<BinaryObject, ObjectRole> roles, List<Problem> problems, string display)
+    private void RequiredMarkers(List<Scan> scans, Dictionary<BinaryObject, ObjectRole> roles, List<Problem> problems, string display)
     {
+        var objects = scans.Select(s => s.Object).ToList();
+        var scratch = new char[256];
         var host = _profile.HostObject;
         var device = _profile.DeviceObject;
         var shared = objects.Where(o => roles[o] == ObjectRole.SharedLibrary).ToList();
-        foreach (var o in objects)
+        foreach (var scan in scans)
         {
+            var o = scan.Object;
             if (roles[o] == ObjectRole.Other) continue;
-            var refs = o.Imports.Select(s => s.Name).Where(IsTvmName).Concat(o.Symbols.Select(s => _gen.SlotTarget(s)).OfType<string>()).ToHashSet(StringComparer.Ordinal);
-            bool Defines(string suffix) => o.Exports.Any(s => s.Name.EndsWith(suffix, StringComparison.Ordinal));
+            var refs = scan.TvmImports.Concat(scan.SlotTargets).ToHashSet(StringComparer.Ordinal);
+            bool Defines(string suffix)
+            {
+                var t = scan.Table;
+                for (var i = 0; i < t.Count; i++)
+                    if (t.IsDefined(i) && t.IsExternal(i) && t.NameChars(i, ref scratch).EndsWith(suffix, StringComparison.Ordinal)) return true;
+                return false;
+            }
             switch (roles[o])
             {
                 case ObjectRole.Host:
                     Require(o, refs, host.RequiredImports, "lib0.o (the host module)");
                     if (!Defines(host.ContextSuffix))
                         problems.Add(Missing($"{Short(o.Path)} defines no <prefix>{host.ContextSuffix} (the weak module context pointer every {_profile.Generation} host module defines).", o.Path, host.ContextSuffix));
-                    if (!o.Exports.Any(s => _gen.Match(s)?.Part == "function"))
+                    if (scan.Functions == 0)
                         problems.Add(Missing($"{Short(o.Path)} defines no {host.FunctionPrefix}<prefix><function> packed functions, so the runtime finds no model function in it.", o.Path, host.FunctionPrefix));
                     break;
                 case ObjectRole.Device:

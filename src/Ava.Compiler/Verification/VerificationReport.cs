@@ -22,6 +22,7 @@ public static class VerificationReport
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        TypeInfoResolver = VerificationJsonContext.Default,
     };
 
     public static string ToJson(VerificationResult result) => JsonSerializer.Serialize(result, JsonOptions);

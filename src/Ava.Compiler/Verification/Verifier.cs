@@ -1,5 +1,6 @@
 using Ava.Compiler.Abi;
 using Ava.Compiler.Binary;
+using Ava.Compiler.Diagnostics;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Reporting;
 
@@ -25,16 +26,21 @@ public static class Verifier
         var catalog = new AbiCatalog(options.AbiDirectory);
         var profile = catalog.LoadProfile(options.Abi);
         var target = catalog.Target(options.Target);
+        PhaseClock.Mark("abi profile loaded");
         var surface = RuntimeSurface.Load(runtimes, options.SystemLibs, options.SystemLibs, profile);
+        PhaseClock.Mark("runtime surface");
         var check = new LibraryCheck(profile, target, surface, options.Bundle);
 
         var outcomes = new List<LibraryCheck.Outcome>();
         foreach (var lib in libraries)
         {
             var entries = ArtifactReader.Read(lib.Path, lib.Display);
+            PhaseClock.Mark($"read {lib.Display}");
             var outcome = check.Run(lib, entries);
+            PhaseClock.Mark($"checked {lib.Display}");
             if (ManifestCheck.Run(lib.Path, lib.Display) is { Count: > 0 } tampered)
                 outcome = outcome with { Result = outcome.Result with { Verdict = Verdict.Rejected, Problems = [.. outcome.Result.Problems, .. tampered] } };
+            PhaseClock.Mark($"manifest {lib.Display}");
             reporter.Info($"{lib.Display}: {entries.Count(e => e.Object is not null)} object(s), {outcome.Result.Verdict.ToString().ToLowerInvariant()}");
             outcomes.Add(outcome);
         }
