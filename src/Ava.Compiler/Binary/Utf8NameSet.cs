@@ -6,9 +6,17 @@ namespace Ava.Compiler.Binary;
 /// </summary>
 internal sealed class Utf8NameSet
 {
-    private int[] _buckets = new int[64]; // 1-based index into _slots; 0 = empty
-    private Slot[] _slots = new Slot[64];
+    private int[] _buckets; // 1-based index into _slots; 0 = empty
+    private Slot[] _slots;
     private int _count;
+
+    /// <param name="capacity">Expected names; sizing it up front avoids regrowing large tables.</param>
+    public Utf8NameSet(int capacity = 64)
+    {
+        capacity = Math.Max(capacity, 16);
+        _buckets = new int[capacity];
+        _slots = new Slot[capacity];
+    }
 
     public int Count => _count;
 

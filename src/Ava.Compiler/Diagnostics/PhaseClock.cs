@@ -11,26 +11,29 @@ public static class PhaseClock
 {
     public static readonly bool Enabled = Environment.GetEnvironmentVariable("ALC_TIMINGS") is { Length: > 0 } v && v != "0";
 
-    private static readonly List<(string Phase, double SinceStartMs, double StepMs)> Marks = [];
-    private static double _lastMs;
+    private static readonly List<(string Phase, double SinceStartMs, double StepMs, double CpuStepMs)> Marks = [];
+    private static double _lastMs, _lastCpuMs;
 
     public static void Mark(string phase)
     {
         if (!Enabled) return;
         var now = SinceProcessStartMs();
+        var cpu = Environment.CpuUsage.TotalTime.TotalMilliseconds;
         lock (Marks)
         {
-            Marks.Add((phase, now, now - _lastMs));
+            Marks.Add((phase, now, now - _lastMs, cpu - _lastCpuMs));
             _lastMs = now;
+            _lastCpuMs = cpu;
         }
     }
 
-    /// <summary>One line per mark: <c>  123.4 ms  (+12.3)  phase</c>, plus the process's CPU time so far.</summary>
+    /// <summary>One line per mark: <c>  123.4 ms  (+12.3, cpu +10.0)  phase</c> (wall time since process start, wall and
+    /// CPU time since the previous mark; CPU time is what a loaded machine does not distort), then totals.</summary>
     public static IEnumerable<string> Lines()
     {
         lock (Marks)
         {
-            foreach (var (phase, at, step) in Marks) yield return $"{at,8:F1} ms  (+{step,7:F1})  {phase}";
+            foreach (var (phase, at, step, cpu) in Marks) yield return $"{at,8:F1} ms  (+{step,7:F1}, cpu +{cpu,6:F1})  {phase}";
         }
         using var self = Process.GetCurrentProcess();
         yield return $"cpu {self.TotalProcessorTime.TotalMilliseconds:F0} ms (user {self.UserProcessorTime.TotalMilliseconds:F0}); " +

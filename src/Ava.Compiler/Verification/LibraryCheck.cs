@@ -43,8 +43,15 @@ internal sealed class LibraryCheck
         public string? Slot => SlotTarget is null ? null : Table.Name(Index);
     }
 
-    /// <summary>One object after the single pass over its symbols.</summary>
-    private sealed record Scan(BinaryObject Object, SymbolTable Table, List<Hit> Hits, List<string> TvmImports, List<string> SlotTargets, int Functions);
+    /// <summary>
+    /// One object after the single pass over its symbols. A library has one packed function per model kernel (hundreds
+    /// of thousands in a large model): <see cref="Hits"/> keeps the first function of each marker, which is all the
+    /// generation, role and report rules need, and <see cref="FunctionIndexes"/> lists every one of them.
+    /// </summary>
+    private sealed record Scan(BinaryObject Object, SymbolTable Table, List<Hit> Hits, List<string> TvmImports, List<string> SlotTargets, List<int> FunctionIndexes)
+    {
+        public int Functions => FunctionIndexes.Count;
+    }
 
     private readonly Dictionary<GenerationMarker, (int Lo, int Hi)> _ranges = new(ReferenceEqualityComparer.Instance);
 
@@ -89,12 +96,12 @@ internal sealed class LibraryCheck
         var generation = hits.Count == 0 ? "unknown (no TVM symbols)"
             : mixed ? "mixed TVM generations" : _gen.RangeLabel(lo, hi);
 
-        var prefix = PrefixOf(hits, problems, display, ref scratch);
+        var prefix = PrefixOf(hits, scans, problems, display, ref scratch);
 
         // Runtime proof first, so generation problems can say whether the runtime has the symbol.
         var (unresolved, unresolvedSystem, unchecked_, uncheckedCount) = RuntimeProof(scans, ref scratch);
 
-        var generationProblems = GenerationProblems(hits, display, generation, unresolved, prefix);
+        var generationProblems = GenerationProblems(hits, scans, display, generation, unresolved, prefix, ref scratch);
         problems.AddRange(generationProblems);
         if (mixed)
         {
@@ -130,13 +137,15 @@ internal sealed class LibraryCheck
     /// the function they name) and the TVM names it imports. Names are decoded into a scratch buffer; a string is made
     /// only for a marker a rule reads or a TVM import.
     /// </summary>
-    private Scan ScanSymbols(BinaryObject o, ref char[] scratch)
+    /// <param name="everyFunction">Keep a hit for every packed function, not only the first of each marker.</param>
+    private Scan ScanSymbols(BinaryObject o, ref char[] scratch, bool everyFunction = false)
     {
         var table = SymbolTable.Of(o.Symbols);
         var hits = new List<Hit>();
         var tvmImports = new List<string>();
         var slotTargets = new List<string>();
-        var functions = 0;
+        var functionIndexes = new List<int>();
+        var functionMarkers = new List<GenerationMarker>(1);
         for (var i = 0; i < table.Count; i++)
         {
             if (!table.IsExternal(i)) continue; // local helpers and strings never count
@@ -150,12 +159,17 @@ internal sealed class LibraryCheck
             }
             if (_gen.Match(name, defined, table.Type(i)) is { } m)
             {
+                if (m.Part == "function")
+                {
+                    functionIndexes.Add(i);
+                    if (!everyFunction && functionMarkers.Contains(m)) continue;
+                    functionMarkers.Add(m);
+                }
                 hits.Add(new Hit(m, table, i, o.Path, null));
-                if (m.Part == "function") functions++;
             }
             if (!defined && IsTvmName(name)) tvmImports.Add(table.Name(i));
         }
-        return new Scan(o, table, hits, tvmImports, slotTargets, functions);
+        return new Scan(o, table, hits, tvmImports, slotTargets, functionIndexes);
     }
 
     private (int Lo, int Hi) Intersect(List<Hit> hits)
@@ -274,7 +288,7 @@ internal sealed class LibraryCheck
     }
 
     /// <summary>The system-lib prefix, from the context pointer and blob names; disagreement is a problem.</summary>
-    private string? PrefixOf(List<Hit> hits, List<Problem> problems, string display, ref char[] scratch)
+    private string? PrefixOf(List<Hit> hits, List<Scan> scans, List<Problem> problems, string display, ref char[] scratch)
     {
         var found = hits.Where(h => h.SlotTarget is null && h.Marker.Suffix is not null && h.Marker.Part is "context" or "blob")
             .Select(h => (Prefix: h.Symbol[..^h.Marker.Suffix!.Length], h.Symbol, h.Object)).ToList();
@@ -292,10 +306,17 @@ internal sealed class LibraryCheck
         // Exported packed functions must carry the same prefix.
         var fnPrefix = _profile.HostObject.FunctionPrefix;
         var expected = fnPrefix + prefix;
+        // ASCII bytes never occur inside a multi-byte UTF-8 sequence, so an ASCII prefix can be compared as bytes.
+        var expectedBytes = System.Text.Ascii.IsValid(expected) ? System.Text.Encoding.ASCII.GetBytes(expected) : null;
         var stray = new List<(string Name, string Path)>();
-        foreach (var h in hits)
-            if (h.Marker.Part == "function" && !h.Table.NameChars(h.Index, ref scratch).StartsWith(expected, StringComparison.Ordinal))
-                stray.Add((h.Symbol, h.Object));
+        foreach (var scan in scans)
+        foreach (var i in scan.FunctionIndexes)
+        {
+            var starts = expectedBytes is not null
+                ? scan.Table.NameUtf8(i).StartsWith(expectedBytes)
+                : scan.Table.NameChars(i, ref scratch).StartsWith(expected, StringComparison.Ordinal);
+            if (!starts) stray.Add((scan.Table.Name(i), scan.Object.Path));
+        }
         if (stray.Count > 0 && prefix.Length > 0)
             problems.Add(Error("prefix-mismatch",
                 $"{stray.Count} packed function(s) of {display} do not start with {fnPrefix}{prefix} (e.g. {stray[0].Name} in {Short(stray[0].Path)}), though the context pointer and blob use prefix '{prefix}'.",
@@ -325,7 +346,18 @@ internal sealed class LibraryCheck
     private (Dictionary<string, List<string>> Tvm, Dictionary<string, List<string>> System, IReadOnlyList<string> Unchecked, int UncheckedCount) RuntimeProof(
         List<Scan> scans, ref char[] scratch)
     {
-        var internalDefs = new Utf8NameSet();
+        int defined = 0, undefined = 0;
+        foreach (var scan in scans)
+        {
+            var t = scan.Table;
+            for (var i = 0; i < t.Count; i++)
+                if (t.IsExternal(i))
+                {
+                    if (t.IsDefined(i)) defined++;
+                    else undefined++;
+                }
+        }
+        var internalDefs = new Utf8NameSet(defined);
         foreach (var scan in scans)
         {
             var t = scan.Table;
@@ -340,7 +372,7 @@ internal sealed class LibraryCheck
         var system = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         var tvmExports = _surface.TvmExports.GetAlternateLookup<ReadOnlySpan<char>>();
         var systemExports = _surface.SystemExports?.GetAlternateLookup<ReadOnlySpan<char>>();
-        var uncheckedSeen = new Utf8NameSet();
+        var uncheckedSeen = new Utf8NameSet(undefined);
         var uncheckedFirst = new FirstInOrder(LibraryResult.UncheckedListLimit);
         foreach (var scan in scans)
         {
@@ -415,10 +447,19 @@ internal sealed class LibraryCheck
     private bool IsTvmName(ReadOnlySpan<char> name) =>
         name.StartsWith("TVM", StringComparison.Ordinal) || (name.Length > 2 && name[0] == '_' && _gen.MarkerFor(name) is not null);
 
-    private List<Problem> GenerationProblems(List<Hit> hits, string display, string generation, Dictionary<string, List<string>> unresolved, string? prefix)
+    private List<Problem> GenerationProblems(List<Hit> hits, List<Scan> scans, string display, string generation, Dictionary<string, List<string>> unresolved,
+        string? prefix, ref char[] scratch)
     {
         var problems = new List<Problem>();
-        var outOfRange = hits.Where(h => Range(h.Marker) is var (lo0, hi0) && (hi0 <= _profileIndex || lo0 > _profileIndex));
+        bool OutOfRange(Hit h) => Range(h.Marker) is var (lo0, hi0) && (hi0 <= _profileIndex || lo0 > _profileIndex);
+        // Each out-of-range packed function is its own problem: only then are they all needed.
+        if (hits.Any(h => h.Marker.Part == "function" && OutOfRange(h)))
+        {
+            var all = new List<Hit>();
+            foreach (var scan in scans) all.AddRange(ScanSymbols(scan.Object, ref scratch, everyFunction: true).Hits);
+            hits = all;
+        }
+        var outOfRange = hits.Where(OutOfRange);
         foreach (var group in outOfRange.GroupBy(h => h.Symbol, StringComparer.Ordinal))
         {
             var h = group.First();
@@ -470,6 +511,9 @@ internal sealed class LibraryCheck
             var refs = scan.TvmImports.Concat(scan.SlotTargets).ToHashSet(StringComparer.Ordinal);
             bool Defines(string suffix)
             {
+                // Context pointers and blobs are markers, so the hits usually answer without a scan.
+                foreach (var h in scan.Hits)
+                    if (h.SlotTarget is null && h.Table.IsDefined(h.Index) && h.Symbol.EndsWith(suffix, StringComparison.Ordinal)) return true;
                 var t = scan.Table;
                 for (var i = 0; i < t.Count; i++)
                     if (t.IsDefined(i) && t.IsExternal(i) && t.NameChars(i, ref scratch).EndsWith(suffix, StringComparison.Ordinal)) return true;
