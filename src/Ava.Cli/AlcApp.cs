@@ -75,6 +75,8 @@ public static class AlcApp
 
     private static (AlcCommand Command, IReadOnlyList<string> Remaining) Find(IReadOnlyList<string> args)
     {
+        if (FindByClassName(args) is { } direct) return direct;
+
         // Longest match wins, so "registry ab create" beats "registry".
         foreach (var c in Commands.OrderByDescending(c => c.Spec.Name.Split(' ').Length))
         {
@@ -93,6 +95,33 @@ public static class AlcApp
         var hint = near is not null && ArgumentParser.Levenshtein(near, typed) <= 2 ? $"Did you mean 'alc {near}'? " : "";
         throw new BadInputException($"Unknown command '{typed}'.", $"{hint}Commands: {string.Join(", ", names)}; 'alc --help' lists them.");
     }
+
+    /// <summary>
+    /// The command class named after the words typed ("registry ab create" → <c>RegistryAbCreateCommand</c>), longest
+    /// first, without creating every command: running one command should not pay for loading all of them. A test
+    /// checks that every command follows the naming, so this finds what the full search would.
+    /// </summary>
+    private static (AlcCommand Command, IReadOnlyList<string> Remaining)? FindByClassName(IReadOnlyList<string> args)
+    {
+        // Command words are lowercase letters, digits and dashes; anything else (paths, options) ends them.
+        var words = args.TakeWhile(a => a.Length > 0 && a[0] != '-' && a.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+            .Take(MaxCommandWords).ToList();
+        for (var n = words.Count; n > 0; n--)
+        {
+            var type = typeof(AlcApp).Assembly.GetType(CommandClassName(words.Take(n)), throwOnError: false);
+            if (type is null || type.IsAbstract || !typeof(AlcCommand).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null) continue;
+            var command = (AlcCommand)Activator.CreateInstance(type)!;
+            if (command.Spec.Name == string.Join(' ', words.Take(n))) return (command, args.Skip(n).ToList());
+        }
+        return null;
+    }
+
+    private const int MaxCommandWords = 4;
+
+    /// <summary><c>Ava.Cli.Commands.&lt;Words in PascalCase, dashes dropped&gt;Command</c>.</summary>
+    internal static string CommandClassName(IEnumerable<string> words) =>
+        "Ava.Cli.Commands." + string.Concat(words.SelectMany(w => w.Split('-')).Where(p => p.Length > 0)
+            .Select(p => char.ToUpperInvariant(p[0]) + p[1..])) + "Command";
 
     private static void ReportFailure(CliContext context, bool json, ExitCode code, string kind, string problem, string fix, string? logPath)
     {

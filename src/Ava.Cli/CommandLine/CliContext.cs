@@ -17,17 +17,25 @@ public sealed class CliContext
         Redactor = SecretRedactor.FromEnvironment(environment);
         Out = new RedactingWriter(stdout, Redactor);
         Err = new RedactingWriter(stderr, Redactor);
-        Human = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(Err),
-            // Spectre cannot see through our redacting writer, so a redirected stderr (pipes, log files) gets plain text here.
-            Ansi = NoColor || !IsTerminal(stderr) ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = NoColor || !IsTerminal(stderr) ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
-            Interactive = InteractionSupport.No,
-        });
         ErrIsTerminal = IsTerminal(stderr);
-        if (!ErrIsTerminal) Human.Profile.Width = 120;
+        // Made on first use: a --json run that succeeds never prints for people, and Spectre.Console's set-up
+        // (terminal and colour detection) is a noticeable part of a short command's start-up.
+        _human = new Lazy<IAnsiConsole>(() =>
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(Err),
+                // Spectre cannot see through our redacting writer, so a redirected stderr (pipes, log files) gets plain text here.
+                Ansi = NoColor || !ErrIsTerminal ? AnsiSupport.No : AnsiSupport.Detect,
+                ColorSystem = NoColor || !ErrIsTerminal ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+                Interactive = InteractionSupport.No,
+            });
+            if (!ErrIsTerminal) console.Profile.Width = 120;
+            return console;
+        });
     }
+
+    private readonly Lazy<IAnsiConsole> _human;
 
     public static CliContext FromProcess()
     {
@@ -44,7 +52,7 @@ public sealed class CliContext
     public TextWriter Err { get; }
 
     /// <summary>Spectre.Console bound to stderr; tables and progress for people.</summary>
-    public IAnsiConsole Human { get; }
+    public IAnsiConsole Human => _human.Value;
 
     public IReadOnlyDictionary<string, string> Environment { get; }
 

@@ -68,6 +68,26 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void Every_command_class_is_named_after_its_command_words_so_alc_finds_it_without_loading_the_others()
+    {
+        Assert.NotEmpty(Ava.Cli.AlcApp.Commands);
+        foreach (var command in Ava.Cli.AlcApp.Commands)
+            Assert.Equal(Ava.Cli.AlcApp.CommandClassName(command.Spec.Name.Split(' ')), command.GetType().FullName);
+    }
+
+    [Fact]
+    public async Task A_command_is_found_before_its_positionals_and_options_whatever_they_look_like()
+    {
+        using var dir = new TempDir();
+        var run = await AlcRun.RunAsync(dir.Path, (IReadOnlyDictionary<string, string>?)null, "registry", "ab", "show", "--help");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("registry ab show", run.StdErr);
+        run = await AlcRun.RunAsync(dir.Path, (IReadOnlyDictionary<string, string>?)null, "verify", "lib0.o", "Verify[1]+x,y", "--json");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("lib0.o does not exist", run.StdOut);
+    }
+
+    [Fact]
     public async Task An_unknown_command_exits_2_with_one_paragraph_and_no_stack_trace()
     {
         var r = await AlcRun.RunAsync("verfy");
