@@ -63,7 +63,26 @@ public sealed record SharedLibraryRule
 
 public sealed record BundleRule
 {
-    public string PrefixPattern { get; init; } = "^[A-Za-z0-9_]+_$";
+    public const string DefaultPrefixPattern = "^[A-Za-z0-9_]+_$";
+
+    public string PrefixPattern { get; init; } = DefaultPrefixPattern;
+
+    /// <summary>
+    /// Whether a system-lib prefix matches <see cref="PrefixPattern"/>. The default pattern is checked directly: setting
+    /// up the regex engine costs more than verifying a small library, and every verify checks a prefix.
+    /// </summary>
+    public bool Accepts(string prefix) =>
+        PrefixPattern == DefaultPrefixPattern ? MatchesDefault(prefix) : System.Text.RegularExpressions.Regex.IsMatch(prefix, PrefixPattern);
+
+    /// <summary>^[A-Za-z0-9_]+_$ exactly as .NET's regex reads it ('$' also matches before one final '\n').</summary>
+    private static bool MatchesDefault(string s)
+    {
+        var body = s.EndsWith('\n') ? s.AsSpan(0, s.Length - 1) : s.AsSpan();
+        if (body.Length < 2 || body[^1] != '_') return false;
+        foreach (var c in body)
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '_')) return false;
+        return true;
+    }
 }
 
 public sealed record RuntimeOnlySymbol(string Symbol, string Note);

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Ava.Compiler.Abi;
 using Ava.Compiler.Binary;
 
@@ -322,7 +321,7 @@ internal sealed class LibraryCheck
                 $"{stray.Count} packed function(s) of {display} do not start with {fnPrefix}{prefix} (e.g. {stray[0].Name} in {Short(stray[0].Path)}), though the context pointer and blob use prefix '{prefix}'.",
                 "Take lib0.o and <prefix>devc.o from the same 'mlc_llm compile' run (one --system-lib-prefix).", null, stray.Select(s => s.Path).Distinct().ToList()));
 
-        if (prefix.Length > 0 && !Regex.IsMatch(prefix, _profile.Bundle.PrefixPattern))
+        if (prefix.Length > 0 && !_profile.Bundle.Accepts(prefix))
         {
             var modelLib = prefix.TrimEnd('_');
             problems.Add(new Problem
