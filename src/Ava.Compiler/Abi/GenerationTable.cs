@@ -48,7 +48,8 @@ public sealed record GenerationTable
     {
         var index = Index;
         var imports = !defined;
-        if ((imports ? index.ImportLookup : index.ExportLookup).TryGetValue(name, out var exact)) return exact;
+        if ((imports ? index.ImportFilter : index.ExportFilter).MayContain(name)
+            && (imports ? index.ImportLookup : index.ExportLookup).TryGetValue(name, out var exact)) return exact;
         // Suffix and prefix markers share a short core ("__tvm"): one vectorised search rules most names out.
         if (index.Patterned.Count == 0 || (index.Core.Length > 0 && !name.Contains(index.Core, StringComparison.Ordinal))) return null;
         GenerationMarker? prefixHit = null;
@@ -71,7 +72,8 @@ public sealed record GenerationTable
     public string? SlotTarget(ReadOnlySpan<char> definedExternalName)
     {
         if (ContextSlots is null || !definedExternalName.StartsWith(ContextSlots.Prefix, StringComparison.Ordinal)) return null;
-        return Index.SlotLookup.TryGetValue(definedExternalName, out var target) ? target : null;
+        var index = Index;
+        return index.SlotFilter.MayContain(definedExternalName) && index.SlotLookup.TryGetValue(definedExternalName, out var target) ? target : null;
     }
 
     private MarkerIndex? _index;
@@ -90,7 +92,14 @@ public sealed record GenerationTable
             Core = patterns.Count == 0 ? "" : CommonCore(patterns);
             if (t.ContextSlots is { } slots)
                 foreach (var f in slots.Functions) Slots.TryAdd(slots.Prefix + f, f);
+            foreach (var k in ImportNames.Keys) ImportFilter.Add(k);
+            foreach (var k in ExportNames.Keys) ExportFilter.Add(k);
+            foreach (var k in Slots.Keys) SlotFilter.Add(k);
         }
+
+        public NameFilter ImportFilter { get; } = new();
+        public NameFilter ExportFilter { get; } = new();
+        public NameFilter SlotFilter { get; } = new();
 
         public Dictionary<string, GenerationMarker> ImportNames { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, GenerationMarker> ExportNames { get; } = new(StringComparer.Ordinal);
@@ -117,8 +126,28 @@ public sealed record GenerationTable
 
     public GenerationMarker? MarkerFor(string symbolName) => MarkerFor(symbolName.AsSpan());
 
-    public GenerationMarker? MarkerFor(ReadOnlySpan<char> symbolName) =>
-        Index.ImportLookup.TryGetValue(symbolName, out var m) || Index.ExportLookup.TryGetValue(symbolName, out m) ? m : null;
+    public GenerationMarker? MarkerFor(ReadOnlySpan<char> symbolName)
+    {
+        var index = Index;
+        return index.ImportFilter.MayContain(symbolName) && index.ImportLookup.TryGetValue(symbolName, out var m)
+               || index.ExportFilter.MayContain(symbolName) && index.ExportLookup.TryGetValue(symbolName, out m)
+            ? m : null;
+    }
+
+    /// <summary>
+    /// Rules out most names before a dictionary lookup hashes them: a key's length and last character are recorded
+    /// (a model library's hundreds of thousands of kernel names end in digits; marker names do not).
+    /// </summary>
+    internal sealed class NameFilter
+    {
+        private readonly bool[] _seen = new bool[64 * 128];
+
+        public void Add(string key) => _seen[Slot(key)] = true;
+
+        public bool MayContain(ReadOnlySpan<char> name) => _seen[Slot(name)];
+
+        private static int Slot(ReadOnlySpan<char> name) => name.Length == 0 ? 0 : (name.Length & 63) * 128 + (name[^1] & 127);
+    }
 }
 
 public sealed record GenerationMarker
