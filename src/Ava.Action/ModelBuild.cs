@@ -77,6 +77,7 @@ public static class ModelBuild
             Lock = lockFile,
             Mlc = MlcCommands.For(locations, lockFile, env),
             AvaRuntimeLibrary = locations.AvaRuntimeLibrary?.Path,
+            AndroidNdk = locations.NdkDir?.Path,
             BuildDirectory = Path.Combine(root, "build", name.Value),
             DistDirectory = dist,
             SourceDateEpoch = DeterministicTar.EpochFrom(env),

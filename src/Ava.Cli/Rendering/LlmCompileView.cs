@@ -42,6 +42,7 @@ internal static class LlmCompileView
             Lock = lockFile,
             Mlc = MlcCommands.For(locations, lockFile, context.Environment),
             AvaRuntimeLibrary = locations.AvaRuntimeLibrary?.Path,
+            AndroidNdk = locations.NdkDir?.Path,
             BuildDirectory = context.ResolvePath(input.Value("--build-dir") ?? Path.Combine("build", name.Value)),
             DistDirectory = context.ResolvePath(input.Value("--out") ?? "dist"),
             SourceDateEpoch = DeterministicTar.EpochFrom(context.Environment),
