@@ -95,7 +95,11 @@ public sealed class LlmPipeline
                 Path.Combine(Build.BuildDirectory, "compile-report.md")),
             DistUpdated = updated,
         };
-        report.Write(Build.BuildDirectory);
+        var model = byName[FetchStage.StageName].Stamp.Data?["modelDirectory"]?.GetValue<string>();
+        report.Write(Build.BuildDirectory,
+        [
+            (Build.BuildDirectory, "$BUILD"), (Build.DistDirectory, "$DIST"), (model ?? "", "$MODEL"),
+        ]);
         return report;
     }
 }
