@@ -39,7 +39,7 @@ public class ReproduciblePipelineTests
     private static SortedDictionary<string, byte[]> Snapshot(string root, IEnumerable<string> folders, Func<string, bool> isReport)
     {
         var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var folder in folders)
+        foreach (var folder in folders.Where(f => Directory.Exists(Path.Combine(root, f))))
         foreach (var f in Directory.EnumerateFiles(Path.Combine(root, folder), "*", SearchOption.AllDirectories))
         {
             var rel = Path.GetRelativePath(root, f);
@@ -92,7 +92,7 @@ public class ReproduciblePipelineTests
             args[Array.IndexOf(args, "--source") + 1] = model;
             var (code, output) = Run(root, env, umask, args);
             Assert.True(code == 0, output);
-            snapshots.Add(Snapshot(root, ["dist", "build/AVA-GE3-1B16"], rel => rel.StartsWith("build", StringComparison.Ordinal) && ReportTimings.IsReport(rel)));
+            snapshots.Add(Snapshot(root, ["dist", "registry", "build/AVA-GE3-1B16"], rel => rel.StartsWith("build", StringComparison.Ordinal) && ReportTimings.IsReport(rel)));
         }
         // Only the reports of build/ are compared: its stage folders hold logs and stamps with timings by design.
         foreach (var s in snapshots)
@@ -110,5 +110,39 @@ public class ReproduciblePipelineTests
             Assert.Contains(DateTimeOffset.FromUnixTimeSeconds(long.Parse(Epoch)).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss"), line);
             Assert.Matches(@"^(drwxr-xr-x|-rw-r--r--) ", line);
         });
+    }
+
+    [Fact]
+    public void The_AON_compile_of_the_embedded_MiniLM_built_twice_in_other_folders_and_umasks_is_byte_identical()
+    {
+        using var dir = new TempDir("repro-aon");
+        var roots = new[] { dir["one"], dir["second/aon-build-two"] };
+        var snapshots = new List<SortedDictionary<string, byte[]>>();
+        foreach (var (root, umask) in roots.Zip(["022", "077"]))
+        {
+            Directory.CreateDirectory(root);
+            var env = new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin" };
+            var (code, output) = Run(root, env, umask, "compile", "minilm-384", "--target", "android", "--recipes", RepoPaths.Combine("recipes"), "--json");
+            Assert.True(code == 0, output);
+            snapshots.Add(Snapshot(root, ["dist", "registry", "build/minilm-384"], rel => rel.StartsWith("build", StringComparison.Ordinal) && ReportTimings.IsReport(rel)));
+        }
+        foreach (var s in snapshots)
+            foreach (var k in s.Keys.Where(k => k.StartsWith("build", StringComparison.Ordinal) && !ReportTimings.IsReport(k)).ToList()) s.Remove(k);
+        Assert.Contains(Path.Combine("dist", "models", "AVA-384-Base-INT8.AON"), snapshots[0].Keys);
+        Assert.Contains(Path.Combine("dist", "models", "AVA-384-Base-INT8.alc-manifest.json"), snapshots[0].Keys);
+        AssertSame(snapshots[0], snapshots[1], roots);
+
+        // The timings were measured and kept where they belong: the build folder's compile report, not the package.
+        var full = File.ReadAllText(Path.Combine(roots[0], "build", "minilm-384", "compile-report.json"));
+        Assert.Contains("\"fp32MedianMs\"", full);
+        Assert.Contains("\"wallSeconds\"", full);
+        Assert.Contains(ReportTimings.MarkdownSection + "\n", File.ReadAllText(Path.Combine(roots[0], "build", "minilm-384", "compile-report.md")));
+        foreach (var packaged in Directory.GetFiles(Path.Combine(roots[0], "dist"), "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".AON", StringComparison.Ordinal)))
+        {
+            var text = File.ReadAllText(packaged);
+            Assert.DoesNotContain("MedianMs", text);
+            Assert.DoesNotContain("\"seconds\"", text);
+            Assert.DoesNotContain(ReportTimings.MarkdownSection, text);
+        }
     }
 }
