@@ -94,5 +94,14 @@ public class PipelineLinkProofTests
         Assert.Contains("No Android NDK is configured", link.GetProperty("note").GetString());
         Assert.Contains("No Android NDK is configured", Flat(File.ReadAllText(Path.Combine(h.Build, "verification-report.md"))));
         Assert.True(File.Exists(h.Package));
+
+        // A folder that is not an NDK: the proof cannot run, the report says why ('alc doctor' is where it is rejected).
+        Directory.CreateDirectory(h.Dir["not-an-ndk"]);
+        var broken = await h.RunAsync(h.Environment(("ALC_AVA_RUNTIME", runtime), ("ALC_ANDROID_NDK", h.Dir["not-an-ndk"])));
+        AssertOk(broken);
+        Assert.Equal("ran", Stage(broken, "verify").GetProperty("status").GetString());
+        var note = broken.Json().RootElement.GetProperty("report").GetProperty("verification").GetProperty("linkProof").GetProperty("note").GetString();
+        Assert.Contains("is not an Android NDK", note);
+        Assert.Contains("link proof skipped: the NDK has no usable ld.lld or sysroot", Stage(broken, "verify").GetProperty("summary").GetString());
     }
 }

@@ -19,6 +19,9 @@ public sealed record PipelineLinkProof
     /// <summary>Why the proof is skipped (null when it runs).</summary>
     public string? SkipReason { get; private init; }
 
+    /// <summary>The reason in one word (no-ndk, no-runtime, bad-ndk) for the stage key and the summary.</summary>
+    public string? SkipCode { get; private init; }
+
     /// <summary>The NDK's revision from source.properties (Pkg.Revision), when it has one.</summary>
     public string? NdkRevision { get; private init; }
 
@@ -34,12 +37,14 @@ public sealed record PipelineLinkProof
         if (build.AndroidNdk is not { Length: > 0 } ndk)
             return new PipelineLinkProof
             {
+                SkipCode = "no-ndk",
                 SkipReason = "No Android NDK is configured (--ndk, ALC_ANDROID_NDK, ANDROID_NDK_HOME or the toolchain config), so the link proof with its ld.lld was skipped; the verdict rests on the symbol-name checks.",
             };
         if (build.AvaRuntimeLibrary is null)
             return new PipelineLinkProof
             {
                 Ndk = ndk,
+                SkipCode = "no-runtime",
                 SkipReason = "AVA's libtvm_runtime.so is not configured (--ava-runtime FILE or ALC_AVA_RUNTIME, e.g. the app's jniLibs/arm64-v8a/libtvm_runtime.so), so the link proof was skipped; the verdict rests on the symbol-name checks.",
             };
         try
@@ -49,7 +54,7 @@ public sealed record PipelineLinkProof
         catch (BadInputException e)
         {
             // A broken NDK is for 'alc doctor' to reject; here it only means the stronger proof cannot run.
-            return new PipelineLinkProof { Ndk = ndk, SkipReason = $"The link proof was skipped: {e.Problem} The verdict rests on the symbol-name checks ('alc doctor' checks the NDK)." };
+            return new PipelineLinkProof { Ndk = ndk, SkipCode = "bad-ndk", SkipReason = $"The link proof was skipped: {e.Problem} The verdict rests on the symbol-name checks ('alc doctor' checks the NDK)." };
         }
     }
 
@@ -62,7 +67,7 @@ public sealed record PipelineLinkProof
     {
         if (Setup is null)
         {
-            key.Add("link-proof", "skipped: " + SkipReason);
+            key.Add("link-proof", "skipped: " + SkipCode);
             return;
         }
         key.Add("link-proof", $"{LinkerSetup.Triple}{LinkerSetup.ApiLevel.ToString(CultureInfo.InvariantCulture)}").Add("ndk-revision", NdkRevision);

@@ -72,7 +72,12 @@ public sealed class VerifyStage(LlmBuild build) : IStage
             : $"names checked against {Path.GetFileName(build.AvaRuntimeLibrary)}";
         var linked = result.Link!.Performed
             ? $"linked with the NDK's ld.lld for {LinkerSetup.Triple}{LinkerSetup.ApiLevel}"
-            : "link proof skipped: " + (build.AndroidNdk is null ? "no Android NDK configured" : build.AvaRuntimeLibrary is null ? "no AVA runtime configured" : "the NDK has no usable ld.lld or sysroot");
+            : "link proof skipped: " + link.SkipCode switch
+            {
+                "no-ndk" => "no Android NDK configured",
+                "no-runtime" => "no AVA runtime configured",
+                _ => "the NDK has no usable ld.lld or sysroot",
+            };
         return new StageOutcome($"accepted: {checkedLibrary.Generation}, model_lib {checkedLibrary.ModelLib}; {names}; {linked}",
             new JsonObject
             {
