@@ -41,6 +41,7 @@ public class PipelineLinkProofTests
             Assert.Equal("$NDK/toolchains/llvm/prebuilt/linux-x86_64/sysroot/usr/lib/aarch64-linux-android/26", l.GetProperty("systemLibs").GetString());
         }
         Assert.Contains("Link proof: each library linked with ld.lld", File.ReadAllText(Path.Combine(h.Build, "verification-report.md")));
+        Assert.Contains("Linker $NDK/toolchains/llvm/prebuilt/linux-x86_64/bin/ld.lld (NDK 27.2.12479018).", File.ReadAllText(Path.Combine(h.Build, "compile-report.md")));
         var manifest = PackageManifest.Read(h.ModelFolder);
         Assert.True(manifest.Details!["verification"]!["linkProof"]!["linked"]!.GetValue<bool>());
         // The throwaway shared object lives in a deleted temp folder: not in dist/, not in build/.

@@ -111,6 +111,8 @@ public sealed record CompileReport
             sb.AppendLine();
             sb.AppendLine("## Verification");
             sb.AppendLine(c, $"{Verification["verdict"]}: {Verification["generation"]} (ABI profile {Verification["abi"]}, runtime symbols from {string.Join(", ", (Verification["runtimeSources"] as JsonArray)?.Select(x => x?.ToString()) ?? [])}). Full report: `verification-report.md` in the build folder.");
+            if (Verification["linkProof"] is JsonObject link)
+                sb.AppendLine(c, $"Link proof: {(link["performed"]?.GetValue<bool>() == true ? $"{link["note"]} Linker {link["linker"]}{(link["ndkRevision"] is { } rev ? $" (NDK {rev})" : "")}." : link["note"])}");
         }
         sb.AppendLine();
         sb.AppendLine("## Outputs");
