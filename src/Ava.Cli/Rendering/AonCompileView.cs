@@ -3,7 +3,6 @@ using Ava.Cli.CommandLine;
 using Ava.Compiler.HuggingFace;
 using Ava.Compiler.Onnx;
 using Ava.Compiler.Recipes;
-using Ava.Compiler.Registry;
 using Spectre.Console;
 
 namespace Ava.Cli.Rendering;

@@ -1,16 +1,10 @@
 using Ava.Cli.CommandLine;
 using Ava.Compiler.Errors;
-using Ava.Compiler.HuggingFace;
-using Ava.Compiler.Naming;
-using Ava.Compiler.Packaging;
 using Ava.Compiler.Pipeline;
 using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Recipes;
 using Ava.Compiler.Toolchain;
 using Ava.Compiler.Toolchain.Doctor;
-using Ava.Compiler.Toolchain.Mlc;
-using Ava.Compiler.Registry;
-using Ava.Compiler.Hashing;
 using Spectre.Console;
 
 namespace Ava.Cli.Rendering;
