@@ -122,7 +122,7 @@ public class RegistryTests
     }
 
     [Fact]
-    public void An_attestation_is_kept_by_a_local_re_registration_and_dropped_when_the_artifacts_change()
+    public async Task An_attestation_is_kept_by_a_local_re_registration_and_dropped_when_the_artifacts_change()
     {
         using var w = new Workspace();
         var entry = RegistryEntries.ForLlm(RegistryBuilds.Llm(w.Dist, Ge2, "v022-android.tar", "gemma2_q4f16_1_"));
@@ -135,6 +135,8 @@ public class RegistryTests
 
         // alc compile on the same bytes does not know the attestation: it stays.
         Assert.Equal((RegisterChange.Unchanged, attestation), (w.Registry.Register(entry).Change, w.Registry.GetModel(Ge2).Attestation));
+        var show = await w.Alc("registry", "show", Ge2);
+        Assert.Contains("attestation 18734562: https://github.com/ava/models/attestations/18734562", Flat(show.StdErr));
 
         // Other bytes were not attested: the new entry has none (the old build's line is in the history).
         var rebuilt = w.Registry.Register(RegistryEntries.ForLlm(RegistryBuilds.Llm(w.Dist, Ge2, "v022-android.tar", "gemma2_q4f16_1_", weights: "weights v2")));
