@@ -18,9 +18,12 @@ public sealed class RegistryCommits(ModelRegistry registry, string root)
 
     public bool IsEmpty => _models.Count == 0 && _files.Count == 0;
 
+    /// <summary>Adds a model entry; it is read (and schema-checked) now, so a broken entry stops the run before any upload.</summary>
     public void AddModel(string name)
     {
-        if (!_models.Contains(name)) _models.Add(name);
+        if (_models.Contains(name)) return;
+        registry.GetModel(name);
+        _models.Add(name);
     }
 
     /// <summary>The entry of an artifact (AVA-….ALM → models/AVA-….json) when the registry has one.</summary>

@@ -345,6 +345,20 @@ public class ActionEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_broken_registry_entry_of_an_artifact_stops_the_run_before_anything_is_uploaded()
+    {
+        File.Copy(RepoPaths.Combine("tests", "fixtures", "tvm", "out", "v022-android-package.ALM"), _dir.Write($"workspace/dist/{Ge2}.ALM", ""), overwrite: true);
+        _dir.Write($"workspace/registry/models/{Ge2}.json", "{\n  \"name\": \"AVA-GE2-2B16\",\n  \"verification\": \"passed\"\n}\n");
+
+        var run = await RunActionAsync(new() { ["artifacts"] = "dist/*.ALM", ["publish"] = "true", ["release-tag"] = "v1", ["github-token"] = Token },
+            apiUrl: "http://127.0.0.1:9/");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"::error::The registry entry {_dir[$"workspace/registry/models/{Ge2}.json"]} is not valid", run.Log);
+        Assert.DoesNotContain("::group::Publish", run.Log);
+    }
+
+    [Fact]
     public async Task A_missing_artifact_is_reported_before_anything_is_published()
     {
         Directory.CreateDirectory(_dir["workspace"]);
