@@ -41,10 +41,10 @@ public static class AonCompiler
         IReporter reporter, Func<HubFileSource, CancellationToken, Task<(string Model, string Vocab)>>? hubFetch = null, CancellationToken cancellationToken = default)
     {
         reporter.Info($"{recipe.Id} → {recipe.AvaName}.AON from {recipe.Source.Describe()}");
+        var (buildDirectory, distDirectory) = (folders.BuildFor(recipe.Id), folders.Dist);
         var engine = new StageEngine(Stages(recipe, RegistryEntries.CompiledAt(environment), hubFetch));
-        var records = await engine.RunAsync(new BuildFolder(folders.BuildFor(recipe.Id)), reporter, cancellationToken);
+        var records = await engine.RunAsync(new BuildFolder(buildDirectory), reporter, cancellationToken);
 
-        var distDirectory = folders.Dist;
         var package = records.Single(r => r.Name == AonPackageStage.StageName).Directory;
         var published = Publish(package, Path.Combine(distDirectory, "models"), recipe.AvaName);
         // Every run, after dist/ holds the files: a registry folder that was moved, emptied or edited gets the entry back.
