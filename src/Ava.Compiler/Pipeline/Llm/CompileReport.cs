@@ -32,6 +32,10 @@ public sealed record CompileReport
 
     public bool DistUpdated { get; init; }
 
+    /// <summary>What this run did to the registry entry; not part of the written report (a rerun would change it).</summary>
+    [JsonIgnore]
+    public Registry.RegisterResult? Registered { get; init; }
+
     public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
