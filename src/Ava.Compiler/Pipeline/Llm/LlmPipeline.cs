@@ -103,7 +103,7 @@ public sealed class LlmPipeline
         var model = byName[FetchStage.StageName].Stamp.Data?["modelDirectory"]?.GetValue<string>();
         report.Write(Build.BuildDirectory,
         [
-            (Build.BuildDirectory, "$BUILD"), (Build.DistDirectory, "$DIST"), (model ?? "", "$MODEL"),
+            (Build.BuildDirectory, "$BUILD"), (Build.DistDirectory, "$DIST"), (Build.RegistryDirectory, "$REGISTRY"), (model ?? "", "$MODEL"),
         ]);
         return report;
     }
