@@ -146,20 +146,6 @@ public class CompileTests
     }
 
     [Fact]
-    public async Task The_published_package_is_never_hashed_again_so_a_no_op_rerun_reads_no_weights()
-    {
-        using var h = new CompileHarness();
-        AssertOk(await h.RunAsync());
-
-        // The registry entry needs the dist/ .ALM's digest on every run; it must come from the cache, not a reread.
-        var cache = Ava.Compiler.Hashing.HashCache.Open(Path.Combine(h.Build, "hash-cache.json"));
-        var digest = cache.Get(h.Package);
-
-        Assert.Equal(0, cache.FilesHashed);
-        Assert.Equal(Ava.Compiler.Hashing.FileHasher.HashFile(h.Package), digest);
-    }
-
-    [Fact]
     public async Task Changing_only_the_context_reruns_configure_and_the_stages_after_it()
     {
         using var h = new CompileHarness();

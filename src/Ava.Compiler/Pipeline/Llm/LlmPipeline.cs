@@ -81,7 +81,6 @@ public sealed class LlmPipeline
         reporter.Info($"registry: {registered.Path} ({registered.Change.ToString().ToLowerInvariant()})");
 
         var package = byName[PackageStage.StageName].Stamp.Data ?? [];
-        if (updated) RememberPublishedPackage(package);
         var report = new CompileReport
         {
             AvaName = Build.Name.Value,
@@ -106,22 +105,6 @@ public sealed class LlmPipeline
             (Build.BuildDirectory, "$BUILD"), (Build.DistDirectory, "$DIST"), (Build.RegistryDirectory, "$REGISTRY"), (model ?? "", "$MODEL"),
         ]);
         return report;
-    }
-
-    /// <summary>
-    /// The dist/ .ALM was just linked (or copied) from the package stage, so its digest is the one the stage computed.
-    /// Remembering it under the dist path (and its fresh mtime) lets later readers — the registry entry — take it from
-    /// the hash cache instead of rereading gigabytes on every run. Only done right after publishing: a dist file edited
-    /// later has another mtime and is hashed again.
-    /// </summary>
-    private void RememberPublishedPackage(JsonObject package)
-    {
-        if (package["packageBytes"]?.GetValue<long>() is not { } bytes
-            || package["packageXxHash128"]?.GetValue<string>() is not { } xx
-            || package["packageSha256"]?.GetValue<string>() is not { } sha) return;
-        var cache = HashCache.Open(Folder.HashCachePath);
-        cache.Remember(Build.DistPackagePath, new FileDigest(bytes, xx, sha));
-        cache.Save();
     }
 }
 
