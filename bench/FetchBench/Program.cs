@@ -43,21 +43,25 @@ try
     var url = $"{server.Endpoint}/{RepoId}/resolve/main/{FileName}";
 
     var curlSeconds = new List<double>();
+    var curlSameWorkSeconds = new List<double>();
     var alcSeconds = new List<double>();
     var alcOneSeconds = new List<double>();
     for (var round = 1; round <= rounds; round++)
     {
         curlSeconds.Add(await CurlAsync(url, size));
+        curlSameWorkSeconds.Add(await CurlToDiskAndCheckAsync(url, size, Path.Combine(work, "curl.bin"), sha));
         alcSeconds.Add(await FetchWithCliAsync(alc, server, Path.Combine(work, $"cache-{round}"), connections: 4, sha));
         alcOneSeconds.Add(await FetchWithCliAsync(alc, server, Path.Combine(work, $"cache-{round}-one"), connections: 1, sha));
         Console.WriteLine($"round {round}: curl {Rate(size, curlSeconds[^1])}, alc fetch (default: 1 connection, up to 4 when slow) {Rate(size, alcSeconds[^1])}, alc fetch (1 connection) {Rate(size, alcOneSeconds[^1])}");
     }
     var curl = Median(curlSeconds);
+    var curlSameWork = Median(curlSameWorkSeconds);
     var alc4 = Median(alcSeconds);
     var alc1 = Median(alcOneSeconds);
     Console.WriteLine();
     Console.WriteLine($"throughput, median of {rounds}: curl -o /dev/null {Rate(size, curl)}; alc fetch {Rate(size, alc4)} (default), {Rate(size, alc1)} (ALC_FETCH_CONNECTIONS=1)");
     Console.WriteLine($"ratio alc/curl: {curl / alc4:0.00} default, {curl / alc1:0.00} with ALC_FETCH_CONNECTIONS=1 (goal >= 0.9; alc also starts .NET, asks the API, writes to disk and checks sha256; curl writes to /dev/null)");
+    Console.WriteLine($"same work by curl (curl -o FILE, then openssl sha256 FILE): {Rate(size, curlSameWork)}; ratio alc/that: {curlSameWork / alc4:0.00} default, {curlSameWork / alc1:0.00} with one connection");
     Console.WriteLine();
 
     foreach (var connections in new[] { 4, 1 })
@@ -85,6 +89,22 @@ static string WriteRandomFile(string path, long size)
         hash.AppendData(buffer);
     }
     return Convert.ToHexStringLower(hash.GetHashAndReset());
+}
+
+// The peer doing what alc does: the body lands on disk and its sha256 is checked, one after the other.
+static async Task<double> CurlToDiskAndCheckAsync(string url, long size, string file, string sha)
+{
+    var clock = Stopwatch.StartNew();
+    var curl = Process.Start(new ProcessStartInfo("curl", ["-s", "-L", "-o", file, url]))!;
+    await curl.WaitForExitAsync();
+    var digest = Process.Start(new ProcessStartInfo("openssl", ["dgst", "-sha256", "-r", file]) { RedirectStandardOutput = true })!;
+    var line = await digest.StandardOutput.ReadToEndAsync();
+    await digest.WaitForExitAsync();
+    var seconds = clock.Elapsed.TotalSeconds;
+    if (curl.ExitCode != 0 || new FileInfo(file).Length != size || !line.StartsWith(sha, StringComparison.Ordinal))
+        throw new InvalidOperationException($"curl + openssl failed: {line}");
+    File.Delete(file);
+    return seconds;
 }
 
 static async Task<double> CurlAsync(string url, long size)

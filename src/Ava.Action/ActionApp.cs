@@ -4,6 +4,8 @@ using Ava.Action.Reporting;
 using Ava.Action.Runner;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
+using Ava.Compiler.Pipeline;
+using Ava.Compiler.Registry;
 using Ava.Compiler.Reporting;
 using Ava.Compiler.Verification;
 
@@ -38,7 +40,8 @@ public static class ActionApp
                     "Set 'working-directory' to a folder of the checked-out repository.");
 
             var artifacts = new List<string>();
-            var registryFiles = new List<string>();
+            // The same registry the core's register step writes (registry/, or ALC_REGISTRY).
+            var registry = new RegistryCommits(new ModelRegistry(CompileFolders.For(root, core.Environment).Registry), root);
             if (inputs.Model is not null)
             {
                 // Each pipeline stage opens its own section, which the reporter shows as a ::group::.
@@ -46,7 +49,7 @@ public static class ActionApp
                 summary.AvaName = built.AvaName;
                 summary.Reports.Add(($"compile report: {built.AvaName}", built.ReportMarkdown));
                 artifacts.Add(built.Artifact);
-                if (built.RegistryEntry is not null) registryFiles.Add(built.RegistryEntry);
+                registry.AddModel(built.AvaName);
             }
             using (reporter.Section("Artifacts"))
             {
@@ -57,20 +60,15 @@ public static class ActionApp
                     var d = FileHasher.HashFile(a);
                     summary.Artifacts.Add(new(Path.GetRelativePath(root, a), d.Size, d.Sha256));
                     reporter.Info($"{Path.GetRelativePath(root, a)}: {d.Size} bytes, sha256 {d.Sha256}");
+                    // Each artifact's own entry (registry/models/<AVA name>.json) goes with it.
+                    if (!registry.AddArtifact(a))
+                        reporter.Info($"{Path.GetFileName(a)} has no entry in {registry.Registry.ModelsDirectory}; only the file is published");
                 }
             }
             foreach (var report in FileSet.Resolve(root, inputs.Reports, "reports", reporter.Warn))
                 summary.Reports.Add((Path.GetRelativePath(root, report), await File.ReadAllTextAsync(report, ct)));
-            // Each artifact's own entry (registry/models/<AVA name>.json) goes with it when the register stage wrote one.
-            foreach (var a in artifacts)
-                foreach (var folder in new[] { Path.GetDirectoryName(a)!, Path.Combine(root, "dist"), root })
-                    if (ModelBuild.EntryFor(folder, Path.GetFileNameWithoutExtension(a)) is { } entry)
-                    {
-                        if (!registryFiles.Contains(entry)) registryFiles.Add(entry);
-                        break;
-                    }
             foreach (var f in FileSet.Resolve(root, inputs.RegistryFiles, "registry-files", reporter.Warn))
-                if (!registryFiles.Contains(f)) registryFiles.Add(f);
+                registry.AddFile(f);
 
             using (reporter.Section("Verify model libraries"))
             {
@@ -90,10 +88,9 @@ public static class ActionApp
                             .WithBody("Built and verified by ava/model-compile.")
                             .WithTarget(core.Environment.GetValueOrDefault("GITHUB_SHA")),
                         artifacts, inputs.RegistryBranch,
-                        registryFiles.Select(f => RegistryChange.Replace(
-                            ModelBuild.RepositoryPathOf(f, root), File.ReadAllText(f),
-                            $"registry: {Path.GetFileNameWithoutExtension(ModelBuild.RepositoryPathOf(f, root))}{(inputs.ReleaseTag is null ? "" : $" ({inputs.ReleaseTag})")}")).ToList());
+                        assets => registry.After(assets, inputs.Attestation, inputs.ReleaseTag));
                     summary.Published = await new Publisher(repo, new GitHubCalls(retry), reporter).PublishAsync(plan, ct);
+                    summary.Attestation = inputs.Attestation;
                 }
             }
 

@@ -1,5 +1,6 @@
 using Ava.Action.Runner;
 using Ava.Compiler.Errors;
+using Ava.Compiler.Registry;
 
 namespace Ava.Action;
 
@@ -26,6 +27,10 @@ public sealed record ActionInputs
     public string RegistryBranch { get; init; } = "registry";
     public string? Repository { get; init; }
     public string GitHubToken { get; init; } = "";
+
+    /// <summary>actions/attest-build-provenance's attestation-id and attestation-url, recorded in the published entries.</summary>
+    public EntryAttestation? Attestation { get; init; }
+
     public string HfToken { get; init; } = "";
 
     /// <summary>Tokens are read (and masked by the caller) before any other input, so nothing can echo them first.</summary>
@@ -56,6 +61,7 @@ public sealed record ActionInputs
                          ?? (env.GetValueOrDefault("GITHUB_REF_TYPE") == "tag" ? NullIfEmpty(env.GetValueOrDefault("GITHUB_REF_NAME") ?? "") : null),
             RegistryBranch = NullIfEmpty(core.GetInput("registry-branch")) ?? "registry",
             Repository = NullIfEmpty(core.GetInput("repository")) ?? NullIfEmpty(env.GetValueOrDefault("GITHUB_REPOSITORY") ?? ""),
+            Attestation = ReadAttestation(core),
         };
         inputs.Check();
         return inputs;
@@ -77,6 +83,20 @@ public sealed record ActionInputs
         if (Repository is null)
             throw new BadInputException("'publish' is true but the repository is unknown.",
                 "Set 'repository' to owner/name (the runner normally sets GITHUB_REPOSITORY).");
+    }
+
+    private static EntryAttestation? ReadAttestation(ActionCore core)
+    {
+        var (id, url) = (core.GetInput("attestation-id"), core.GetInput("attestation-url"));
+        if (id.Length == 0 && url.Length == 0) return null;
+        if (id.Length == 0 || url.Length == 0)
+            throw new BadInputException($"Only one of 'attestation-id' and 'attestation-url' was given ({(id.Length == 0 ? "the id" : "the url")} is empty).",
+                "Pass both outputs of the attest step: attestation-id: ${{ steps.attest.outputs.attestation-id }} and attestation-url: ${{ steps.attest.outputs.attestation-url }}.");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(id, "^[0-9A-Za-z_-]+$"))
+            throw new BadInputException($"'attestation-id' is '{id}', not an attestation id.", "Pass the attest step's attestation-id output unchanged.");
+        if (!url.StartsWith("https://", StringComparison.Ordinal) || !Uri.TryCreate(url, UriKind.Absolute, out _))
+            throw new BadInputException($"'attestation-url' is '{url}', not an https URL.", "Pass the attest step's attestation-url output unchanged.");
+        return new EntryAttestation(id, url);
     }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;

@@ -19,6 +19,9 @@ public sealed class RunSummary
     public List<(string Path, string Markdown)> Reports { get; } = [];
     public PublishResult? Published { get; set; }
 
+    /// <summary>The build-provenance attestation recorded in the published entries.</summary>
+    public Ava.Compiler.Registry.EntryAttestation? Attestation { get; set; }
+
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
@@ -46,6 +49,7 @@ public sealed class RunSummary
                 sb.Append("\n| registry file | branch | result | commit |\n|---|---|---|---|\n");
                 foreach (var c in p.Commits) sb.Append($"| `{Cell(c.Path)}` | `{Cell(c.Branch)}` | {c.Outcome.ToString().ToLowerInvariant()} | {(c.CommitSha is { } sha ? $"`{sha[..Math.Min(12, sha.Length)]}`" : "–")} |\n");
             }
+            if (Attestation is { } at) sb.Append($"\nBuild provenance: [attestation {Cell(at.Id)}]({at.Url}), recorded in the registry entries.\n");
             sb.Append('\n');
         }
         foreach (var (path, md) in Reports)

@@ -47,9 +47,29 @@ function complete(step) {
     body: "",
     responseIsBinary: false,
     ...step,
+    ...(step.body?.content?.text !== undefined ? { body: committedFile(step.body) } : {}),
     reqheaders: { host },
     headers: { "content-type": "application/json; charset=utf-8", ...(step.headers ?? {}) },
   };
+}
+
+// A contents-API write whose file is given as text ({"content": {"text": "..."}}, ScenarioWriter.FileText): GitHub
+// receives it base64-encoded, and the file may quote URLs from earlier responses, which the fixtures server rewrote to
+// itself (https://HOST/... became http://127.0.0.1:PORT/HOST/ID/...). The matcher decodes the content and undoes
+// exactly that rewrite before comparing it with the text, so a scenario states the real URLs; all else is exact.
+function committedFile(expected) {
+  const { content, ...rest } = expected;
+  const served = /http:\/\/127\.0\.0\.1:\d+\/([^/]+)\/[0-9a-z]+\//g;
+  return (body) => {
+    if (body === null || typeof body !== "object" || typeof body.content !== "string") return false;
+    const { content: actual, ...others } = body;
+    const text = Buffer.from(actual, "base64").toString("utf8").replace(served, "https://$1/");
+    return text === content.text && JSON.stringify(sortKeys(others)) === JSON.stringify(sortKeys(rest));
+  };
+}
+
+function sortKeys(o) {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 const app = express();

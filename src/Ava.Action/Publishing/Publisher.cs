@@ -9,7 +9,9 @@ public sealed record RegistryChange(string RepositoryPath, Func<string?, string>
     public static RegistryChange Replace(string repositoryPath, string text, string message) => new(repositoryPath, _ => text, message);
 }
 
-public sealed record PublishPlan(ReleaseRequest? Release, IReadOnlyList<string> Assets, string RegistryBranch, IReadOnlyList<RegistryChange> Registry);
+/// <param name="Registry">Asked for the registry files once the assets are uploaded, so entries can record where the assets are.</param>
+public sealed record PublishPlan(ReleaseRequest? Release, IReadOnlyList<string> Assets, string RegistryBranch,
+    Func<IReadOnlyList<AssetPublication>, IReadOnlyList<RegistryChange>> Registry);
 
 /// <summary><see cref="Release"/> is null when there were no assets (registry-only publishing).</summary>
 public sealed record PublishResult(ReleaseInfo? Release, bool ReleaseCreated, IReadOnlyList<AssetPublication> Assets, IReadOnlyList<FileCommit> Commits);
@@ -45,12 +47,13 @@ public sealed class Publisher(GitHubRepository repository, GitHubCalls calls, IR
         }
 
         var commits = new List<FileCommit>();
-        if (plan.Registry.Count > 0)
+        var registry = plan.Registry(published);
+        if (registry.Count > 0)
         {
             var (_, branchCreated) = await new BranchesApi(client, repository, calls).EnsureAsync(plan.RegistryBranch, ct);
             if (branchCreated) reporter.Info($"created branch {plan.RegistryBranch} from the default branch");
             var files = new RepositoryFilesApi(client, repository, calls);
-            foreach (var change in plan.Registry)
+            foreach (var change in registry)
             {
                 var c = await files.CommitAsync(change.RepositoryPath, plan.RegistryBranch, change.Update, change.Message, ct);
                 reporter.Info($"{c.Path} on {c.Branch}: {c.Outcome.ToString().ToLowerInvariant()}{(c.CommitSha is { } s ? $" in {s[..Math.Min(12, s.Length)]}" : "")}");

@@ -40,6 +40,7 @@ public sealed class RegistryShowCommand : AlcCommand
         if (m.Accuracy is { } a)
             Row("accuracy gate", $"mean cosine {a.MeanCosine:F4} (≥ {a.RequiredMeanCosine:F2}), min {a.MinCosine:F4} (≥ {a.RequiredMinCosine:F2}) over {a.Sentences} sentences, signature {(a.SignatureIdentical ? "identical" : "CHANGED")}");
         Row("manifest", $"{m.Manifest.Path} (sha256 {m.Manifest.Sha256})");
+        if (m.Attestation is { } at) Row("attestation", $"{at.Id}: {at.Url}");
         context.Human.Write(grid);
         var table = new Table().AddColumns("artifact", "role", "bytes", "sha256", "xxHash128", "release URL");
         foreach (var f in m.Artifacts)

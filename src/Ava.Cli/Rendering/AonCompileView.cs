@@ -3,7 +3,6 @@ using Ava.Cli.CommandLine;
 using Ava.Compiler.HuggingFace;
 using Ava.Compiler.Onnx;
 using Ava.Compiler.Recipes;
-using Ava.Compiler.Registry;
 using Spectre.Console;
 
 namespace Ava.Cli.Rendering;
@@ -14,17 +13,12 @@ internal static class AonCompileView
     public static async Task<int> RunAsync(Recipe recipe, CommandInput input, CliContext context, CancellationToken cancellationToken)
     {
         var embedding = EmbeddingRecipes.From(recipe, input.Value("--source"), input.Value("--vocab"), context.ResolvePath);
-        var dist = context.ResolvePath(input.Value("--out") ?? "dist");
-        var build = context.ResolvePath(input.Value("--build-dir") ?? Path.Combine("build", recipe.Name));
         var hub = HubEnvironment.FromEnvironment(context.Environment);
         if (hub.Token is { } token) context.Redactor.Add(token);
 
-        var result = await AonCompiler.RunAsync(embedding, build, dist, context.CreateReporter(), HubModelFiles.Using(hub), cancellationToken);
-        var registered = Commands.RegistryOptions.Open(input, context).Register(RegistryEntries.ForAon(new AonRegistration
-        {
-            DistDirectory = dist, Name = embedding.AvaName, Recipe = recipe, MaxTokens = embedding.MaxTokens,
-            CompiledAt = RegistryEntries.CompiledAt(context.Environment),
-        }));
+        var result = await AonCompiler.RunAsync(embedding, LlmCompileView.Folders(input, context), context.Environment, context.CreateReporter(),
+            HubModelFiles.Using(hub), cancellationToken);
+        var registered = result.Registered;
 
         if (input.Json)
         {

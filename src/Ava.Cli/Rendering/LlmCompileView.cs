@@ -1,16 +1,10 @@
 using Ava.Cli.CommandLine;
 using Ava.Compiler.Errors;
-using Ava.Compiler.HuggingFace;
-using Ava.Compiler.Naming;
-using Ava.Compiler.Packaging;
 using Ava.Compiler.Pipeline;
 using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Recipes;
 using Ava.Compiler.Toolchain;
 using Ava.Compiler.Toolchain.Doctor;
-using Ava.Compiler.Toolchain.Mlc;
-using Ava.Compiler.Registry;
-using Ava.Compiler.Hashing;
 using Spectre.Console;
 
 namespace Ava.Cli.Rendering;
@@ -20,10 +14,6 @@ internal static class LlmCompileView
 {
     public static async Task<int> RunAsync(Recipe recipe, CommandInput input, CliContext context, CancellationToken cancellationToken)
     {
-        var quantization = input.Value("--quantization") ?? recipe.Llm?.Quantization ?? "";
-        RecipeChecker.EnsureBuildable(recipe, quantization);
-        var name = AvaName.For(recipe.Code, recipe.Size, quantization);
-
         var locations = ToolchainOptions.Resolve(input, context);
         var lockFile = ToolchainLock.Default;
 
@@ -31,27 +21,13 @@ internal static class LlmCompileView
         if (sourceDir is not null && !Directory.Exists(sourceDir))
             throw new BadInputException($"--source '{sourceDir}' is not a folder.", "For an LLM pass 'hf' (the recipe's Hub repo, the default) or the folder of a Hugging Face model (config.json, *.safetensors, tokenizer files).");
 
-        var build = new LlmBuild
+        var build = LlmBuild.Create(recipe, locations, context.Environment, Folders(input, context), new LlmBuildOverrides
         {
-            Recipe = recipe,
-            Quantization = quantization,
-            Name = name,
+            Quantization = input.Value("--quantization"),
             SourceDirectory = sourceDir,
-            ContextWindowSize = input.Int("--context", 128, 1 << 20) ?? recipe.Llm!.Overrides.ContextWindowSize,
-            PrefillChunkSize = input.Int("--prefill-chunk", 16, 1 << 16) ?? recipe.Llm!.Overrides.PrefillChunkSize,
-            Lock = lockFile,
-            Mlc = MlcCommands.For(locations, lockFile, context.Environment),
-            AvaRuntimeLibrary = locations.AvaRuntimeLibrary?.Path,
-            BuildDirectory = context.ResolvePath(input.Value("--build-dir") ?? Path.Combine("build", name.Value)),
-            DistDirectory = context.ResolvePath(input.Value("--out") ?? "dist"),
-            SourceDateEpoch = DeterministicTar.EpochFrom(context.Environment),
-            Environment = context.Environment,
-        };
-        if (build.ContextWindowSize is { } requested && build.ModelType.Context == ContextRule.ForcedToSlidingWindow)
-            // Refused here, before any download; the planner gives the same answer later with the model's numbers.
-            throw new BadInputException(
-                $"A context window of {requested} cannot be built for {recipe.Llm!.ModelType}: MLC-LLM's Gemma2Config resets context_window_size to the sliding window (4096) on every config rebuild, overrides included.",
-                "Drop --context (and llm.overrides.context_window_size); the model gets its 4096-token sliding window.");
+            ContextWindowSize = input.Int("--context", 128, 1 << 20),
+            PrefillChunkSize = input.Int("--prefill-chunk", 16, 1 << 16),
+        }, lockFile);
         var pipeline = new LlmPipeline(build);
 
         if (input.Flag("--plan"))
@@ -72,20 +48,19 @@ internal static class LlmCompileView
         }
 
         var result = await pipeline.RunAsync(context.CreateReporter(), cancellationToken);
-        // The register step: the published build becomes registry/models/<AVA name>.json (same bytes again = no-op).
-        var built = pipeline.Build;
-        var registered = Commands.RegistryOptions.Open(input, context).Register(RegistryEntries.ForLlm(new LlmRegistration
-        {
-            DistDirectory = built.DistDirectory, Name = built.Name.Value, Recipe = built.Recipe,
-            VerificationReport = Path.Combine(built.BuildDirectory, "verification-report.json"),
-            CompiledAt = RegistryEntries.CompiledAt(context.Environment),
-            HashCache = File.Exists(pipeline.Folder.HashCachePath) ? HashCache.Open(pipeline.Folder.HashCachePath) : null,
-        }));
+        var registered = result.Registered!;
         if (input.Json) JsonOutput.Write(context.Out, new { ok = true, report = result, registry = new { path = registered.Path, change = registered.Change } });
         RenderResult(context, result);
         context.Human.MarkupLine($"  registry: {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, registered.Path))} ({registered.Change.ToString().ToLowerInvariant()})");
         return 0;
     }
+
+    /// <summary>--build-dir, --out and --registry (else ALC_REGISTRY, else registry/) over the working folder.</summary>
+    internal static CompileFolders Folders(CommandInput input, CliContext context) =>
+        CompileFolders.For(context.WorkingDirectory, context.Environment)
+            .WithBuild(input.Value("--build-dir") is { } build ? context.ResolvePath(build) : null)
+            .WithDist(context.ResolvePath(input.Value("--out") ?? "dist"))
+            .WithRegistry(Commands.RegistryOptions.Open(input, context).Root);
 
     internal static void RenderPlan(CliContext context, BuildPlanView plan, IReadOnlyDictionary<string, string> env, bool pythonUnknown)
     {

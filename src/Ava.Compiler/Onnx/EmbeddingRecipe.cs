@@ -37,6 +37,9 @@ public sealed record EmbeddingRecipe
     /// <summary>The AVA artifact name, FR-6.4: AVA-384-Base-INT8 (the file is &lt;name&gt;.AON).</summary>
     public required string AvaName { get; init; }
 
+    /// <summary>The recipe file this was read from: the registry entry records its name, code, size and hash.</summary>
+    public Recipes.Recipe? Recipe { get; init; }
+
     public EmbeddingSource Source { get; init; } = new EmbeddedSource();
 
     public QuantizationOptions Quantization { get; init; } = QuantizationOptions.Default;

@@ -64,6 +64,7 @@ public static class EmbeddingRecipes
         {
             Id = recipe.Name,
             AvaName = AvaName(recipe),
+            Recipe = recipe,
             Source = source,
             Quantization = QuantizationOptions.Default
                 .WithPerChannel(Bool("per_channel", true))

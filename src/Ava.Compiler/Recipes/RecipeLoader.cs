@@ -13,7 +13,7 @@ public static class RecipeLoader
 {
     public const int SchemaVersion = 1;
 
-    private static readonly IDeserializer Yaml = new DeserializerBuilder()
+    private static readonly IDeserializer Yaml = new StaticDeserializerBuilder(new RecipeYamlContext())
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
         .Build();
 
@@ -125,7 +125,7 @@ public static class RecipeLoader
         new($"The recipe {path} is invalid: {what}.", "Fix the recipe (see the other files in recipes/ and the README's recipe section), then run 'alc recipes check'.");
 
     // YAML shape (snake_case keys). Unknown keys are rejected by YamlDotNet, so a typo never passes silently.
-    private sealed class RecipeFile
+    internal sealed class RecipeFile
     {
         public int? Schema { get; set; }
         public string? Name { get; set; }
@@ -138,19 +138,19 @@ public static class RecipeLoader
         public Dictionary<string, object?>? Onnx { get; set; }
     }
 
-    private sealed class AvaSection
+    internal sealed class AvaSection
     {
         public string? Code { get; set; }
         public string? Size { get; set; }
     }
 
-    private sealed class SourceSection
+    internal sealed class SourceSection
     {
         public string? HfRepo { get; set; }
         public string? Revision { get; set; }
     }
 
-    private sealed class LlmSection
+    internal sealed class LlmSection
     {
         public string? ModelType { get; set; }
         public string? ConvTemplate { get; set; }
@@ -160,7 +160,7 @@ public static class RecipeLoader
         public OverridesSection? Overrides { get; set; }
     }
 
-    private sealed class OverridesSection
+    internal sealed class OverridesSection
     {
         public int? ContextWindowSize { get; set; }
         public int? PrefillChunkSize { get; set; }
@@ -168,3 +168,12 @@ public static class RecipeLoader
         public int? MaxBatchSize { get; set; }
     }
 }
+
+/// <summary>The generated (reflection-free) YAML reader of the recipe file shape.</summary>
+[YamlStaticContext]
+[YamlSerializable(typeof(RecipeLoader.RecipeFile))]
+[YamlSerializable(typeof(RecipeLoader.AvaSection))]
+[YamlSerializable(typeof(RecipeLoader.SourceSection))]
+[YamlSerializable(typeof(RecipeLoader.LlmSection))]
+[YamlSerializable(typeof(RecipeLoader.OverridesSection))]
+public partial class RecipeYamlContext : StaticContext;

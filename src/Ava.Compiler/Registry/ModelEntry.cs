@@ -45,6 +45,12 @@ public sealed record ModelEntry
     /// <summary>.AON only: the accuracy gate figures.</summary>
     public EntryAccuracy? Accuracy { get; init; }
 
+    /// <summary>
+    /// The build-provenance attestation GitHub made for the published artifacts (actions/attest-build-provenance's
+    /// attestation-id and attestation-url), when the Action published them; verify with <c>gh attestation verify</c>.
+    /// </summary>
+    public EntryAttestation? Attestation { get; init; }
+
     /// <summary>Earlier builds this entry replaced, oldest first.</summary>
     public IReadOnlyList<EntryHistory> History { get; init; } = [];
 
@@ -57,7 +63,13 @@ public sealed record ModelEntry
     {
         Artifacts = Artifacts.Select(a => a.File == file ? a with { ReleaseUrl = url } : a).ToList(),
     };
+
+    public ModelEntry WithAttestation(string id, string url) => this with { Attestation = new EntryAttestation(id, url) };
 }
+
+/// <param name="Id">The attestation's id on GitHub.</param>
+/// <param name="Url">Its summary page (https://github.com/OWNER/REPO/attestations/ID).</param>
+public sealed record EntryAttestation(string Id, string Url);
 
 public sealed record EntryQuantization(string Name, bool Experimental, string? Note = null);
 

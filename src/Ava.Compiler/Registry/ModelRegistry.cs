@@ -66,10 +66,12 @@ public sealed class ModelRegistry(string root)
         }
         else if (SameArtifacts(existing, entry))
         {
-            // The same bytes were built before: keep when they were first compiled and any release URL already known.
+            // The same bytes were built before: keep when they were first compiled and any release URL or
+            // attestation already known (a local rebuild does not know them).
             next = entry with
             {
                 CompiledAt = existing.CompiledAt,
+                Attestation = entry.Attestation ?? existing.Attestation,
                 History = existing.History,
                 Artifacts = entry.Artifacts.Select(a => a.ReleaseUrl is null
                     ? a with { ReleaseUrl = existing.Artifacts.FirstOrDefault(e => e.Path == a.Path)?.ReleaseUrl }

@@ -27,9 +27,13 @@ public sealed record LlmRegistration
     /// <summary>Reuses hashes the package stage already computed (the .ALM can be gigabytes).</summary>
     public HashCache? HashCache { get; init; }
 
-    public string ModelFolder => Path.Combine(DistDirectory, "models", "llm", Name);
+    /// <summary>The .ALM's digest when the caller already has it (the package stage hashes it while writing).</summary>
+    public FileDigest? PackageDigest { get; init; }
 
-    public string PackagePath => Path.Combine(DistDirectory, Name + AvaName.PackageExtension);
+    /// <summary>The model folder to read; dist/models/llm/&lt;name&gt;/ unless the build's own copy is named (the register stage reads its package output).</summary>
+    public string ModelFolder { get => field ?? Path.Combine(DistDirectory, "models", "llm", Name); init; }
+
+    public string PackagePath { get => field ?? Path.Combine(DistDirectory, Name + AvaName.PackageExtension); init; }
 }
 
 /// <summary>A published `.AON` build: <c>dist/models/&lt;name&gt;.{AON,vocab.txt,report.json,alc-manifest.json}</c>.</summary>
@@ -46,7 +50,8 @@ public sealed record AonRegistration
 
     public required DateTimeOffset CompiledAt { get; init; }
 
-    public string ModelsDirectory => Path.Combine(DistDirectory, "models");
+    /// <summary>Where the package files are read; dist/models/ unless the build's own copy is named (the register stage reads its package output).</summary>
+    public string ModelsDirectory { get => field ?? Path.Combine(DistDirectory, "models"); init; }
 }
 
 /// <summary>
@@ -95,7 +100,7 @@ public static class RegistryEntries
         var verdict = report.Node["verdict"]?.GetValue<string>();
         var library = report.Node["libraries"]?.AsArray().FirstOrDefault();
 
-        var package = r.HashCache?.Get(r.PackagePath) ?? (File.Exists(r.PackagePath) ? FileHasher.HashFile(r.PackagePath) : throw Missing(r.PackagePath, "the .ALM package"));
+        var package = r.PackageDigest ?? r.HashCache?.Get(r.PackagePath) ?? (File.Exists(r.PackagePath) ? FileHasher.HashFile(r.PackagePath) : throw Missing(r.PackagePath, "the .ALM package"));
         var name = AvaName.Parse(r.Name);
         var rel = $"models/llm/{r.Name}";
         var artifacts = new List<EntryArtifact>

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Ava.Compiler.Registry;
 using Ava.Compiler.Tests.Infrastructure;
 
 namespace Ava.Compiler.Tests.Action;
@@ -68,16 +69,24 @@ public class ActionEndToEndTests : IDisposable
         return result;
     }
 
+    private const string Ge2 = "AVA-GE2-2B16";
+    private const string AttestationId = "18734562";
+    private const string AttestationUrl = "https://github.com/ava-org/models/attestations/18734562";
+
     [Fact]
     public async Task The_action_publishes_artifacts_and_registry_entries_and_reports_them()
     {
-        var alm = File.ReadAllBytes(RepoPaths.Combine("tests", "fixtures", "tvm", "out", "v022-android-package.ALM"));
+        // What the publish job of compile-model.yml finds: the compile job's dist/ and registry/models/ (a real entry
+        // of a real package, registered the way the core's register step does it).
+        var registered = new ModelRegistry(_dir["workspace/registry"]).Register(RegistryEntries.ForLlm(
+            Registry.RegistryBuilds.Llm(_dir["workspace/dist"], Ge2, "v022-android.tar", "gemma2_q4f16_1_")));
+        var alm = File.ReadAllBytes(_dir[$"workspace/dist/{Ge2}.ALM"]);
         var aon = Encoding.UTF8.GetBytes("AON stand-in bytes \u2713\n");
-        _dir.Write("workspace/dist/AVA-GE3-4B16.ALM", alm);
         _dir.Write("workspace/dist/models/AVA-384-Base-INT8.AON", aon);
-        var entry = "{\n  \"name\": \"AVA-GE3-4B16\",\n  \"verification\": \"passed\"\n}\n";
-        _dir.Write("workspace/registry/models/AVA-GE3-4B16.json", entry);
         _dir.Write("workspace/dist/compile-report.md", "# Compile report\n\n## Verification\n\n| object | verdict |\n|---|---|\n| lib0.ADco | ok |\n");
+        var almUrl = $"https://github.com/ava-org/models/releases/download/v1.2.3/{Ge2}.ALM";
+        // The committed entry is the registered one plus the asset's download URL and the attestation, byte for byte.
+        var entry = RegistryJson.Serialize(registered.Entry.WithReleaseUrl($"{Ge2}.ALM", almUrl).WithAttestation(AttestationId, AttestationUrl));
 
         const string R = "/repos/ava-org/models";
         var release = new JsonObject
@@ -98,14 +107,14 @@ public class ActionEndToEndTests : IDisposable
                 ["body"] = "Built and verified by ava/model-compile.", ["draft"] = false, ["prerelease"] = false, ["generate_release_notes"] = false,
             })
             .Upload($"{R}/releases/2000/assets?name=AVA-384-Base-INT8.AON", aon, 201, Asset(3001, "AVA-384-Base-INT8.AON", aon))
-            .Upload($"{R}/releases/2000/assets?name=AVA-GE3-4B16.ALM", alm, 201, Asset(3000, "AVA-GE3-4B16.ALM", alm))
+            .Upload($"{R}/releases/2000/assets?name={Ge2}.ALM", alm, 201, Asset(3000, $"{Ge2}.ALM", alm))
             .Api_("get", $"{R}/git/refs/heads/registry", 200, new JsonObject { ["ref"] = "refs/heads/registry", ["object"] = new JsonObject { ["sha"] = new string('1', 40) } })
-            .Api_("get", $"{R}/contents/registry/models/AVA-GE3-4B16.json?ref=registry", 404, new JsonObject { ["message"] = "Not Found" })
-            .Api_("put", $"{R}/contents/registry/models/AVA-GE3-4B16.json", 201,
+            .Api_("get", $"{R}/contents/registry/models/{Ge2}.json?ref=registry", 404, new JsonObject { ["message"] = "Not Found" })
+            .Api_("put", $"{R}/contents/registry/models/{Ge2}.json", 201,
                 new JsonObject { ["content"] = new JsonObject { ["sha"] = new string('c', 40) }, ["commit"] = new JsonObject { ["sha"] = new string('d', 40) } },
                 new JsonObject
                 {
-                    ["content"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(entry)), ["message"] = "registry: AVA-GE3-4B16 (v1.2.3)", ["branch"] = "registry",
+                    ["content"] = ScenarioWriter.FileText(entry), ["message"] = $"registry: {Ge2} (v1.2.3)", ["branch"] = "registry",
                 })
             .WriteTo(_dir.Write("scenarios/action-publish.json", ""));
 
@@ -114,11 +123,13 @@ public class ActionEndToEndTests : IDisposable
 
         var run = await RunActionAsync(new()
         {
-            ["artifacts"] = "dist/**/*.AON\ndist/AVA-GE3-4B16.ALM",
+            ["artifacts"] = $"dist/**/*.AON\ndist/{Ge2}.ALM",
             ["reports"] = "dist/compile-report.md",
             ["publish"] = "true",
             ["release-tag"] = "v1.2.3",
             ["github-token"] = Token,
+            ["attestation-id"] = AttestationId,
+            ["attestation-url"] = AttestationUrl,
         }, api.AbsoluteUri);
 
         Assert.True(run.ExitCode == 0, run.Log);
@@ -129,18 +140,27 @@ public class ActionEndToEndTests : IDisposable
         Assert.Equal(1, Regex.Count(run.Log, Regex.Escape(Token)));
         Assert.Contains("::group::Artifacts\n", run.Log);
         Assert.Contains("::group::Publish\n", run.Log);
-        Assert.Contains("AVA-GE3-4B16.ALM: uploaded", run.Log);
+        Assert.Contains($"{Ge2}.ALM: uploaded", run.Log);
+        Assert.Contains("AVA-384-Base-INT8.AON has no entry in", run.Log);
 
         Assert.Equal("succeeded", run.Outputs["status"]);
-        Assert.Equal(["dist/models/AVA-384-Base-INT8.AON", "dist/AVA-GE3-4B16.ALM"], JsonSerializer.Deserialize<string[]>(run.Outputs["artifacts"])!);
+        Assert.Equal(["dist/models/AVA-384-Base-INT8.AON", $"dist/{Ge2}.ALM"], JsonSerializer.Deserialize<string[]>(run.Outputs["artifacts"])!);
         var urls = JsonSerializer.Deserialize<string[]>(run.Outputs["asset-urls"])!;
         Assert.Equal(2, urls.Length);
-        Assert.EndsWith("/ava-org/models/releases/download/v1.2.3/AVA-GE3-4B16.ALM", urls[1]);
-        Assert.Equal(["registry/models/AVA-GE3-4B16.json"], JsonSerializer.Deserialize<string[]>(run.Outputs["registry-entries"])!);
+        // The fixtures server serves its responses' URLs from itself (http://127.0.0.1:PORT/github.com/ID/...).
+        Assert.Matches($@"^http://127\.0\.0\.1:[0-9]+/github\.com/[0-9a-z]+/ava-org/models/releases/download/v1\.2\.3/{Ge2}\.ALM$", urls[1]);
+        Assert.Equal([$"registry/models/{Ge2}.json"], JsonSerializer.Deserialize<string[]>(run.Outputs["registry-entries"])!);
+
+        // The server accepted only the entry with the asset's URL and the attestation; the local registry says the same.
+        var local = new ModelRegistry(_dir["workspace/registry"]).GetModel(Ge2);
+        Assert.Equal(urls[1], local.ArtifactWithRole(ArtifactRole.Package)!.ReleaseUrl);
+        Assert.Equal(new EntryAttestation(AttestationId, AttestationUrl), local.Attestation);
+        Assert.Equal(entry.Replace(almUrl, urls[1]), File.ReadAllText(_dir[$"workspace/registry/models/{Ge2}.json"]));
 
         Assert.Contains("## ava/model-compile: ✅ succeeded", run.Summary);
-        Assert.Contains($"| `dist/AVA-GE3-4B16.ALM` | {alm.Length:N0} B | `{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(alm))}` |", run.Summary);
-        Assert.Contains("| `registry/models/AVA-GE3-4B16.json` | `registry` | created | `dddddddddddd` |", run.Summary);
+        Assert.Contains($"| `dist/{Ge2}.ALM` | {alm.Length:N0} B | `{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(alm))}` |", run.Summary);
+        Assert.Contains($"| `registry/models/{Ge2}.json` | `registry` | created | `dddddddddddd` |", run.Summary);
+        Assert.Contains($"Build provenance: [attestation {AttestationId}]({AttestationUrl})", run.Summary);
         // The report's own headings sit under the action's: "# Compile report" became level 4.
         Assert.Contains("\n#### Compile report\n", run.Summary);
         Assert.Contains("verification: **passed**", run.Summary);
@@ -211,6 +231,9 @@ public class ActionEndToEndTests : IDisposable
             Assert.Contains($"::group::{stage}\n", run.Log);
         Assert.Contains("### compile report: AVA-384-Base-INT8", run.Summary);
         Assert.Contains("Model **AVA-384-Base-INT8**", run.Summary);
+        // The same record alc compile writes, where the compile workflow uploads it from.
+        var entry = new ModelRegistry(_dir["workspace/registry"]).GetModel("AVA-384-Base-INT8");
+        Assert.Equal(Sha256Of(_dir["workspace/dist/models/AVA-384-Base-INT8.AON"]), entry.ArtifactWithRole(ArtifactRole.Model)!.Sha256);
     }
 
     [Fact]
@@ -246,7 +269,12 @@ public class ActionEndToEndTests : IDisposable
 
         // Publish from a second run: every stage is up to date, so the bytes uploaded are the ones built above.
         var alm = File.ReadAllBytes(_dir["workspace/dist/AVA-GE3-1B16.ALM"]);
-        var entry = File.ReadAllText(_dir["workspace/dist/AVA-GE3-1B16.registry.json"]);
+        // The core's register step wrote the one registry record; publishing adds the asset's URL to it.
+        var almUrl = "https://github.com/ava-org/models/releases/download/models-v1/AVA-GE3-1B16.ALM";
+        var registered = ModelRegistry.LoadModel(_dir["workspace/registry/models/AVA-GE3-1B16.json"]);
+        Assert.Null(registered.ArtifactWithRole(ArtifactRole.Package)!.ReleaseUrl);
+        var entry = RegistryJson.Serialize(registered.WithReleaseUrl("AVA-GE3-1B16.ALM", almUrl));
+        Assert.Contains(almUrl, entry);
         const string R = "/repos/ava-org/models";
         new ScenarioWriter()
             .Api_("get", $"{R}/releases/tags/models-v1", 200, new JsonObject
@@ -257,7 +285,7 @@ public class ActionEndToEndTests : IDisposable
             .Upload($"{R}/releases/7/assets?name=AVA-GE3-1B16.ALM", alm, 201, new JsonObject
             {
                 ["id"] = 70, ["name"] = "AVA-GE3-1B16.ALM", ["state"] = "uploaded", ["size"] = alm.Length,
-                ["browser_download_url"] = "https://github.com/ava-org/models/releases/download/models-v1/AVA-GE3-1B16.ALM",
+                ["browser_download_url"] = almUrl,
             })
             .Api_("get", $"{R}/git/refs/heads/registry", 200, new JsonObject { ["ref"] = "refs/heads/registry", ["object"] = new JsonObject { ["sha"] = new string('1', 40) } })
             .Api_("get", $"{R}/contents/registry/models/AVA-GE3-1B16.json?ref=registry", 404, new JsonObject { ["message"] = "Not Found" })
@@ -265,7 +293,7 @@ public class ActionEndToEndTests : IDisposable
                 new JsonObject { ["content"] = new JsonObject { ["sha"] = new string('c', 40) }, ["commit"] = new JsonObject { ["sha"] = new string('e', 40) } },
                 new JsonObject
                 {
-                    ["content"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(entry)), ["message"] = "registry: AVA-GE3-1B16 (models-v1)", ["branch"] = "registry",
+                    ["content"] = ScenarioWriter.FileText(entry), ["message"] = "registry: AVA-GE3-1B16 (models-v1)", ["branch"] = "registry",
                 })
             .WriteTo(_dir.Write("scenarios/llm-publish.json", ""));
         await using var server = await FixturesServer.StartAsync(_dir["scenarios"] + "/*.json");
@@ -277,6 +305,8 @@ public class ActionEndToEndTests : IDisposable
         await server.AssertConsumedAsync(api);
         Assert.Equal(toolCalls, File.ReadAllLines(_dir["calls.log"]).Length);
         Assert.Equal(["registry/models/AVA-GE3-1B16.json"], JsonSerializer.Deserialize<string[]>(published.Outputs["registry-entries"])!);
+        var url = JsonSerializer.Deserialize<string[]>(published.Outputs["asset-urls"])!.Single();
+        Assert.Equal(entry.Replace(almUrl, url), File.ReadAllText(_dir["workspace/registry/models/AVA-GE3-1B16.json"]));
     }
 
     [Fact]
@@ -291,6 +321,41 @@ public class ActionEndToEndTests : IDisposable
         Assert.Contains("::error::Input does not meet YAML 1.2 \"Core Schema\" specification: publish%0ASupport boolean input list", run.Log);
         Assert.Contains("## ava/model-compile: ❌ failed", run.Summary);
         Assert.Equal("failed", run.Outputs["status"]);
+    }
+
+    private static string Sha256Of(string file) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)));
+
+    [Theory]
+    [InlineData("18734562", "", "Only one of 'attestation-id' and 'attestation-url' was given")]
+    [InlineData("", AttestationUrl, "Only one of 'attestation-id' and 'attestation-url' was given")]
+    [InlineData("18734562", "http://github.com/ava-org/models/attestations/18734562", "not an https URL")]
+    [InlineData("18734562; rm -rf /", AttestationUrl, "not an attestation id")]
+    public async Task A_partial_or_malformed_attestation_is_refused_before_anything_is_published(string id, string url, string expected)
+    {
+        Directory.CreateDirectory(_dir["workspace"]);
+        var run = await RunActionAsync(new()
+        {
+            ["artifacts"] = "dist/*.ALM", ["publish"] = "true", ["release-tag"] = "v1", ["github-token"] = Token,
+            ["attestation-id"] = id, ["attestation-url"] = url,
+        }, apiUrl: "http://127.0.0.1:9/");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.Log);
+        Assert.DoesNotContain("::group::Publish", run.Log);
+    }
+
+    [Fact]
+    public async Task A_broken_registry_entry_of_an_artifact_stops_the_run_before_anything_is_uploaded()
+    {
+        File.Copy(RepoPaths.Combine("tests", "fixtures", "tvm", "out", "v022-android-package.ALM"), _dir.Write($"workspace/dist/{Ge2}.ALM", ""), overwrite: true);
+        _dir.Write($"workspace/registry/models/{Ge2}.json", "{\n  \"name\": \"AVA-GE2-2B16\",\n  \"verification\": \"passed\"\n}\n");
+
+        var run = await RunActionAsync(new() { ["artifacts"] = "dist/*.ALM", ["publish"] = "true", ["release-tag"] = "v1", ["github-token"] = Token },
+            apiUrl: "http://127.0.0.1:9/");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"::error::The registry entry {_dir[$"workspace/registry/models/{Ge2}.json"]} is not valid", run.Log);
+        Assert.DoesNotContain("::group::Publish", run.Log);
     }
 
     [Fact]

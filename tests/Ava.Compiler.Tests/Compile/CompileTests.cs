@@ -34,7 +34,9 @@ public class CompileTests
             "tensor-cache.json", "tokenizer.json", "tokenizer_config.json",
         ], files);
         Assert.True(File.Exists(h.Package));
-        Assert.True(File.Exists(Path.Combine(h.Dist, "AVA-GE3-1B16.registry.json")));
+        // One registry record per build, in the registry (not beside the artifacts in dist/).
+        Assert.True(File.Exists(h.Dir["registry/models/AVA-GE3-1B16.json"]));
+        Assert.Equal(["AVA-GE3-1B16.ALM", "models"], Directory.EnumerateFileSystemEntries(h.Dist).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         // The renamed objects are the v0.22 objects MLC produced, with the explicit prefix.
         var devc = Programs.Ok("llvm-nm", Path.Combine(h.ModelFolder, "AVA-GE3-1B16.ADco"));

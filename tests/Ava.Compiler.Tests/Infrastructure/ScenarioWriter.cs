@@ -19,6 +19,13 @@ public sealed class ScenarioWriter
     public ScenarioWriter Upload(string path, byte[] content, int status, JsonNode? response) =>
         Add(Uploads, "post", path, status, response, JsonValue.Create(NockBody(content)));
 
+    /// <summary>
+    /// A committed file's "content" given as its text: the server decodes what was sent and maps URLs it rewrote to
+    /// itself back to https://HOST/ before comparing (tests/node/fixtures-server.mjs, committedFile), so the text
+    /// names the real URLs the scenario's responses declared.
+    /// </summary>
+    public static JsonObject FileText(string text) => new() { ["text"] = text };
+
     public void WriteTo(string file) => File.WriteAllText(file, _steps.ToJsonString());
 
     private ScenarioWriter Add(string scope, string method, string path, int status, JsonNode? response, JsonNode? body)

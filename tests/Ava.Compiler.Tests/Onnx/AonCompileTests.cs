@@ -27,10 +27,13 @@ public class AonCompileTests
         Assert.Equal(
             ["AVA-016-Tiny-INT8.AON", "AVA-016-Tiny-INT8.alc-manifest.json", "AVA-016-Tiny-INT8.report.json", "AVA-016-Tiny-INT8.report.md", "AVA-016-Tiny-INT8.vocab.txt"],
             Directory.EnumerateFiles(models).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        var entry = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir["dist/AVA-016-Tiny-INT8.registry.json"])).RootElement;
-        Assert.Equal("onnx-embedding", entry.GetProperty("kind").GetString());
-        Assert.Equal("models/AVA-016-Tiny-INT8.AON", entry.GetProperty("modelPath").GetString());
-        Assert.Equal(TinyEmbedder.Dim, entry.GetProperty("embeddingDimension").GetInt32());
+        // The registry record (the same ModelEntry schema as the LLM entries), and nothing registry-like in dist/.
+        Assert.Equal(["models"], Directory.EnumerateFileSystemEntries(dir["dist"]).Select(Path.GetFileName));
+        var entry = new Ava.Compiler.Registry.ModelRegistry(dir["registry"]).GetModel("AVA-016-Tiny-INT8");
+        Assert.Equal(("onnx-embedding", TinyEmbedder.Dim), (entry.Kind, entry.Model.Dimensions));
+        Assert.Equal("models/AVA-016-Tiny-INT8.AON", entry.ArtifactWithRole(Ava.Compiler.Registry.ArtifactRole.Model)!.Path);
+        Assert.Equal(EmbeddedMiniLm.Sha256Of(Path.Combine(models, "AVA-016-Tiny-INT8.AON")), entry.ArtifactWithRole(Ava.Compiler.Registry.ArtifactRole.Model)!.Sha256);
+        Assert.Equal("created", result.Json().RootElement.GetProperty("registry").GetProperty("change").GetString());
         var aon = OnnxModelFile.Load(Path.Combine(models, "AVA-016-Tiny-INT8.AON"));
         Assert.Contains(aon.Graph.Node, n => n.OpType == "MatMulInteger");
         Assert.Contains(aon.Graph.Node, n => n.OpType == "DequantizeLinear");

@@ -31,4 +31,30 @@ public class CompileRegistersTests
         Assert.Equal("unchanged", again.Json().RootElement.GetProperty("registry").GetProperty("change").GetString());
         Assert.Equal(text, File.ReadAllText(path));
     }
+
+    [Fact]
+    public async Task ALC_REGISTRY_moves_the_entry_and_a_rerun_with_every_stage_up_to_date_writes_a_lost_entry_again()
+    {
+        using var h = new CompileHarness();
+        var env = h.Environment(("ALC_REGISTRY", "models-registry"));
+        var first = await h.RunAsync(env);
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        var path = h.Dir["models-registry/models/AVA-GE3-1B16.json"];
+        Assert.Equal(path, first.Json().RootElement.GetProperty("registry").GetProperty("path").GetString());
+        Assert.False(Directory.Exists(h.Dir["registry"]));
+        var text = File.ReadAllText(path);
+
+        File.Delete(path);
+        var again = await h.RunAsync(env);
+        Assert.True(again.ExitCode == 0, again.StdErr);
+        Assert.All(again.Json().RootElement.GetProperty("report").GetProperty("stages").EnumerateArray(),
+            s => Assert.Equal("skipped", s.GetProperty("status").GetString()));
+        Assert.Equal("created", again.Json().RootElement.GetProperty("registry").GetProperty("change").GetString());
+        Assert.Equal(text, File.ReadAllText(path));
+
+        // --registry wins over the variable.
+        var flag = await h.RunAsync(env, "--registry", "other");
+        Assert.True(flag.ExitCode == 0, flag.StdErr);
+        Assert.Equal(text, File.ReadAllText(h.Dir["other/models/AVA-GE3-1B16.json"]));
+    }
 }

@@ -122,6 +122,56 @@ public class RegistryTests
     }
 
     [Fact]
+    public async Task An_attestation_is_kept_by_a_local_re_registration_and_dropped_when_the_artifacts_change()
+    {
+        using var w = new Workspace();
+        var entry = RegistryEntries.ForLlm(RegistryBuilds.Llm(w.Dist, Ge2, "v022-android.tar", "gemma2_q4f16_1_"));
+        var attestation = new EntryAttestation("18734562", "https://github.com/ava/models/attestations/18734562");
+        w.Registry.Register(entry);
+        var attested = w.Registry.Register(entry.WithAttestation(attestation.Id, attestation.Url));
+        Assert.Equal((RegisterChange.Updated, attestation), (attested.Change, attested.Entry.Attestation));
+        Assert.Empty(RegistrySchemas.ValidateModel(JsonNode.Parse(File.ReadAllText(attested.Path))!));
+        Assert.Contains("\"attestation\": {\n    \"id\": \"18734562\",\n    \"url\": \"https://github.com/ava/models/attestations/18734562\"\n  }", File.ReadAllText(attested.Path));
+
+        // alc compile on the same bytes does not know the attestation: it stays.
+        Assert.Equal((RegisterChange.Unchanged, attestation), (w.Registry.Register(entry).Change, w.Registry.GetModel(Ge2).Attestation));
+        var show = await w.Alc("registry", "show", Ge2);
+        Assert.Contains("attestation 18734562: https://github.com/ava/models/attestations/18734562", Flat(show.StdErr));
+
+        // Other bytes were not attested: the new entry has none (the old build's line is in the history).
+        var rebuilt = w.Registry.Register(RegistryEntries.ForLlm(RegistryBuilds.Llm(w.Dist, Ge2, "v022-android.tar", "gemma2_q4f16_1_", weights: "weights v2")));
+        Assert.Equal((RegisterChange.Replaced, null), (rebuilt.Change, rebuilt.Entry.Attestation));
+    }
+
+    public static TheoryData<string, string> BrokenAttestations => new()
+    {
+        { "{\"id\": \"18734562\"}", "attestation.url: is required but missing" },
+        { "{\"url\": \"https://github.com/ava/models/attestations/1\"}", "attestation.id: is required but missing" },
+        { "{\"id\": \"1\", \"url\": \"http://github.com/ava/models/attestations/1\"}", "attestation.url" },
+        { "{\"id\": \"1 2\", \"url\": \"https://github.com/ava/models/attestations/1\"}", "attestation.id" },
+        { "{\"id\": \"1\", \"url\": \"https://github.com/ava/models/attestations/1\", \"bundle\": \"x\"}", "attestation.bundle: is not a field of this schema" },
+        { "\"18734562\"", "attestation" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenAttestations))]
+    public async Task A_broken_attestation_is_rejected_naming_the_field(string value, string expected)
+    {
+        using var w = new Workspace();
+        var path = w.Registry.Register(RegistryEntries.ForLlm(RegistryBuilds.Llm(w.Dist, Ge2, "v022-android.tar", "gemma2_q4f16_1_"))).Path;
+        var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        node["attestation"] = JsonNode.Parse(value);
+        var problems = RegistrySchemas.ValidateModel(node);
+        Assert.Contains(problems, p => p.ToString().StartsWith(expected, StringComparison.Ordinal));
+        Assert.All(problems, p => Assert.StartsWith("attestation", p.Field));
+
+        File.WriteAllText(path, node.ToJsonString());
+        var r = await w.Alc("registry", "validate");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains(expected.Split(':')[0], r.StdErr);
+    }
+
+    [Fact]
     public void An_aon_build_is_registered_with_its_accuracy_gate()
     {
         using var w = new Workspace();

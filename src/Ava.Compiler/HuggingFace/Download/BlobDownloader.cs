@@ -84,8 +84,7 @@ internal sealed class BlobDownloader(HubHttp http, ResolveClient files, HubCache
 
         var budget = new RetryBudget(Options.MaxRetries);
         long received = 0;
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
+        await using (var sink = new WriteBehind((data, offset) => Write(job, handle, data.Span, offset), hash))
         {
             while (have < job.Size)
             {
@@ -102,6 +101,7 @@ internal sealed class BlobDownloader(HubHttp http, ResolveClient files, HubCache
                             throw new HubProtocolException($"{job.Meta.DownloadUrl.Host} answered a plain request for {job.Path} with HTTP {(int)response.StatusCode}.",
                                 "Rerun; if it happens again, the mirror in HF_ENDPOINT or a proxy mangles downloads.");
                         job.Observer.BytesReceived(job.Path, -have);
+                        await sink.DrainAsync(cancellationToken);
                         RandomAccess.SetLength(handle, 0);
                         hash?.GetHashAndReset();
                         have = before = 0;
@@ -114,12 +114,21 @@ internal sealed class BlobDownloader(HubHttp http, ResolveClient files, HubCache
                     var probeFrom = have;
                     while (true)
                     {
-                        idle.CancelAfter(Options.IdleTimeout);
-                        var n = await body.ReadAsync(buffer.AsMemory(0, BufferSize), idle.Token);
+                        // One read per buffer: a slow connection's bytes reach the disk (and the rate probe) at once.
+                        var block = await sink.RentAsync(cancellationToken);
+                        int n;
+                        try
+                        {
+                            idle.CancelAfter(Options.IdleTimeout);
+                            n = await body.ReadAsync(block.Data, idle.Token);
+                            if (have + n > job.Size) throw TooLong(job);
+                            block.Count = n;
+                        }
+                        finally
+                        {
+                            sink.Post(block, have);
+                        }
                         if (n == 0) break;
-                        if (have + n > job.Size) throw TooLong(job);
-                        Write(job, handle, buffer.AsSpan(0, n), have);
-                        hash?.AppendData(buffer, 0, n);
                         have += n;
                         received += n;
                         job.Observer.BytesReceived(job.Path, n);
@@ -141,10 +150,6 @@ internal sealed class BlobDownloader(HubHttp http, ResolveClient files, HubCache
                     await RetryOrGiveUpAsync(job, budget, have > before, have, e, cancellationToken);
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
         return (new TransferOutcome(received, job.Size - received, Parallel: false), hash?.GetHashAndReset());
     }

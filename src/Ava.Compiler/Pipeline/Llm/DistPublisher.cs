@@ -5,21 +5,19 @@ using Ava.Compiler.Pipeline.Stages;
 namespace Ava.Compiler.Pipeline.Llm;
 
 /// <summary>
-/// Puts the packaged build into dist/ (models/llm/AVA-…/, AVA-….ALM, AVA-….registry.json) by hard links, replacing
-/// what was there atomically. Does nothing when dist/ already holds exactly this build (same manifest, same package
-/// size, same entry), so a no-op rerun reads no weights.
+/// Puts the packaged build into dist/ (models/llm/AVA-…/, AVA-….ALM) by hard links, replacing what was there
+/// atomically. Does nothing when dist/ already holds exactly this build (same manifest, same package size), so a no-op
+/// rerun reads no weights. The registry entry is written after this (<see cref="RegisterStage.Register(LlmBuild, StageRecord)"/>).
 /// </summary>
 public static class DistPublisher
 {
     /// <returns>True when dist/ was written, false when it was already up to date.</returns>
-    public static bool Publish(LlmBuild build, StageRecord package, StageRecord register)
+    public static bool Publish(LlmBuild build, StageRecord package)
     {
         var folder = Path.Combine(package.Directory, build.Name.Value);
         var alm = Path.Combine(package.Directory, build.Name.PackageFile);
-        var entry = Path.Combine(register.Directory, build.Name.Value + ".registry.json");
-        var distEntry = Path.Combine(build.DistDirectory, Path.GetFileName(entry));
 
-        if (UpToDate(build, folder, alm, entry, distEntry)) return false;
+        if (UpToDate(build, folder, alm)) return false;
 
         AtomicDirectory.Build(build.DistModelDirectory, tmp =>
         {
@@ -28,17 +26,15 @@ public static class DistPublisher
         var almTmp = AtomicFile.TempPathBeside(Path.GetFullPath(build.DistPackagePath));
         FileLinks.LinkOrCopy(alm, almTmp);
         File.Move(almTmp, build.DistPackagePath, overwrite: true);
-        AtomicFile.WriteAllBytes(distEntry, File.ReadAllBytes(entry));
         return true;
     }
 
-    private static bool UpToDate(LlmBuild build, string folder, string alm, string entry, string distEntry)
+    private static bool UpToDate(LlmBuild build, string folder, string alm)
     {
         var distManifest = Path.Combine(build.DistModelDirectory, PackageManifest.FileName);
-        if (!File.Exists(distManifest) || !File.Exists(build.DistPackagePath) || !File.Exists(distEntry)) return false;
+        if (!File.Exists(distManifest) || !File.Exists(build.DistPackagePath)) return false;
         if (!File.ReadAllBytes(distManifest).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(folder, PackageManifest.FileName)))) return false;
         if (new FileInfo(build.DistPackagePath).Length != new FileInfo(alm).Length) return false;
-        if (!File.ReadAllBytes(distEntry).AsSpan().SequenceEqual(File.ReadAllBytes(entry))) return false;
         var manifest = PackageManifest.Read(folder);
         return manifest.Files.All(f => new FileInfo(Path.Combine(build.DistModelDirectory, f.Path)) is { Exists: true } i && i.Length == f.Size);
     }

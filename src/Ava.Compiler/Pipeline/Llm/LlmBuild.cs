@@ -1,4 +1,6 @@
+using Ava.Compiler.Errors;
 using Ava.Compiler.Naming;
+using Ava.Compiler.Packaging;
 using Ava.Compiler.Recipes;
 using Ava.Compiler.Toolchain;
 using Ava.Compiler.Toolchain.Mlc;
@@ -38,11 +40,17 @@ public sealed record LlmBuild
     /// <summary>AVA's own libtvm_runtime.so (e.g. the app's jniLibs/arm64-v8a copy); when set, verify proves every import resolves in it.</summary>
     public string? AvaRuntimeLibrary { get; init; }
 
+    /// <summary>The Android NDK root; with <see cref="AvaRuntimeLibrary"/> set, verify also links the library with its ld.lld.</summary>
+    public string? AndroidNdk { get; init; }
+
     /// <summary>build/AVA-GE3-4B16: stage outputs, logs, hash cache, report.</summary>
     public required string BuildDirectory { get; init; }
 
     /// <summary>dist/: gets models/llm/AVA-…/ and AVA-….ALM.</summary>
     public required string DistDirectory { get; init; }
+
+    /// <summary>The model registry folder: the register stage's entry becomes models/&lt;AVA name&gt;.json there.</summary>
+    public required string RegistryDirectory { get; init; }
 
     public required long SourceDateEpoch { get; init; }
 
@@ -59,7 +67,60 @@ public sealed record LlmBuild
 
     public string DistPackagePath => Path.Combine(DistDirectory, Name.PackageFile);
 
+    /// <summary>
+    /// The one way callers (alc compile, the Action) make a build plan: the quantization (override, else the recipe's)
+    /// is checked before anything is fetched, the AVA name follows from it, the context and prefill come from the
+    /// overrides else the recipe, the MLC-LLM commands get the toolchain environment over <paramref name="environment"/>,
+    /// and the folders and SOURCE_DATE_EPOCH are fixed here.
+    /// </summary>
+    public static LlmBuild Create(Recipe recipe, ToolchainLocations locations, IReadOnlyDictionary<string, string> environment,
+        CompileFolders folders, LlmBuildOverrides? overrides = null, ToolchainLock? lockFile = null)
+    {
+        overrides ??= new LlmBuildOverrides();
+        lockFile ??= ToolchainLock.Default;
+        var quantization = overrides.Quantization ?? recipe.Llm?.Quantization ?? "";
+        RecipeChecker.EnsureBuildable(recipe, quantization);
+        var name = AvaName.For(recipe.Code, recipe.Size, quantization);
+        var build = new LlmBuild
+        {
+            Recipe = recipe,
+            Quantization = quantization,
+            Name = name,
+            SourceDirectory = overrides.SourceDirectory,
+            ContextWindowSize = overrides.ContextWindowSize ?? recipe.Llm!.Overrides.ContextWindowSize,
+            PrefillChunkSize = overrides.PrefillChunkSize ?? recipe.Llm!.Overrides.PrefillChunkSize,
+            Lock = lockFile,
+            Mlc = MlcCommands.For(locations, lockFile, environment),
+            AvaRuntimeLibrary = locations.AvaRuntimeLibrary?.Path,
+            AndroidNdk = locations.NdkDir?.Path,
+            BuildDirectory = folders.BuildFor(name.Value),
+            DistDirectory = folders.Dist,
+            RegistryDirectory = folders.Registry,
+            SourceDateEpoch = DeterministicTar.EpochFrom(environment),
+            Environment = environment,
+        };
+        if (build.ContextWindowSize is { } requested && build.ModelType.Context == ContextRule.ForcedToSlidingWindow)
+            // Refused here, before any download; the planner gives the same answer later with the model's numbers.
+            throw new BadInputException(
+                $"A context window of {requested} cannot be built for {recipe.Llm!.ModelType}: MLC-LLM's Gemma2Config resets context_window_size to the sliding window (4096) on every config rebuild, overrides included.",
+                "Drop --context (and llm.overrides.context_window_size); the model gets its 4096-token sliding window.");
+        return build;
+    }
+
     /// <summary>Inputs every toolchain-driven stage's key includes: a new pin means new outputs.</summary>
     public void AddToolchain(Hashing.KeyBuilder key) =>
         key.Add("tvm-commit", Lock.Tvm.Commit).Add("tvm-ffi", Lock.TvmFfi.Version).Add("mlc-commit", Lock.MlcLlm.Commit);
+}
+
+/// <summary>What a caller may change about a recipe's LLM build; null keeps the recipe's choice.</summary>
+public sealed record LlmBuildOverrides
+{
+    public string? Quantization { get; init; }
+
+    /// <summary>A local Hugging Face model folder instead of the recipe's Hub repository (checked by the caller, which knows how it was given).</summary>
+    public string? SourceDirectory { get; init; }
+
+    public int? ContextWindowSize { get; init; }
+
+    public int? PrefillChunkSize { get; init; }
 }

@@ -74,8 +74,11 @@ public sealed class LlmPipeline
         var clock = Stopwatch.StartNew();
         var records = await Engine.RunAsync(Folder, reporter, cancellationToken);
         var byName = records.ToDictionary(r => r.Name);
-        var updated = DistPublisher.Publish(Build, byName[PackageStage.StageName], byName[RegisterStage.StageName]);
+        var updated = DistPublisher.Publish(Build, byName[PackageStage.StageName]);
         reporter.Info(updated ? $"dist: wrote {Build.DistModelDirectory} and {Build.DistPackagePath}" : "dist: up to date");
+        // Every run, after dist/ holds the files: a registry folder that was moved, emptied or edited gets the entry back.
+        var registered = RegisterStage.Register(Build, byName[RegisterStage.StageName]);
+        reporter.Info($"registry: {registered.Path} ({registered.Change.ToString().ToLowerInvariant()})");
 
         var package = byName[PackageStage.StageName].Stamp.Data ?? [];
         var report = new CompileReport
@@ -91,11 +94,16 @@ public sealed class LlmPipeline
             Verification = byName[VerifyStage.StageName].Stamp.Data?.DeepClone() as JsonObject,
             Outputs = new CompileOutputs(Build.DistModelDirectory, Build.DistPackagePath,
                 package["packageBytes"]?.GetValue<long>() ?? 0, package["packageSha256"]?.GetValue<string>() ?? "",
-                Path.Combine(Build.DistDirectory, Build.Name.Value + ".registry.json"), Build.BuildDirectory,
+                registered.Path, Build.BuildDirectory,
                 Path.Combine(Build.BuildDirectory, "compile-report.md")),
             DistUpdated = updated,
+            Registered = registered,
         };
-        report.Write(Build.BuildDirectory);
+        var model = byName[FetchStage.StageName].Stamp.Data?["modelDirectory"]?.GetValue<string>();
+        report.Write(Build.BuildDirectory,
+        [
+            (Build.BuildDirectory, "$BUILD"), (Build.DistDirectory, "$DIST"), (Build.RegistryDirectory, "$REGISTRY"), (model ?? "", "$MODEL"),
+        ]);
         return report;
     }
 }

@@ -1,78 +1,50 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
-using Ava.Compiler.IO;
 using Ava.Compiler.Onnx;
+using Ava.Compiler.Registry;
 
 namespace Ava.Compiler.Pipeline.Stages;
 
 /// <summary>
-/// `.AON` path, step 5: the registry entry (<c>AVA-384-Base-INT8.registry.json</c>), in the same
-/// <c>alc-registry-entry/1</c> shape the LLM path's register stage writes, so the registry and the app list both kinds
-/// from one set of files.
+/// `.AON` path, step 5: the registry record — the same <see cref="ModelEntry"/> (<c>alc-registry-model/1</c>) the LLM
+/// path's register stage makes, read from the package (manifest, accuracy report, vocabulary), checked against the
+/// schema and kept in the stage folder. <see cref="Register"/> writes it to <c>registry/models/&lt;AVA name&gt;.json</c>
+/// once the package is in dist/.
 /// </summary>
-public sealed class AonRegisterStage(EmbeddingRecipe recipe) : IStage
+/// <param name="compiledAt">The time to record (<see cref="RegistryEntries.CompiledAt"/> of the caller's environment).</param>
+public sealed class AonRegisterStage(EmbeddingRecipe recipe, DateTimeOffset compiledAt) : IStage
 {
     public const string StageName = "aon-register";
 
     public string Name => StageName;
 
-    public IReadOnlyList<string> DependsOn => [AonFetchStage.StageName, AonQuantizeStage.StageName, AonValidateStage.StageName, AonPackageStage.StageName];
+    public IReadOnlyList<string> DependsOn => [AonPackageStage.StageName];
 
-    public static string EntryName(string avaName) => avaName + ".registry.json";
+    public static string EntryName(string avaName) => avaName + ".json";
 
-    public void DescribeInputs(KeyBuilder key, StageKeyContext context) => key.Add("stage-version", 1);
+    public void DescribeInputs(KeyBuilder key, StageKeyContext context)
+    {
+        key.Add("stage-version", 2).Add("max-tokens", recipe.MaxTokens);
+        if (recipe.Recipe?.Path is { } path) key.AddFile("recipe", path, context.HashCache);
+    }
 
     public Task<StageOutcome> RunAsync(StageContext context)
     {
-        var package = context.DataOf(AonPackageStage.StageName);
-        var validation = context.DataOf(AonValidateStage.StageName);
-        var entry = new JsonObject
+        var source = recipe.Recipe
+                     ?? throw new BadInputException($"The embedding recipe '{recipe.Id}' was not read from a recipe file, so it cannot be registered.",
+                         "Load it with RecipeLoader and EmbeddingRecipes.From (as alc compile does).");
+        var entry = RegistryEntries.ForAon(new AonRegistration
         {
-            ["schema"] = "alc-registry-entry/1",
-            ["id"] = recipe.AvaName,
-            ["kind"] = "onnx-embedding",
-            ["recipe"] = recipe.Id,
-            ["experimental"] = false,
-            ["modelPath"] = "models/" + AonPackageStage.ArtifactName(recipe.AvaName),
-            ["vocabPath"] = "models/" + AonPackageStage.VocabName(recipe.AvaName),
-            ["package"] = new JsonObject
-            {
-                ["file"] = package["artifact"]?.DeepClone(),
-                ["bytes"] = package["bytes"]?.DeepClone(),
-                ["sha256"] = package["sha256"]?.DeepClone(),
-                ["xxHash128"] = package["xxHash128"]?.DeepClone(),
-            },
-            ["embeddingDimension"] = EmbeddingDimension(validation),
-            ["maxTokens"] = recipe.MaxTokens,
-            ["lowercase"] = recipe.Lowercase,
-            ["pooling"] = "mean+l2",
-            ["quantization"] = context.DataOf(AonQuantizeStage.StageName).DeepClone(),
-            ["source"] = context.DataOf(AonFetchStage.StageName).DeepClone(),
-            ["verification"] = new JsonObject
-            {
-                ["passed"] = true,
-                ["meanCosine"] = validation["meanCosine"]?.DeepClone(),
-                ["minCosine"] = validation["minCosine"]?.DeepClone(),
-                ["sentences"] = validation["sentences"]?.DeepClone(),
-                ["signatureIdentical"] = validation["signatureIdentical"]?.DeepClone(),
-            },
-        };
-        var file = EntryName(recipe.AvaName);
-        AtomicFile.WriteAllText(Path.Combine(context.OutputDirectory, file), entry.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        return Task.FromResult(new StageOutcome(file, new JsonObject { ["entry"] = file }));
+            DistDirectory = "",
+            Name = recipe.AvaName,
+            Recipe = source,
+            MaxTokens = recipe.MaxTokens,
+            CompiledAt = compiledAt,
+            ModelsDirectory = context.OutputOf(AonPackageStage.StageName),
+        });
+        return Task.FromResult(RegisterStage.Keep(entry, context.OutputDirectory, EntryName(recipe.AvaName)));
     }
 
-    /// <summary>The last dimension of the token-embedding output ("[batch, sequence, 384]"), when the export names it.</summary>
-    private static long? EmbeddingDimension(JsonObject validation)
-    {
-        foreach (var o in validation["outputs"]?.AsArray() ?? [])
-        {
-            var shape = (string?)o?["int8"];
-            if (shape is null || !shape.EndsWith(']')) continue;
-            var last = shape[(shape.LastIndexOf(',') + 1)..^1].Trim();
-            if (long.TryParse(last, out var d) && shape.Count(c => c == ',') == 2) return d;
-        }
-        return null;
-    }
+    /// <summary>Writes the kept entry into the registry folder (the same bytes again: untouched).</summary>
+    public static RegisterResult Register(string registryDirectory, Pipeline.StageRecord record) => RegisterStage.Register(registryDirectory, record);
 }
