@@ -11,8 +11,8 @@ Console.CancelKeyPress += (_, e) =>
     cts.Cancel();
 };
 var context = CliContext.FromProcess();
-PhaseClock.Mark("console context");
+PhaseClock.Mark("cli context");
 var code = await AlcApp.RunAsync(args, context, cts.Token);
 if (PhaseClock.Enabled)
-    foreach (var line in PhaseClock.Lines()) Console.Error.WriteLine("alc timings: " + line);
+    foreach (var line in PhaseClock.Lines()) context.Err.WriteLine("alc timings: " + line);
 return code;

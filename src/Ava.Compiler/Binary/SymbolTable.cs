@@ -105,9 +105,11 @@ public sealed class SymbolTable : IReadOnlyList<BinarySymbol>
         foreach (var s in symbols)
         {
             var start = (int)strings.Length;
-            var raw = Encoding.UTF8.GetBytes(s.RawName);
-            strings.Write(raw);
+            // The table stores the raw name and whether the C name drops its first character (Mach-O's '_'); a list
+            // whose names relate otherwise keeps its C names (what every rule reads) as the stored names.
             var skip = s.RawName.Length == s.Name.Length + 1 && s.RawName.EndsWith(s.Name, StringComparison.Ordinal);
+            var raw = Encoding.UTF8.GetBytes(skip || s.RawName == s.Name ? s.RawName : s.Name);
+            strings.Write(raw);
             builder.Add(start, raw.Length, skip, s.IsDefined, s.Binding, s.Type, s.Section is null ? -1 : sections.IndexOf(s.Section));
         }
         return builder.Build(strings.ToArray(), [.. sections]);
