@@ -65,11 +65,16 @@ public static class ActionApp
                     // Each artifact's own entry (registry/models/<AVA name>.json) goes with it.
                     if (!registry.AddArtifact(a))
                         reporter.Info($"{Path.GetFileName(a)} has no entry in {registry.Registry.ModelsDirectory}; only the file is published");
-                    foreach (var f in registry.FilesOf(a, d))
+                    foreach (var (f, fd) in registry.FilesOf(a, d))
                     {
-                        if (uploads.Any(u => u.Name == f.Name)) continue;
+                        if (uploads.FirstOrDefault(u => u.Name == f.Name) is { } same)
+                        {
+                            if (same.Path == f.Path) continue;
+                            throw new BadInputException(
+                                $"Two files would go up as the release asset {f.Name}: {Path.GetRelativePath(root, same.Path)} and {Path.GetRelativePath(root, f.Path)}.",
+                                "Narrow the 'artifacts' patterns so each model's files are given once.");
+                        }
                         uploads.Add(f);
-                        var fd = f.Path == self ? d : FileHasher.HashFile(f.Path);
                         summary.Artifacts.Add(new(Path.GetRelativePath(root, f.Path), fd.Size, fd.Sha256));
                         reporter.Info($"{Path.GetRelativePath(root, f.Path)}: {fd.Size} bytes, sha256 {fd.Sha256}{(f.Path == self ? "" : $" (listed in the entry of {Path.GetFileName(a)})")}");
                     }

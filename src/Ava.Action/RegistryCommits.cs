@@ -47,29 +47,30 @@ public sealed class RegistryCommits(ModelRegistry registry, string root, string 
     /// registered bytes, so no entry ends up pointing at a file it does not describe; without one, the artifact alone.
     /// </summary>
     /// <param name="digest">The artifact's digest, already computed by the caller (an .ALM can be gigabytes).</param>
-    public IReadOnlyList<ReleaseFile> FilesOf(string artifactPath, FileDigest digest)
+    public IReadOnlyList<(ReleaseFile File, FileDigest Digest)> FilesOf(string artifactPath, FileDigest digest)
     {
         var full = Path.GetFullPath(artifactPath);
         var name = Path.GetFileNameWithoutExtension(full);
-        if (!_models.Contains(name)) return [new ReleaseFile(full, Path.GetFileName(full))];
+        if (!_models.Contains(name)) return [(new ReleaseFile(full, Path.GetFileName(full)), digest)];
 
         var entry = registry.GetModel(name);
         var self = entry.Artifacts.FirstOrDefault(a => a.File == Path.GetFileName(full));
-        var folder = self is not null && DistOf(full, self.Path) is { } d ? d : dist;
-        var files = new List<ReleaseFile>();
-        if (self is null) files.Add(new ReleaseFile(full, Path.GetFileName(full)));
+        var folder = self is not null && DistOf(full, self.Path) is { } own ? own : dist;
+        var files = new List<(ReleaseFile, FileDigest)>();
+        if (self is null) files.Add((new ReleaseFile(full, Path.GetFileName(full)), digest));
         foreach (var a in entry.Artifacts)
         {
             var path = a == self ? full : Path.GetFullPath(Path.Combine(folder, a.Path));
             if (!File.Exists(path)) continue;
-            var sha = a == self ? digest.Sha256 : FileHasher.HashFile(path).Sha256;
+            var d = a == self ? digest : FileHasher.HashFile(path);
+            var sha = d.Sha256;
             if (sha != a.Sha256)
                 throw new VerificationFailedException(
                     $"{Path.GetRelativePath(root, path)} is not the file {registry.ModelPath(name)} registers as {a.File} (sha256 {sha[..12]}…, registered {a.Sha256[..12]}…); nothing was published.",
                     "Publish the dist folder of the build that wrote the entry: rebuild the model (alc compile) or pass the matching entry, so the file and its entry agree.");
             var asset = AssetName(entry.Name, a.File);
             _assets[asset] = (entry.Name, a.File);
-            files.Add(new ReleaseFile(path, asset));
+            files.Add((new ReleaseFile(path, asset), d));
         }
         return files;
     }

@@ -401,6 +401,18 @@ public class ActionEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_files_that_would_be_the_same_release_asset_are_refused()
+    {
+        _dir.Write("workspace/dist/models/AVA-768-Base-INT8.AON", "one\n");
+        _dir.Write("workspace/old/AVA-768-Base-INT8.AON", "two\n");
+
+        var run = await RunActionAsync(new() { ["artifacts"] = "dist/**/*.AON\nold/*.AON", ["github-token"] = Token });
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("::error::Two files would go up as the release asset AVA-768-Base-INT8.AON: dist/models/AVA-768-Base-INT8.AON and old/AVA-768-Base-INT8.AON.", run.Log);
+    }
+
+    [Fact]
     public async Task An_attestation_given_without_publishing_is_warned_about_not_silently_dropped()
     {
         _dir.Write("workspace/dist/models/AVA-384-Base-INT8.AON", "AON stand-in bytes\n");
