@@ -25,6 +25,9 @@ public sealed record AonCompileResult(
 /// </summary>
 public static class AonCompiler
 {
+    /// <summary>build/&lt;recipe&gt;/compile-report.json|md: the full report, with timings.</summary>
+    public const string CompileReportName = "compile-report";
+
     public static IReadOnlyList<IStage> Stages(EmbeddingRecipe recipe, DateTimeOffset compiledAt,
         Func<HubFileSource, CancellationToken, Task<(string Model, string Vocab)>>? hubFetch = null) =>
     [
@@ -50,13 +53,17 @@ public static class AonCompiler
         // Every run, after dist/ holds the files: a registry folder that was moved, emptied or edited gets the entry back.
         var registered = AonRegisterStage.Register(folders.Registry, records.Single(r => r.Name == AonRegisterStage.StageName));
         reporter.Info($"registry: {registered.Path} ({registered.Change.ToString().ToLowerInvariant()})");
-        var reportPath = Path.Combine(package, AonPackageStage.ReportName(recipe.AvaName, "json"));
+        // The full report (latency, stage times) stays in the build folder; the packaged one has no timings.
+        JsonObject Data(string stage) => records.Single(r => r.Name == stage).Stamp.Data ?? [];
+        var report = AonReport.WithTimings(
+            AonReport.Build(recipe.Id, recipe.AvaName, Data(AonFetchStage.StageName), Data(AonQuantizeStage.StageName), Data(AonValidateStage.StageName)),
+            records.Select(r => (r.Name, r.Status == StageStatus.Ran ? "ran" : "up to date", r.Stamp.WallSeconds)));
+        var markdown = AonReport.Markdown(report);
+        AtomicFile.WriteAllText(Path.Combine(buildDirectory, CompileReportName + ".json"), report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(buildDirectory, CompileReportName + ".md"), markdown);
         return new AonCompileResult(recipe, records,
             Path.Combine(Path.GetFullPath(distDirectory), "models", AonPackageStage.ArtifactName(recipe.AvaName)),
-            published,
-            JsonNode.Parse(File.ReadAllText(reportPath))!.AsObject(),
-            File.ReadAllText(Path.Combine(package, AonPackageStage.ReportName(recipe.AvaName, "md"))),
-            registered);
+            published, report, markdown, registered);
     }
 
     /// <summary>

@@ -31,6 +31,16 @@ public sealed class BuildFolder
             ? Directory.EnumerateDirectories(StagesDirectory, ".*.tmp")
             : [];
 
+    /// <summary>
+    /// A stage's temp folder name (<c>.convert.&lt;guid&gt;.tmp</c>) inside a path, e.g. a recorded tool command; the
+    /// folder becomes <c>stages/&lt;stage&gt;</c> when the stage finishes, which <see cref="WithFinalNames"/> writes instead.
+    /// </summary>
+    private static readonly System.Text.RegularExpressions.Regex TempName =
+        new(@"(?<=[/\\])\.(?<stage>[A-Za-z0-9_-]+)\.[0-9a-f]{32}\.tmp", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary><paramref name="text"/> with every stage temp folder named by the stage folder it is renamed to.</summary>
+    public static string WithFinalNames(string text) => TempName.Replace(text, "${stage}");
+
     internal string NewTempDirectory(string stage)
     {
         var tmp = Path.Combine(StagesDirectory, $".{stage}.{Guid.NewGuid():N}.tmp");

@@ -44,10 +44,42 @@ public sealed record CompileReport
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
-    public void Write(string directory)
+    /// <summary>
+    /// Writes compile-report.json and .md. The files name folders by placeholder (<paramref name="folders"/>: e.g. the
+    /// build folder as <c>$BUILD</c>) and stage temp folders by their final names, so the same build in another folder
+    /// writes the same bytes apart from the timing fields (<see cref="Reporting.ReportTimings"/>).
+    /// </summary>
+    public void Write(string directory, IReadOnlyList<(string Folder, string Placeholder)> folders)
     {
-        AtomicFile.WriteAllText(Path.Combine(directory, "compile-report.json"), JsonSerializer.Serialize(this, Json) + "\n");
-        AtomicFile.WriteAllText(Path.Combine(directory, "compile-report.md"), ToMarkdown());
+        var portable = Portable(folders);
+        AtomicFile.WriteAllText(Path.Combine(directory, "compile-report.json"), JsonSerializer.Serialize(portable, Json) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(directory, "compile-report.md"), portable.ToMarkdown());
+    }
+
+    /// <summary>A copy whose paths name <paramref name="folders"/> by placeholder, longest folder first.</summary>
+    public CompileReport Portable(IReadOnlyList<(string Folder, string Placeholder)> folders)
+    {
+        var ordered = folders.Where(f => f.Folder.Length > 0)
+            .Select(f => (Folder: Path.TrimEndingDirectorySeparator(Path.GetFullPath(f.Folder)), f.Placeholder))
+            .OrderByDescending(f => f.Folder.Length).ToList();
+        string P(string text)
+        {
+            text = Pipeline.BuildFolder.WithFinalNames(text);
+            foreach (var (folder, placeholder) in ordered) text = text.Replace(folder, placeholder, StringComparison.Ordinal);
+            return text;
+        }
+        string? PN(string? text) => text is null ? null : P(text);
+        return this with
+        {
+            Stages = Stages.Select(s => s with
+            {
+                Summary = PN(s.Summary),
+                LogPath = P(s.LogPath),
+                Tools = s.Tools.Select(t => t with { Command = P(t.Command), LogPath = PN(t.LogPath) }).ToList(),
+            }).ToList(),
+            Outputs = new CompileOutputs(P(Outputs.ModelDirectory), P(Outputs.Package), Outputs.PackageBytes, Outputs.PackageSha256,
+                P(Outputs.RegistryEntry), P(Outputs.BuildDirectory), P(Outputs.Report)),
+        };
     }
 
     public string ToMarkdown()
@@ -56,19 +88,19 @@ public sealed record CompileReport
         var sb = new StringBuilder();
         sb.AppendLine(c, $"# alc compile: {AvaName}");
         sb.AppendLine();
-        sb.AppendLine(c, $"Recipe `{Recipe}`, quantization `{Quantization}`, model_lib `{ModelLib}`, {WallSeconds:0.0} s in total.");
+        sb.AppendLine(c, $"Recipe `{Recipe}`, quantization `{Quantization}`, model_lib `{ModelLib}`.");
         sb.AppendLine();
-        sb.AppendLine("| stage | status | wall time | peak memory | key |");
-        sb.AppendLine("|---|---|---|---|---|");
+        sb.AppendLine("| stage | status | key | summary |");
+        sb.AppendLine("|---|---|---|---|");
         foreach (var s in Stages)
-            sb.AppendLine(c, $"| {s.Name} | {(s.Status == StageStatus.Ran ? "ran" : "up to date")} | {s.WallSeconds:0.00} s | {(s.PeakMemoryBytes > 0 ? $"{s.PeakMemoryBytes / (1 << 20)} MiB" : "-")} | `{s.Key[..12]}` |");
+            sb.AppendLine(c, $"| {s.Name} | {(s.Status == StageStatus.Ran ? "ran" : "up to date")} | `{s.Key[..12]}` | {(s.Summary ?? "").Replace("|", "\\|")} |");
         var tools = Stages.SelectMany(s => s.Tools.Select(t => (s.Name, t))).ToList();
         if (tools.Count > 0)
         {
             sb.AppendLine();
             sb.AppendLine("## Tools run");
             foreach (var (stage, t) in tools)
-                sb.AppendLine(c, $"- {stage}: `{t.Command}` — exit {t.ExitCode}, {t.WallSeconds:0.00} s, peak {t.PeakMemoryBytes / (1 << 20)} MiB");
+                sb.AppendLine(c, $"- {stage}: `{t.Command}` — exit {t.ExitCode}");
         }
         if (Plan is not null)
         {
@@ -83,12 +115,26 @@ public sealed record CompileReport
             sb.AppendLine();
             sb.AppendLine("## Verification");
             sb.AppendLine(c, $"{Verification["verdict"]}: {Verification["generation"]} (ABI profile {Verification["abi"]}, runtime symbols from {string.Join(", ", (Verification["runtimeSources"] as JsonArray)?.Select(x => x?.ToString()) ?? [])}). Full report: `verification-report.md` in the build folder.");
+            if (Verification["linkProof"] is JsonObject link)
+                sb.AppendLine(c, $"Link proof: {(link["performed"]?.GetValue<bool>() == true ? $"{link["note"]} Linker {link["linker"]}{(link["ndkRevision"] is { } rev ? $" (NDK {rev})" : "")}." : link["note"])}");
         }
         sb.AppendLine();
         sb.AppendLine("## Outputs");
         sb.AppendLine(c, $"- `{Outputs.ModelDirectory}`");
         sb.AppendLine(c, $"- `{Outputs.Package}` ({Outputs.PackageBytes / (1 << 20)} MiB, sha256 `{Outputs.PackageSha256}`)");
         sb.AppendLine(c, $"- `{Outputs.RegistryEntry}`");
+        // Every timing in one last section, which ReportTimings.Normalize drops when builds are compared.
+        sb.AppendLine();
+        sb.AppendLine(Reporting.ReportTimings.MarkdownSection);
+        sb.AppendLine();
+        sb.AppendLine(c, $"{WallSeconds:0.0} s in total.");
+        sb.AppendLine();
+        sb.AppendLine("| stage | wall time | peak memory |");
+        sb.AppendLine("|---|---|---|");
+        foreach (var s in Stages)
+            sb.AppendLine(c, $"| {s.Name} | {s.WallSeconds:0.00} s | {(s.PeakMemoryBytes > 0 ? $"{s.PeakMemoryBytes / (1 << 20)} MiB" : "-")} |");
+        foreach (var (stage, t) in tools)
+            sb.AppendLine(c, $"- {stage} tool: {t.WallSeconds:0.00} s, peak {t.PeakMemoryBytes / (1 << 20)} MiB");
         return sb.ToString();
     }
 

@@ -40,6 +40,9 @@ public sealed record LlmBuild
     /// <summary>AVA's own libtvm_runtime.so (e.g. the app's jniLibs/arm64-v8a copy); when set, verify proves every import resolves in it.</summary>
     public string? AvaRuntimeLibrary { get; init; }
 
+    /// <summary>The Android NDK root; with <see cref="AvaRuntimeLibrary"/> set, verify also links the library with its ld.lld.</summary>
+    public string? AndroidNdk { get; init; }
+
     /// <summary>build/AVA-GE3-4B16: stage outputs, logs, hash cache, report.</summary>
     public required string BuildDirectory { get; init; }
 
@@ -89,6 +92,7 @@ public sealed record LlmBuild
             Lock = lockFile,
             Mlc = MlcCommands.For(locations, lockFile, environment),
             AvaRuntimeLibrary = locations.AvaRuntimeLibrary?.Path,
+            AndroidNdk = locations.NdkDir?.Path,
             BuildDirectory = folders.BuildFor(name.Value),
             DistDirectory = folders.Dist,
             RegistryDirectory = folders.Registry,

@@ -99,7 +99,11 @@ public sealed class LlmPipeline
             DistUpdated = updated,
             Registered = registered,
         };
-        report.Write(Build.BuildDirectory);
+        var model = byName[FetchStage.StageName].Stamp.Data?["modelDirectory"]?.GetValue<string>();
+        report.Write(Build.BuildDirectory,
+        [
+            (Build.BuildDirectory, "$BUILD"), (Build.DistDirectory, "$DIST"), (Build.RegistryDirectory, "$REGISTRY"), (model ?? "", "$MODEL"),
+        ]);
         return report;
     }
 }

@@ -22,7 +22,7 @@ public sealed class AonFetchStage(EmbeddingSource source, Func<HubFileSource, Ca
 
     public void DescribeInputs(KeyBuilder key, StageKeyContext context)
     {
-        key.Add("stage-version", 1).Add("source", source.Describe());
+        key.Add("stage-version", 2).Add("source", source.Describe());
         switch (source)
         {
             case EmbeddedSource:
@@ -53,7 +53,9 @@ public sealed class AonFetchStage(EmbeddingSource source, Func<HubFileSource, Ca
                 RequireFile(local.VocabPath, "vocabulary");
                 SelfContained(local.ModelPath, modelOut);
                 WriteLf(local.VocabPath, vocabOut);
-                origin = Path.GetFullPath(local.ModelPath);
+                // The file name only: where the model sits on this machine must not reach the manifest (its
+                // content is recorded by modelSha256).
+                origin = "file:" + Path.GetFileName(local.ModelPath);
                 break;
             case HubFileSource hub:
                 if (hubFetch is null)
@@ -72,7 +74,7 @@ public sealed class AonFetchStage(EmbeddingSource source, Func<HubFileSource, Ca
         return new StageOutcome($"{origin}: {digest.Size:N0} bytes, sha256 {digest.Sha256[..12]}…", new JsonObject
         {
             ["origin"] = origin,
-            ["source"] = source.Describe(),
+            ["source"] = source is LocalFileSource l ? $"file {Path.GetFileName(l.ModelPath)} (vocab {Path.GetFileName(l.VocabPath)})" : source.Describe(),
             ["modelBytes"] = digest.Size,
             ["modelSha256"] = digest.Sha256,
             ["vocabSha256"] = context.HashCache.Get(vocabOut).Sha256,

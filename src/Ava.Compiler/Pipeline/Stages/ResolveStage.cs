@@ -20,9 +20,11 @@ public sealed class ResolveStage(LlmBuild build) : IStage
 
     public void DescribeInputs(KeyBuilder key, StageKeyContext context)
     {
-        key.Add("stage-version", 1).AddFile("recipe", build.Recipe.Path!, context.HashCache)
+        key.Add("stage-version", 2).AddFile("recipe", build.Recipe.Path!, context.HashCache)
             .Add("quantization", build.Quantization).Add("context", build.ContextWindowSize ?? 0).Add("prefill", build.PrefillChunkSize ?? 0)
-            .Add("source-dir", build.SourceDirectory);
+            // Where a local folder is does not change what is built (fetch keys its content): the same build in
+            // another folder keeps its keys, and reports stay byte-identical.
+            .Add("source", build.SourceDirectory is null ? "hub" : "local folder");
         build.AddToolchain(key);
     }
 
@@ -39,7 +41,7 @@ public sealed class ResolveStage(LlmBuild build) : IStage
             ["convTemplate"] = build.Llm.ConvTemplate,
             ["systemLibPrefix"] = build.SystemLibPrefix,
             ["modelLib"] = build.ModelLib,
-            ["source"] = build.SourceDirectory ?? $"{build.Recipe.Source.HfRepo}@{build.Recipe.Source.Revision}",
+            ["source"] = build.SourceDirectory is null ? $"{build.Recipe.Source.HfRepo}@{build.Recipe.Source.Revision}" : "local folder",
             ["toolchain"] = new JsonObject
             {
                 ["tvm"] = $"{build.Lock.Tvm.Version} ({build.Lock.Tvm.Commit})",
