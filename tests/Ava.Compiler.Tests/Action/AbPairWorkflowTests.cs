@@ -39,7 +39,8 @@ public class AbPairWorkflowTests : IDisposable
     {
         var workspace = Download(UploadPaths());
 
-        var failure = await RunProofJobAsync(workspace);
+        var outputs = new Dictionary<string, string>();
+        var failure = await RunProofJobAsync(workspace, outputs);
 
         Assert.True(failure is null, failure);
         var experiment = new ModelRegistry(Path.Combine(workspace, "registry")).GetAb(Inputs["experiment"]);
@@ -48,7 +49,11 @@ public class AbPairWorkflowTests : IDisposable
         // The last step commits the entry and puts the proof in the summary: both inputs name files that are there now.
         var commit = ProofJobSteps().Single(s => Scalar(s, "uses") == "./");
         foreach (var input in new[] { "registry-files", "reports" })
-            Assert.NotEmpty(FileSet.Resolve(workspace, Lines(Substitute(Scalar(With(commit), input)!, Inputs)), input));
+            Assert.NotEmpty(FileSet.Resolve(workspace, Lines(Substitute(Scalar(With(commit), input)!, Inputs, outputs)), input));
+        // The registry branch gets the arms' entries with the A/B entry (so 'registry ab validate' holds there), and no other.
+        var committed = FileSet.Resolve(workspace, Lines(Substitute(Scalar(With(commit), "registry-files")!, Inputs, outputs)), "registry-files")
+            .Select(f => Path.GetRelativePath(workspace, f).Replace('\\', '/')).Order(StringComparer.Ordinal);
+        Assert.Equal(["registry/ab/ge3-4b-vs-ge2-2b.json", "registry/models/AVA-GE2-2B16.json", "registry/models/AVA-GE3-4B16.json"], committed);
     }
 
     [Theory]
@@ -153,19 +158,49 @@ public class AbPairWorkflowTests : IDisposable
     // ---- ab-pair.yml's proof job: its run: steps, in order, as the runner's default bash runs them ----
 
     /// <returns>Null when every step succeeded, else what failed and its output.</returns>
-    private static async Task<string?> RunProofJobAsync(string checkout)
+    /// <param name="outputs">Filled with each step's GITHUB_OUTPUT values as 'steps.ID.outputs.NAME'.</param>
+    private static async Task<string?> RunProofJobAsync(string checkout, Dictionary<string, string>? outputs = null)
     {
+        outputs ??= [];
         foreach (var step in ProofJobSteps().Where(s => s.Children.ContainsKey("run")))
         {
-            var env = new Dictionary<string, string> { ["NO_COLOR"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
+            var outputFile = Path.Combine(checkout, "..", $"github-output-{Guid.NewGuid():N}");
+            File.WriteAllText(outputFile, "");
+            var env = new Dictionary<string, string>
+            {
+                ["NO_COLOR"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1", ["GITHUB_OUTPUT"] = Path.GetFullPath(outputFile),
+            };
             if (step.Children.TryGetValue("env", out var e))
                 foreach (var (k, v) in ((YamlMappingNode)e).Children)
-                    env[k.ToString()] = Substitute(v.ToString(), Inputs);
+                    env[k.ToString()] = Substitute(v.ToString(), Inputs, outputs);
             var r = await NodeTools.RunAsync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", Scalar(step, "run")!], env, checkout,
                 TimeSpan.FromMinutes(3));
             if (r.ExitCode != 0) return $"step '{Scalar(step, "name")}' exited {r.ExitCode}:\n{r.Text}{r.StdErr}";
+            if (Scalar(step, "id") is { } id)
+                foreach (var (name, value) in ReadOutputFile(File.ReadAllText(outputFile)))
+                    outputs[$"steps.{id}.outputs.{name}"] = value;
         }
         return null;
+    }
+
+    /// <summary>The runner's GITHUB_OUTPUT file format: 'name=value' lines and 'name&lt;&lt;DELIMITER' … 'DELIMITER' blocks.</summary>
+    private static IEnumerable<(string Name, string Value)> ReadOutputFile(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            var heredoc = lines[i].IndexOf("<<", StringComparison.Ordinal);
+            var equals = lines[i].IndexOf('=');
+            if (heredoc > 0 && (equals < 0 || heredoc < equals))
+            {
+                var (name, delimiter) = (lines[i][..heredoc], lines[i][(heredoc + 2)..]);
+                var value = new List<string>();
+                for (i++; i < lines.Length && lines[i] != delimiter; i++) value.Add(lines[i]);
+                yield return (name, string.Join('\n', value));
+            }
+            else if (equals > 0) yield return (lines[i][..equals], lines[i][(equals + 1)..]);
+        }
     }
 
     private static IEnumerable<YamlMappingNode> ProofJobSteps()
@@ -179,10 +214,11 @@ public class AbPairWorkflowTests : IDisposable
     private static readonly Regex Expressions = new(@"\$\{\{(.*?)\}\}");
 
     /// <summary>${{ inputs.x }} from the workflow's inputs; any other expression is something this job should not need.</summary>
-    private static string Substitute(string text, IReadOnlyDictionary<string, string> inputs) => Expressions.Replace(text, m =>
+    private static string Substitute(string text, IReadOnlyDictionary<string, string> inputs, IReadOnlyDictionary<string, string>? outputs = null) => Expressions.Replace(text, m =>
     {
         var expression = m.Groups[1].Value.Trim();
         return expression.StartsWith("inputs.", StringComparison.Ordinal) && inputs.TryGetValue(expression["inputs.".Length..], out var v) ? v
+            : outputs is not null && outputs.TryGetValue(expression, out var o) ? o
             : expression == "github.token" ? "ghs_unused"
             : throw new Xunit.Sdk.XunitException($"ab-pair.yml's proof job uses ${{{{ {expression} }}}}, which this test cannot evaluate.");
     });
