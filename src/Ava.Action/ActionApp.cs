@@ -40,8 +40,11 @@ public static class ActionApp
                     "Set 'working-directory' to a folder of the checked-out repository.");
 
             var artifacts = new List<string>();
+            // What goes on the release: the artifacts and the other files their registry entries list.
+            var uploads = new List<ReleaseFile>();
             // The same registry the core's register step writes (registry/, or ALC_REGISTRY).
-            var registry = new RegistryCommits(new ModelRegistry(CompileFolders.For(root, core.Environment).Registry), root);
+            var folders = CompileFolders.For(root, core.Environment);
+            var registry = new RegistryCommits(new ModelRegistry(folders.Registry), root, folders.Dist);
             if (inputs.Model is not null)
             {
                 // Each pipeline stage opens its own section, which the reporter shows as a ::group::.
@@ -58,11 +61,23 @@ public static class ActionApp
                 foreach (var a in artifacts)
                 {
                     var d = FileHasher.HashFile(a);
-                    summary.Artifacts.Add(new(Path.GetRelativePath(root, a), d.Size, d.Sha256));
-                    reporter.Info($"{Path.GetRelativePath(root, a)}: {d.Size} bytes, sha256 {d.Sha256}");
+                    var self = Path.GetFullPath(a);
                     // Each artifact's own entry (registry/models/<AVA name>.json) goes with it.
                     if (!registry.AddArtifact(a))
                         reporter.Info($"{Path.GetFileName(a)} has no entry in {registry.Registry.ModelsDirectory}; only the file is published");
+                    foreach (var (f, fd) in registry.FilesOf(a, d))
+                    {
+                        if (uploads.FirstOrDefault(u => u.Name == f.Name) is { } same)
+                        {
+                            if (same.Path == f.Path) continue;
+                            throw new BadInputException(
+                                $"Two files would go up as the release asset {f.Name}: {Path.GetRelativePath(root, same.Path)} and {Path.GetRelativePath(root, f.Path)}.",
+                                "Narrow the 'artifacts' patterns so each model's files are given once.");
+                        }
+                        uploads.Add(f);
+                        summary.Artifacts.Add(new(Path.GetRelativePath(root, f.Path), fd.Size, fd.Sha256));
+                        reporter.Info($"{Path.GetRelativePath(root, f.Path)}: {fd.Size} bytes, sha256 {fd.Sha256}{(f.Path == self ? "" : $" (listed in the entry of {Path.GetFileName(a)})")}");
+                    }
                 }
             }
             foreach (var report in FileSet.Resolve(root, inputs.Reports, "reports", reporter.Warn))
@@ -87,7 +102,7 @@ public static class ActionApp
                         inputs.ReleaseTag is null ? null : ReleaseRequest.ForTag(inputs.ReleaseTag).WithName($"AVA models {inputs.ReleaseTag}")
                             .WithBody("Built and verified by ava/model-compile.")
                             .WithTarget(core.Environment.GetValueOrDefault("GITHUB_SHA")),
-                        artifacts, inputs.RegistryBranch,
+                        uploads, inputs.RegistryBranch,
                         assets => registry.After(assets, inputs.Attestation, inputs.ReleaseTag));
                     summary.Published = await new Publisher(repo, new GitHubCalls(retry), reporter).PublishAsync(plan, ct);
                     summary.Attestation = inputs.Attestation;

@@ -64,6 +64,13 @@ public sealed record ActionInputs
             Attestation = ReadAttestation(core),
         };
         inputs.Check();
+        if (!inputs.Publish && inputs.Attestation is not null)
+        {
+            // The attestation is recorded only in the entries a publishing run commits; dropping it silently would
+            // leave a caller believing its provenance was recorded.
+            core.Warning("'attestation-id' and 'attestation-url' only apply when publishing ('publish: true'): nothing is published in this run, so they were not recorded anywhere.");
+            return inputs with { Attestation = null };
+        }
         return inputs;
     }
 

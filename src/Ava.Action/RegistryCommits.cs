@@ -1,4 +1,6 @@
 using Ava.Action.Publishing;
+using Ava.Compiler.Errors;
+using Ava.Compiler.Hashing;
 using Ava.Compiler.Registry;
 
 namespace Ava.Action;
@@ -9,10 +11,14 @@ namespace Ava.Action;
 /// build-provenance attestation, and committed as the registry then holds them; other files (A/B entries from the
 /// 'registry-files' input) are committed as they are.
 /// </summary>
-public sealed class RegistryCommits(ModelRegistry registry, string root)
+/// <param name="dist">Where entries' artifact paths are resolved when an artifact's own path does not show its dist folder.</param>
+public sealed class RegistryCommits(ModelRegistry registry, string root, string dist)
 {
     private readonly List<string> _models = [];
     private readonly List<string> _files = [];
+
+    /// <summary>Release asset name → the entry and the file of it the asset is.</summary>
+    private readonly Dictionary<string, (string Entry, string File)> _assets = new(StringComparer.Ordinal);
 
     public ModelRegistry Registry => registry;
 
@@ -33,6 +39,54 @@ public sealed class RegistryCommits(ModelRegistry registry, string root)
         if (!registry.HasModel(name)) return false;
         AddModel(name);
         return true;
+    }
+
+    /// <summary>
+    /// The files to put on the release for one artifact: with a registry entry, every file the entry lists that is in
+    /// the artifact's dist folder (the .AON's vocabulary, the model libraries next to an .ALM), each checked to be the
+    /// registered bytes, so no entry ends up pointing at a file it does not describe; without one, the artifact alone.
+    /// </summary>
+    /// <param name="digest">The artifact's digest, already computed by the caller (an .ALM can be gigabytes).</param>
+    public IReadOnlyList<(ReleaseFile File, FileDigest Digest)> FilesOf(string artifactPath, FileDigest digest)
+    {
+        var full = Path.GetFullPath(artifactPath);
+        var name = Path.GetFileNameWithoutExtension(full);
+        if (!_models.Contains(name)) return [(new ReleaseFile(full, Path.GetFileName(full)), digest)];
+
+        var entry = registry.GetModel(name);
+        var self = entry.Artifacts.FirstOrDefault(a => a.File == Path.GetFileName(full));
+        var folder = self is not null && DistOf(full, self.Path) is { } own ? own : dist;
+        var files = new List<(ReleaseFile, FileDigest)>();
+        if (self is null) files.Add((new ReleaseFile(full, Path.GetFileName(full)), digest));
+        foreach (var a in entry.Artifacts)
+        {
+            var path = a == self ? full : Path.GetFullPath(Path.Combine(folder, a.Path));
+            if (!File.Exists(path)) continue;
+            var d = a == self ? digest : FileHasher.HashFile(path);
+            var sha = d.Sha256;
+            if (sha != a.Sha256)
+                throw new VerificationFailedException(
+                    $"{Path.GetRelativePath(root, path)} is not the file {registry.ModelPath(name)} registers as {a.File} (sha256 {sha[..12]}…, registered {a.Sha256[..12]}…); nothing was published.",
+                    "Publish the dist folder of the build that wrote the entry: rebuild the model (alc compile) or pass the matching entry, so the file and its entry agree.");
+            var asset = AssetName(entry.Name, a.File);
+            _assets[asset] = (entry.Name, a.File);
+            files.Add((new ReleaseFile(path, asset), d));
+        }
+        return files;
+    }
+
+    /// <summary>
+    /// One release holds many models, so a file whose name is not already the model's (every LLM has an
+    /// AVALibrary.ADco) is uploaded as &lt;AVA name&gt;.&lt;file&gt;; the entry keeps the file's own name and gets the asset's URL.
+    /// </summary>
+    public static string AssetName(string entryName, string file) =>
+        file.StartsWith(entryName + ".", StringComparison.Ordinal) ? file : $"{entryName}.{file}";
+
+    /// <summary>The dist folder an artifact sits in, when its path ends with the path its entry records (models/X.AON).</summary>
+    private static string? DistOf(string full, string entryPath)
+    {
+        var suffix = Path.DirectorySeparatorChar + entryPath.Replace('/', Path.DirectorySeparatorChar);
+        return full.EndsWith(suffix, StringComparison.Ordinal) ? full[..^suffix.Length] : null;
     }
 
     /// <summary>A file from the 'registry-files' input; a model entry of this registry is handled as one.</summary>
@@ -56,8 +110,8 @@ public sealed class RegistryCommits(ModelRegistry registry, string root)
         foreach (var name in _models)
         {
             var entry = registry.GetModel(name);
-            var uploaded = assets.Where(a => entry.Artifacts.Any(f => f.File == a.Name)).ToList();
-            foreach (var a in uploaded) entry = entry.WithReleaseUrl(a.Name, a.DownloadUrl);
+            var uploaded = assets.Where(a => _assets.TryGetValue(a.Name, out var f) && f.Entry == name).ToList();
+            foreach (var a in uploaded) entry = entry.WithReleaseUrl(_assets[a.Name].File, a.DownloadUrl);
             // The attestation's subjects are the files uploaded by this run; an entry none of whose files went up is not covered.
             if (attestation is not null && uploaded.Count > 0) entry = entry.WithAttestation(attestation.Id, attestation.Url);
             var registered = registry.Register(entry);

@@ -48,6 +48,9 @@ public enum AssetOutcome
     Unchanged,
 }
 
+/// <summary>A file to put on the release, under <paramref name="Name"/>.</summary>
+public sealed record ReleaseFile(string Path, string Name);
+
 public sealed record AssetPublication(string Name, string Sha256, long Size, AssetOutcome Outcome, string DownloadUrl, long AssetId);
 
 public enum FileOutcome

@@ -10,7 +10,7 @@ public sealed record RegistryChange(string RepositoryPath, Func<string?, string>
 }
 
 /// <param name="Registry">Asked for the registry files once the assets are uploaded, so entries can record where the assets are.</param>
-public sealed record PublishPlan(ReleaseRequest? Release, IReadOnlyList<string> Assets, string RegistryBranch,
+public sealed record PublishPlan(ReleaseRequest? Release, IReadOnlyList<ReleaseFile> Assets, string RegistryBranch,
     Func<IReadOnlyList<AssetPublication>, IReadOnlyList<RegistryChange>> Registry);
 
 /// <summary><see cref="Release"/> is null when there were no assets (registry-only publishing).</summary>
@@ -41,7 +41,7 @@ public sealed class Publisher(GitHubRepository repository, GitHubCalls calls, IR
         var published = new List<AssetPublication>();
         foreach (var file in plan.Assets)
         {
-            var p = await assets.PublishAsync(release!, file, ct: ct);
+            var p = await assets.PublishAsync(release!, file.Path, file.Name, ct);
             reporter.Info($"{p.Name}: {Describe(p.Outcome)} ({p.Size} bytes, sha256 {p.Sha256})");
             published.Add(p);
         }

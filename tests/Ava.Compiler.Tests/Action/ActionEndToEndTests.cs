@@ -73,20 +73,39 @@ public class ActionEndToEndTests : IDisposable
     private const string AttestationId = "18734562";
     private const string AttestationUrl = "https://github.com/ava-org/models/attestations/18734562";
 
+    private const string Aon = "AVA-384-Base-INT8";
+
     [Fact]
-    public async Task The_action_publishes_artifacts_and_registry_entries_and_reports_them()
+    public async Task The_action_publishes_artifacts_with_the_files_their_entries_list_and_reports_them()
     {
-        // What the publish job of compile-model.yml finds: the compile job's dist/ and registry/models/ (a real entry
-        // of a real package, registered the way the core's register step does it).
-        var registered = new ModelRegistry(_dir["workspace/registry"]).Register(RegistryEntries.ForLlm(
+        // What the publish job of compile-model.yml finds: the compile job's dist/ and registry/models/ (real entries
+        // of real builds, registered the way the core's register step does it).
+        var registry = new ModelRegistry(_dir["workspace/registry"]);
+        var registered = registry.Register(RegistryEntries.ForLlm(
             Registry.RegistryBuilds.Llm(_dir["workspace/dist"], Ge2, "v022-android.tar", "gemma2_q4f16_1_")));
-        var alm = File.ReadAllBytes(_dir[$"workspace/dist/{Ge2}.ALM"]);
-        var aon = Encoding.UTF8.GetBytes("AON stand-in bytes \u2713\n");
-        _dir.Write("workspace/dist/models/AVA-384-Base-INT8.AON", aon);
+        var aonRegistered = registry.Register(RegistryEntries.ForAon(Registry.RegistryBuilds.Aon(_dir["workspace/dist"], Aon)));
+        byte[] Bytes(string rel) => File.ReadAllBytes(_dir[$"workspace/dist/{rel}"]);
+        var lonely = Encoding.UTF8.GetBytes("AON stand-in bytes \u2713\n");
+        _dir.Write("workspace/dist/models/AVA-768-Base-INT8.AON", lonely);
         _dir.Write("workspace/dist/compile-report.md", "# Compile report\n\n## Verification\n\n| object | verdict |\n|---|---|\n| lib0.ADco | ok |\n");
-        var almUrl = $"https://github.com/ava-org/models/releases/download/v1.2.3/{Ge2}.ALM";
-        // The committed entry is the registered one plus the asset's download URL and the attestation, byte for byte.
-        var entry = RegistryJson.Serialize(registered.Entry.WithReleaseUrl($"{Ge2}.ALM", almUrl).WithAttestation(AttestationId, AttestationUrl));
+        static string Url(string asset) => $"https://github.com/ava-org/models/releases/download/v1.2.3/{asset}";
+        // What goes up, in order: each artifact, then the other files its entry lists (the vocabulary of the .AON, the
+        // libraries of the .ALM; AVALibrary.ADco is in every LLM, so its asset carries the model's name).
+        (string Asset, string File, byte[] Bytes)[] uploads =
+        [
+            ($"{Aon}.AON", $"models/{Aon}.AON", Bytes($"models/{Aon}.AON")),
+            ($"{Aon}.vocab.txt", $"models/{Aon}.vocab.txt", Bytes($"models/{Aon}.vocab.txt")),
+            ("AVA-768-Base-INT8.AON", "models/AVA-768-Base-INT8.AON", lonely),
+            ($"{Ge2}.ALM", $"{Ge2}.ALM", Bytes($"{Ge2}.ALM")),
+            ($"{Ge2}.ADco", $"models/llm/{Ge2}/{Ge2}.ADco", Bytes($"models/llm/{Ge2}/{Ge2}.ADco")),
+            ($"{Ge2}.AVALibrary.ADco", $"models/llm/{Ge2}/AVALibrary.ADco", Bytes($"models/llm/{Ge2}/AVALibrary.ADco")),
+        ];
+        // The committed entries are the registered ones plus every uploaded file's download URL and the attestation, byte for byte.
+        var aonEntry = RegistryJson.Serialize(aonRegistered.Entry.WithReleaseUrl($"{Aon}.AON", Url($"{Aon}.AON"))
+            .WithReleaseUrl($"{Aon}.vocab.txt", Url($"{Aon}.vocab.txt")).WithAttestation(AttestationId, AttestationUrl));
+        var entry = RegistryJson.Serialize(registered.Entry.WithReleaseUrl($"{Ge2}.ALM", Url($"{Ge2}.ALM"))
+            .WithReleaseUrl($"{Ge2}.ADco", Url($"{Ge2}.ADco")).WithReleaseUrl("AVALibrary.ADco", Url($"{Ge2}.AVALibrary.ADco"))
+            .WithAttestation(AttestationId, AttestationUrl));
 
         const string R = "/repos/ava-org/models";
         var release = new JsonObject
@@ -96,27 +115,25 @@ public class ActionEndToEndTests : IDisposable
         };
         JsonObject Asset(int id, string name, byte[] b) => new()
         {
-            ["id"] = id, ["name"] = name, ["state"] = "uploaded", ["size"] = b.Length,
-            ["browser_download_url"] = $"https://github.com/ava-org/models/releases/download/v1.2.3/{name}",
+            ["id"] = id, ["name"] = name, ["state"] = "uploaded", ["size"] = b.Length, ["browser_download_url"] = Url(name),
         };
-        new ScenarioWriter()
+        var scenario = new ScenarioWriter()
             .Api_("get", $"{R}/releases/tags/v1.2.3", 404, new JsonObject { ["message"] = "Not Found" })
             .Api_("post", $"{R}/releases", 201, release, new JsonObject
             {
                 ["tag_name"] = "v1.2.3", ["target_commitish"] = "0123456789abcdef0123456789abcdef01234567", ["name"] = "AVA models v1.2.3",
                 ["body"] = "Built and verified by ava/model-compile.", ["draft"] = false, ["prerelease"] = false, ["generate_release_notes"] = false,
-            })
-            .Upload($"{R}/releases/2000/assets?name=AVA-384-Base-INT8.AON", aon, 201, Asset(3001, "AVA-384-Base-INT8.AON", aon))
-            .Upload($"{R}/releases/2000/assets?name={Ge2}.ALM", alm, 201, Asset(3000, $"{Ge2}.ALM", alm))
-            .Api_("get", $"{R}/git/refs/heads/registry", 200, new JsonObject { ["ref"] = "refs/heads/registry", ["object"] = new JsonObject { ["sha"] = new string('1', 40) } })
-            .Api_("get", $"{R}/contents/registry/models/{Ge2}.json?ref=registry", 404, new JsonObject { ["message"] = "Not Found" })
-            .Api_("put", $"{R}/contents/registry/models/{Ge2}.json", 201,
-                new JsonObject { ["content"] = new JsonObject { ["sha"] = new string('c', 40) }, ["commit"] = new JsonObject { ["sha"] = new string('d', 40) } },
-                new JsonObject
-                {
-                    ["content"] = ScenarioWriter.FileText(entry), ["message"] = $"registry: {Ge2} (v1.2.3)", ["branch"] = "registry",
-                })
-            .WriteTo(_dir.Write("scenarios/action-publish.json", ""));
+            });
+        foreach (var (u, i) in uploads.Select((u, i) => (u, i)))
+            scenario.Upload($"{R}/releases/2000/assets?name={u.Asset}", u.Bytes, 201, Asset(3000 + i, u.Asset, u.Bytes));
+        scenario.Api_("get", $"{R}/git/refs/heads/registry", 200, new JsonObject { ["ref"] = "refs/heads/registry", ["object"] = new JsonObject { ["sha"] = new string('1', 40) } });
+        foreach (var (name, text, commit) in new[] { (Aon, aonEntry, 'e'), (Ge2, entry, 'd') })
+            scenario
+                .Api_("get", $"{R}/contents/registry/models/{name}.json?ref=registry", 404, new JsonObject { ["message"] = "Not Found" })
+                .Api_("put", $"{R}/contents/registry/models/{name}.json", 201,
+                    new JsonObject { ["content"] = new JsonObject { ["sha"] = new string('c', 40) }, ["commit"] = new JsonObject { ["sha"] = new string(commit, 40) } },
+                    new JsonObject { ["content"] = ScenarioWriter.FileText(text), ["message"] = $"registry: {name} (v1.2.3)", ["branch"] = "registry" });
+        scenario.WriteTo(_dir.Write("scenarios/action-publish.json", ""));
 
         await using var server = await FixturesServer.StartAsync(_dir["scenarios"] + "/*.json");
         var api = await server.LoadAsync("action-publish");
@@ -141,24 +158,33 @@ public class ActionEndToEndTests : IDisposable
         Assert.Contains("::group::Artifacts\n", run.Log);
         Assert.Contains("::group::Publish\n", run.Log);
         Assert.Contains($"{Ge2}.ALM: uploaded", run.Log);
-        Assert.Contains("AVA-384-Base-INT8.AON has no entry in", run.Log);
+        Assert.Contains($"{Aon}.vocab.txt: uploaded", run.Log);
+        Assert.Contains("AVA-768-Base-INT8.AON has no entry in", run.Log);
+        Assert.DoesNotContain("only apply when publishing", run.Log);
 
         Assert.Equal("succeeded", run.Outputs["status"]);
-        Assert.Equal(["dist/models/AVA-384-Base-INT8.AON", $"dist/{Ge2}.ALM"], JsonSerializer.Deserialize<string[]>(run.Outputs["artifacts"])!);
+        Assert.Equal(uploads.Select(u => "dist/" + u.File), JsonSerializer.Deserialize<string[]>(run.Outputs["artifacts"])!);
         var urls = JsonSerializer.Deserialize<string[]>(run.Outputs["asset-urls"])!;
-        Assert.Equal(2, urls.Length);
+        Assert.Equal(uploads.Length, urls.Length);
         // The fixtures server serves its responses' URLs from itself (http://127.0.0.1:PORT/github.com/ID/...).
-        Assert.Matches($@"^http://127\.0\.0\.1:[0-9]+/github\.com/[0-9a-z]+/ava-org/models/releases/download/v1\.2\.3/{Ge2}\.ALM$", urls[1]);
-        Assert.Equal([$"registry/models/{Ge2}.json"], JsonSerializer.Deserialize<string[]>(run.Outputs["registry-entries"])!);
+        Assert.Matches($@"^http://127\.0\.0\.1:[0-9]+/github\.com/[0-9a-z]+/ava-org/models/releases/download/v1\.2\.3/{Ge2}\.ALM$", urls[3]);
+        var served = urls[3][..urls[3].IndexOf("/ava-org/", StringComparison.Ordinal)];
+        string AsServed(string text) => text.Replace("https://github.com/ava-org/models/releases/download/", served + "/ava-org/models/releases/download/");
+        Assert.Equal([$"registry/models/{Aon}.json", $"registry/models/{Ge2}.json"], JsonSerializer.Deserialize<string[]>(run.Outputs["registry-entries"])!);
 
-        // The server accepted only the entry with the asset's URL and the attestation; the local registry says the same.
+        // The server accepted only the entries with every asset's URL and the attestation; the local registry says the same.
         var local = new ModelRegistry(_dir["workspace/registry"]).GetModel(Ge2);
-        Assert.Equal(urls[1], local.ArtifactWithRole(ArtifactRole.Package)!.ReleaseUrl);
+        Assert.Equal(urls[3], local.ArtifactWithRole(ArtifactRole.Package)!.ReleaseUrl);
         Assert.Equal(new EntryAttestation(AttestationId, AttestationUrl), local.Attestation);
-        Assert.Equal(entry.Replace(almUrl, urls[1]), File.ReadAllText(_dir[$"workspace/registry/models/{Ge2}.json"]));
+        Assert.Equal(AsServed(entry), File.ReadAllText(_dir[$"workspace/registry/models/{Ge2}.json"]));
+        var localAon = new ModelRegistry(_dir["workspace/registry"]).GetModel(Aon);
+        Assert.Equal(urls[1], localAon.ArtifactWithRole(ArtifactRole.Vocab)!.ReleaseUrl);
+        Assert.Equal(AsServed(aonEntry), File.ReadAllText(_dir[$"workspace/registry/models/{Aon}.json"]));
 
         Assert.Contains("## ava/model-compile: ✅ succeeded", run.Summary);
+        var alm = uploads[3].Bytes;
         Assert.Contains($"| `dist/{Ge2}.ALM` | {alm.Length:N0} B | `{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(alm))}` |", run.Summary);
+        Assert.Contains($"| `{Aon}.vocab.txt` | uploaded |", run.Summary);
         Assert.Contains($"| `registry/models/{Ge2}.json` | `registry` | created | `dddddddddddd` |", run.Summary);
         Assert.Contains($"Build provenance: [attestation {AttestationId}]({AttestationUrl})", run.Summary);
         // The report's own headings sit under the action's: "# Compile report" became level 4.
@@ -167,6 +193,21 @@ public class ActionEndToEndTests : IDisposable
         Assert.Contains("#### alc verify: ✅ ACCEPTED", run.Summary);
         Assert.Equal("passed", run.Outputs["verification"]);
         Assert.Contains("\n##### Verification\n", run.Summary);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_the_one_its_entry_registers_stops_the_run_before_anything_is_uploaded()
+    {
+        new ModelRegistry(_dir["workspace/registry"]).Register(RegistryEntries.ForAon(Registry.RegistryBuilds.Aon(_dir["workspace/dist"], Aon)));
+        // A later build's vocabulary next to the old entry: publishing it would give the entry a URL of bytes it does not describe.
+        File.AppendAllText(_dir[$"workspace/dist/models/{Aon}.vocab.txt"], "extra\n");
+
+        var run = await RunActionAsync(new() { ["artifacts"] = "dist/**/*.AON", ["publish"] = "true", ["release-tag"] = "v1", ["github-token"] = Token },
+            apiUrl: "http://127.0.0.1:9/");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"::error::dist/models/{Aon}.vocab.txt is not the file", run.Log);
+        Assert.DoesNotContain("::group::Publish", run.Log);
     }
 
     [Fact]
@@ -224,7 +265,8 @@ public class ActionEndToEndTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.Log);
         Assert.Equal("AVA-384-Base-INT8", run.Outputs["ava-name"]);
-        Assert.Equal(["dist/models/AVA-384-Base-INT8.AON"], JsonSerializer.Deserialize<string[]>(run.Outputs["artifacts"])!);
+        // The vocabulary its entry lists is published with it.
+        Assert.Equal(["dist/models/AVA-384-Base-INT8.AON", "dist/models/AVA-384-Base-INT8.vocab.txt"], JsonSerializer.Deserialize<string[]>(run.Outputs["artifacts"])!);
         Assert.True(File.Exists(_dir["workspace/dist/models/AVA-384-Base-INT8.AON"]));
         // One collapsible group per pipeline stage.
         foreach (var stage in new[] { "aon-fetch", "aon-quantize", "aon-validate", "aon-package" })
@@ -260,7 +302,8 @@ public class ActionEndToEndTests : IDisposable
         Assert.True(built.ExitCode == 0, built.Log);
         Assert.Equal("AVA-GE3-1B16", built.Outputs["ava-name"]);
         Assert.Equal("passed", built.Outputs["verification"]);
-        Assert.Equal(["dist/AVA-GE3-1B16.ALM"], JsonSerializer.Deserialize<string[]>(built.Outputs["artifacts"])!);
+        Assert.Equal(["dist/AVA-GE3-1B16.ALM", "dist/models/llm/AVA-GE3-1B16/AVA-GE3-1B16.ADco", "dist/models/llm/AVA-GE3-1B16/AVALibrary.ADco"],
+            JsonSerializer.Deserialize<string[]>(built.Outputs["artifacts"])!);
         foreach (var stage in new[] { "fetch", "convert", "configure", "compile", "verify", "package", "register" })
             Assert.Contains($"::group::{stage}\n", built.Log);
         Assert.Contains("### compile report: AVA-GE3-1B16", built.Summary);
@@ -273,20 +316,31 @@ public class ActionEndToEndTests : IDisposable
         var almUrl = "https://github.com/ava-org/models/releases/download/models-v1/AVA-GE3-1B16.ALM";
         var registered = ModelRegistry.LoadModel(_dir["workspace/registry/models/AVA-GE3-1B16.json"]);
         Assert.Null(registered.ArtifactWithRole(ArtifactRole.Package)!.ReleaseUrl);
-        var entry = RegistryJson.Serialize(registered.WithReleaseUrl("AVA-GE3-1B16.ALM", almUrl));
+        // The model folder's libraries, listed in the entry, go up with the .ALM (AVALibrary.ADco under the model's name).
+        const string Ge3 = "AVA-GE3-1B16";
+        static string Url(string asset) => $"https://github.com/ava-org/models/releases/download/models-v1/{asset}";
+        (string Asset, byte[] Bytes)[] uploads =
+        [
+            ($"{Ge3}.ALM", alm),
+            ($"{Ge3}.ADco", File.ReadAllBytes(_dir[$"workspace/dist/models/llm/{Ge3}/{Ge3}.ADco"])),
+            ($"{Ge3}.AVALibrary.ADco", File.ReadAllBytes(_dir[$"workspace/dist/models/llm/{Ge3}/AVALibrary.ADco"])),
+        ];
+        var entry = RegistryJson.Serialize(registered.WithReleaseUrl("AVA-GE3-1B16.ALM", almUrl)
+            .WithReleaseUrl($"{Ge3}.ADco", Url($"{Ge3}.ADco")).WithReleaseUrl("AVALibrary.ADco", Url($"{Ge3}.AVALibrary.ADco")));
         Assert.Contains(almUrl, entry);
         const string R = "/repos/ava-org/models";
-        new ScenarioWriter()
+        var scenario = new ScenarioWriter()
             .Api_("get", $"{R}/releases/tags/models-v1", 200, new JsonObject
             {
                 ["id"] = 7, ["tag_name"] = "models-v1", ["html_url"] = "https://github.com/ava-org/models/releases/tag/models-v1",
                 ["upload_url"] = $"https://uploads.github.com{R}/releases/7/assets{{?name,label}}", ["assets"] = new JsonArray(),
-            })
-            .Upload($"{R}/releases/7/assets?name=AVA-GE3-1B16.ALM", alm, 201, new JsonObject
+            });
+        foreach (var (u, i) in uploads.Select((u, i) => (u, i)))
+            scenario.Upload($"{R}/releases/7/assets?name={u.Asset}", u.Bytes, 201, new JsonObject
             {
-                ["id"] = 70, ["name"] = "AVA-GE3-1B16.ALM", ["state"] = "uploaded", ["size"] = alm.Length,
-                ["browser_download_url"] = almUrl,
-            })
+                ["id"] = 70 + i, ["name"] = u.Asset, ["state"] = "uploaded", ["size"] = u.Bytes.Length, ["browser_download_url"] = Url(u.Asset),
+            });
+        scenario
             .Api_("get", $"{R}/git/refs/heads/registry", 200, new JsonObject { ["ref"] = "refs/heads/registry", ["object"] = new JsonObject { ["sha"] = new string('1', 40) } })
             .Api_("get", $"{R}/contents/registry/models/AVA-GE3-1B16.json?ref=registry", 404, new JsonObject { ["message"] = "Not Found" })
             .Api_("put", $"{R}/contents/registry/models/AVA-GE3-1B16.json", 201,
@@ -305,8 +359,10 @@ public class ActionEndToEndTests : IDisposable
         await server.AssertConsumedAsync(api);
         Assert.Equal(toolCalls, File.ReadAllLines(_dir["calls.log"]).Length);
         Assert.Equal(["registry/models/AVA-GE3-1B16.json"], JsonSerializer.Deserialize<string[]>(published.Outputs["registry-entries"])!);
-        var url = JsonSerializer.Deserialize<string[]>(published.Outputs["asset-urls"])!.Single();
-        Assert.Equal(entry.Replace(almUrl, url), File.ReadAllText(_dir["workspace/registry/models/AVA-GE3-1B16.json"]));
+        var urls = JsonSerializer.Deserialize<string[]>(published.Outputs["asset-urls"])!;
+        Assert.Equal(3, urls.Length);
+        var served = urls[0][..urls[0].IndexOf("/ava-org/", StringComparison.Ordinal)];
+        Assert.Equal(entry.Replace("https://github.com/ava-org/", served + "/ava-org/"), File.ReadAllText(_dir["workspace/registry/models/AVA-GE3-1B16.json"]));
     }
 
     [Fact]
@@ -342,6 +398,34 @@ public class ActionEndToEndTests : IDisposable
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(expected, run.Log);
         Assert.DoesNotContain("::group::Publish", run.Log);
+    }
+
+    [Fact]
+    public async Task Two_files_that_would_be_the_same_release_asset_are_refused()
+    {
+        _dir.Write("workspace/dist/models/AVA-768-Base-INT8.AON", "one\n");
+        _dir.Write("workspace/old/AVA-768-Base-INT8.AON", "two\n");
+
+        var run = await RunActionAsync(new() { ["artifacts"] = "dist/**/*.AON\nold/*.AON", ["github-token"] = Token });
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("::error::Two files would go up as the release asset AVA-768-Base-INT8.AON: dist/models/AVA-768-Base-INT8.AON and old/AVA-768-Base-INT8.AON.", run.Log);
+    }
+
+    [Fact]
+    public async Task An_attestation_given_without_publishing_is_warned_about_not_silently_dropped()
+    {
+        _dir.Write("workspace/dist/models/AVA-384-Base-INT8.AON", "AON stand-in bytes\n");
+
+        var run = await RunActionAsync(new()
+        {
+            ["artifacts"] = "dist/**/*.AON", ["github-token"] = Token, ["attestation-id"] = AttestationId, ["attestation-url"] = AttestationUrl,
+        });
+
+        Assert.True(run.ExitCode == 0, run.Log);
+        Assert.Contains("::warning::'attestation-id' and 'attestation-url' only apply when publishing ('publish: true')", run.Log);
+        Assert.DoesNotContain("::group::Publish", run.Log);
+        Assert.DoesNotContain("Build provenance", run.Summary);
     }
 
     [Fact]
