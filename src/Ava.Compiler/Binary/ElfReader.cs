@@ -104,7 +104,7 @@ internal static class ElfReader
             string?[] sectionNames = [.. names, "*ABS*", "*COM*", "*XINDEX*", "*RESERVED*"];
             int abs = names.Length, com = abs + 1, xindex = abs + 2, reserved = abs + 3;
 
-            var symbols = new SymbolTable.Builder(count);
+            var symbols = new SymbolTable.Builder(count, strBytes.Length);
             for (var i = 1; i < count; i++) // entry 0 is the reserved null symbol
             {
                 var info = infos[i];
@@ -134,9 +134,9 @@ internal static class ElfReader
                     6 => SymbolType.Tls, 10 => SymbolType.Indirect, _ => SymbolType.Other,
                 };
                 if (shndx == ShnCommon) symType = SymbolType.Common;
-                symbols.Add((int)nameOff, length, false, shndx != ShnUndef, binding, symType, section);
+                symbols.Add(strBytes.AsSpan((int)nameOff, length), false, shndx != ShnUndef, binding, symType, section);
             }
-            return obj with { Symbols = symbols.Build(strBytes, sectionNames) };
+            return obj with { Symbols = symbols.Build(sectionNames) };
         }
         finally
         {

@@ -84,7 +84,7 @@ internal static class MachOReader
 
         string?[] sections = [.. sectionNames, "*ABS*", "*INDR*", "*COM*"];
         int abs = sectionNames.Count, indr = abs + 1, com = abs + 2;
-        var symbols = new SymbolTable.Builder((int)Math.Min(st.NSyms, 1 << 20));
+        var symbols = new SymbolTable.Builder((int)Math.Min(st.NSyms, 1 << 20), strBytes.Length);
         for (var i = 0; i < st.NSyms; i++)
         {
             var e = new Fields(symBytes.AsSpan(i * entry, entry), big);
@@ -116,9 +116,9 @@ internal static class MachOReader
                 : t == NSect ? SymbolType.Object : SymbolType.Other;
             // C names carry a leading '_' in Mach-O; a lone "_" stays as it is.
             var skipsUnderscore = length > 1 && strBytes[strx] == (byte)'_';
-            symbols.Add((int)strx, length, skipsUnderscore, defined, binding, symType, section);
+            symbols.Add(strBytes.AsSpan((int)strx, length), skipsUnderscore, defined, binding, symType, section);
         }
-        return obj with { Symbols = symbols.Build(strBytes, sections) };
+        return obj with { Symbols = symbols.Build(sections) };
     }
 
     /// <summary>Each architecture slice of a universal binary, as its own source.</summary>

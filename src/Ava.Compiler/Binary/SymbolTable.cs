@@ -4,7 +4,7 @@ using System.Text;
 namespace Ava.Compiler.Binary;
 
 /// <summary>
-/// An object's symbols as read: one small fixed-size entry per symbol plus the object's own string table, so a
+/// An object's symbols as read: one small fixed-size entry per symbol plus their names as UTF-8 in one buffer, so a
 /// library with hundreds of thousands of symbols costs a few bytes per symbol and no string until a name is asked for.
 /// Rules that scan every symbol use the span accessors (<see cref="NameUtf8"/>, <see cref="NameChars"/>); as a list it
 /// gives ordinary <see cref="BinarySymbol"/> values, decoding each name once.
@@ -100,39 +100,43 @@ public sealed class SymbolTable : IReadOnlyList<BinarySymbol>
     {
         if (symbols is SymbolTable table) return table;
         var sections = symbols.Select(s => s.Section).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var strings = new MemoryStream();
-        var builder = new Builder(symbols.Count);
+        var builder = new Builder(symbols.Count, symbols.Sum(s => Encoding.UTF8.GetByteCount(s.RawName)));
         foreach (var s in symbols)
         {
-            var start = (int)strings.Length;
             // The table stores the raw name and whether the C name drops its first character (Mach-O's '_'); a list
             // whose names relate otherwise keeps its C names (what every rule reads) as the stored names.
             var skip = s.RawName.Length == s.Name.Length + 1 && s.RawName.EndsWith(s.Name, StringComparison.Ordinal);
-            var raw = Encoding.UTF8.GetBytes(skip || s.RawName == s.Name ? s.RawName : s.Name);
-            strings.Write(raw);
-            builder.Add(start, raw.Length, skip, s.IsDefined, s.Binding, s.Type, s.Section is null ? -1 : sections.IndexOf(s.Section));
+            builder.Add(Encoding.UTF8.GetBytes(skip || s.RawName == s.Name ? s.RawName : s.Name), skip, s.IsDefined, s.Binding, s.Type,
+                s.Section is null ? -1 : sections.IndexOf(s.Section));
         }
-        return builder.Build(strings.ToArray(), [.. sections]);
+        return builder.Build([.. sections]);
     }
 
-    /// <summary>Collects entries while a reader walks the raw symbol table.</summary>
-    internal sealed class Builder(int capacity)
+    /// <summary>
+    /// Collects entries while a reader walks the raw symbol table. Names are copied in symbol order into one buffer:
+    /// linkers lay string tables out by suffix, not by symbol, so every later pass over the names would otherwise jump
+    /// around a table of megabytes; this way the one jump happens here, while the reader has the name in cache anyway.
+    /// </summary>
+    internal sealed class Builder(int capacity, int nameBytes)
     {
         private Entry[] _entries = new Entry[Math.Max(capacity, 4)];
-        private int _count;
+        private byte[] _names = GC.AllocateUninitializedArray<byte>(Math.Max(nameBytes, 16));
+        private int _count, _used;
 
-        /// <param name="start">Offset of the raw name in the string table.</param>
-        /// <param name="length">Raw name length in bytes (without the NUL).</param>
+        /// <param name="rawName">The name as stored (without the NUL).</param>
         /// <param name="skipsUnderscore">The C name is the raw name without its first byte (Mach-O's '_').</param>
         /// <param name="section">Index into the section names given to <see cref="Build"/>; -1 for none.</param>
-        public void Add(int start, int length, bool skipsUnderscore, bool defined, SymbolBinding binding, SymbolType type, int section)
+        public void Add(ReadOnlySpan<byte> rawName, bool skipsUnderscore, bool defined, SymbolBinding binding, SymbolType type, int section)
         {
             if (_count == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
-            _entries[_count++] = new Entry(start, length, section, (byte)((defined ? Defined : 0) | (skipsUnderscore ? SkipsUnderscore : 0)), (byte)binding, (byte)type);
+            if (_names.Length - _used < rawName.Length) Array.Resize(ref _names, Math.Max(_names.Length * 2, _used + rawName.Length));
+            rawName.CopyTo(_names.AsSpan(_used));
+            _entries[_count++] = new Entry(_used, rawName.Length, section, (byte)((defined ? Defined : 0) | (skipsUnderscore ? SkipsUnderscore : 0)), (byte)binding, (byte)type);
+            _used += rawName.Length;
         }
 
-        public SymbolTable Build(byte[] strings, string?[] sections) =>
-            _count == 0 ? Empty : new SymbolTable(strings, _entries, sections, _count);
+        public SymbolTable Build(string?[] sections) =>
+            _count == 0 ? Empty : new SymbolTable(_names, _entries, sections, _count);
     }
 
     /// <summary>16 bytes per symbol.</summary>
