@@ -15,12 +15,16 @@ COPY abi/ abi/
 COPY schemas/ schemas/
 COPY src/ src/
 # ReadyToRun: alc's own code is precompiled, so a short command (alc verify) does not spend its time JIT-compiling alc.
+# Each program is installed as its whole publish folder: beside the single-file executable sit ONNX Runtime's native
+# library, the embedded default model (embedded-models/) and the recipes alc finds next to itself.
+COPY recipes/ /out/alc/recipes/
 RUN dotnet publish src/Ava.Cli/Ava.Cli.csproj -c Release -r linux-x64 --self-contained true \
-      -p:PublishSingleFile=true -p:PublishReadyToRun=true -p:DebugType=none -o /out \
- && /out/alc --version
-# The GitHub Action's entry point (action.yml runs /usr/local/bin/ava-action): the same core, the runner protocol.
+      -p:PublishSingleFile=true -p:PublishReadyToRun=true -p:DebugType=none -o /out/alc \
+ && /out/alc/alc --version
+# The GitHub Action's entry point (action.yml runs /opt/ava-action/ava-action): the same core, the runner protocol.
+COPY recipes/ /out/ava-action/recipes/
 RUN dotnet publish src/Ava.Action/Ava.Action.csproj -c Release -r linux-x64 --self-contained true \
-      -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none -o /out-action
+      -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none -o /out/ava-action
 
 # --- the toolchain ------------------------------------------------------------------------------------------------
 FROM ${BASE_IMAGE} AS toolchain
@@ -68,8 +72,9 @@ RUN curl -fL --retry 3 -o /tmp/ndk.zip "https://dl.google.com/android/repository
  && rm /tmp/ndk.zip \
  && grep -q "Pkg.Revision = ${NDK_VERSION}" "/opt/android-ndk-${NDK_RELEASE}/source.properties"
 
-COPY --from=alc /out/alc /usr/local/bin/alc
-COPY --from=alc /out-action/ava-action /usr/local/bin/ava-action
+COPY --from=alc /out/alc/ /opt/alc/
+COPY --from=alc /out/ava-action/ /opt/ava-action/
+RUN ln -s /opt/alc/alc /usr/local/bin/alc && ln -s /opt/ava-action/ava-action /usr/local/bin/ava-action
 
 ENV ALC_TOOLCHAIN_PREFIX=/opt/alc-toolchain \
     ALC_LLVM_CONFIG=/usr/lib/llvm-${LLVM_MAJOR}/bin/llvm-config \

@@ -17,15 +17,25 @@ public static class RecipeLoader
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
         .Build();
 
-    /// <summary>The recipes folder of a checkout: ALC_RECIPES, else the nearest <c>recipes/</c> above the working folder or the app.</summary>
+    /// <summary>
+    /// The recipes folder: the configured one (ALC_RECIPES / --recipes); else <c>recipes/</c> in the working folder (a
+    /// repository keeping its own recipes); else the nearest alc checkout's above it; else the recipes installed beside
+    /// alc (the container and release layouts ship them there).
+    /// </summary>
     public static string FindDirectory(string workingDirectory, string? configured)
     {
         if (configured is not null) return configured;
-        foreach (var start in new[] { workingDirectory, AppContext.BaseDirectory })
-            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-                if (Directory.Exists(System.IO.Path.Combine(d.FullName, "recipes")) && File.Exists(System.IO.Path.Combine(d.FullName, "Directory.Packages.props")))
-                    return System.IO.Path.Combine(d.FullName, "recipes");
-        throw new BadInputException("Cannot find the recipes folder.", "Run alc from the alc checkout, or set ALC_RECIPES to the folder that holds the *.yml recipes.");
+        var own = System.IO.Path.Combine(workingDirectory, "recipes");
+        if (Directory.Exists(own) && Directory.EnumerateFiles(own, "*.yml").Any()) return own;
+        for (var d = new DirectoryInfo(workingDirectory); d is not null; d = d.Parent)
+            if (Directory.Exists(System.IO.Path.Combine(d.FullName, "recipes")) && File.Exists(System.IO.Path.Combine(d.FullName, "Directory.Packages.props")))
+                return System.IO.Path.Combine(d.FullName, "recipes");
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (Directory.Exists(System.IO.Path.Combine(d.FullName, "recipes"))
+                && (d.FullName == new DirectoryInfo(AppContext.BaseDirectory).FullName || File.Exists(System.IO.Path.Combine(d.FullName, "Directory.Packages.props"))))
+                return System.IO.Path.Combine(d.FullName, "recipes");
+        throw new BadInputException("Cannot find the recipes folder.",
+            "Run alc from a folder that has recipes/ (or from the alc checkout), or set ALC_RECIPES to the folder that holds the *.yml recipes.");
     }
 
     public static IReadOnlyList<Recipe> LoadAll(string directory) =>

@@ -112,7 +112,10 @@ public class WorkflowLintTests
         var dockerfile = File.ReadAllText(RepoPaths.Combine("Dockerfile"));
 
         Assert.Matches(@"dotnet publish src/Ava\.Action/Ava\.Action\.csproj[^\n]*-r linux-x64 --self-contained true", dockerfile);
-        Assert.Matches($@"(?m)^COPY --from=\S+ \S+/ava-action {System.Text.RegularExpressions.Regex.Escape(entrypoint)}$", dockerfile);
+        // The whole publish folder is installed (native libraries, embedded-models/ and recipes/ sit beside the binary).
+        var folder = Path.GetDirectoryName(entrypoint)!;
+        Assert.Matches($@"(?m)^COPY --from=\S+ \S+/ava-action/ {System.Text.RegularExpressions.Regex.Escape(folder)}/$", dockerfile);
+        Assert.EndsWith("/ava-action", entrypoint);
     }
 
     private static IEnumerable<(string Name, YamlNode Doc)> AllFiles() =>
