@@ -103,6 +103,10 @@ public class ReproduciblePipelineTests
         Assert.Contains(Path.Combine("build", "AVA-GE3-1B16", "compile-report.json"), snapshots[0].Keys);
         Assert.Contains(Path.Combine("build", "AVA-GE3-1B16", "verification-report.md"), snapshots[0].Keys);
         AssertSame(snapshots[0], snapshots[1], roots);
+        // The Python interpreter's path is the machine's: the reports name it $PYTHON.
+        var report = Encoding.UTF8.GetString(snapshots[0][Path.Combine("build", "AVA-GE3-1B16", "compile-report.json")]);
+        Assert.DoesNotContain(h.Environment()["ALC_PYTHON"], report);
+        Assert.Contains("$PYTHON -m mlc_llm convert_weight", report);
 
         // Every entry stamped with SOURCE_DATE_EPOCH (not the day it was built), owned by 0:0, with normalised modes.
         var listing = Programs.Ok("tar", "--numeric-owner", "--full-time", "-tvf", Path.Combine(roots[1], "dist", "AVA-GE3-1B16.ALM")).Trim().Split('\n');

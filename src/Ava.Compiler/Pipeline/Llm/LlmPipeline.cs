@@ -103,6 +103,8 @@ public sealed class LlmPipeline
         report.Write(Build.BuildDirectory,
         [
             (Build.BuildDirectory, "$BUILD"), (Build.DistDirectory, "$DIST"), (Build.RegistryDirectory, "$REGISTRY"), (model ?? "", "$MODEL"),
+            // The interpreter's install path is the machine's, not the build's.
+            (Path.IsPathRooted(Build.Mlc.Python) ? Build.Mlc.Python : "", "$PYTHON"),
         ]);
         return report;
     }
