@@ -110,10 +110,7 @@ static void Settle()
 static double HashOnlySeconds(string file, string sha)
 {
     var clock = Stopwatch.StartNew();
-    using var digest = Process.Start(new ProcessStartInfo("openssl", ["dgst", "-sha256", "-r", file]) { RedirectStandardOutput = true })!;
-    var line = digest.StandardOutput.ReadToEnd();
-    digest.WaitForExit();
-    if (!line.StartsWith(sha, StringComparison.Ordinal)) throw new InvalidOperationException($"openssl dgst failed: {line}");
+    CheckSha256WithOpenssl(file, sha);
     return clock.Elapsed.TotalSeconds;
 }
 
@@ -121,16 +118,23 @@ static double HashOnlySeconds(string file, string sha)
 static async Task<double> CurlToDiskAndCheckAsync(string url, long size, string file, string sha)
 {
     var clock = Stopwatch.StartNew();
-    var curl = Process.Start(new ProcessStartInfo("curl", ["-s", "-L", "-o", file, url]))!;
-    await curl.WaitForExitAsync();
-    var digest = Process.Start(new ProcessStartInfo("openssl", ["dgst", "-sha256", "-r", file]) { RedirectStandardOutput = true })!;
-    var line = await digest.StandardOutput.ReadToEndAsync();
-    await digest.WaitForExitAsync();
+    using (var curl = Process.Start(new ProcessStartInfo("curl", ["-s", "-L", "-o", file, url]))!)
+    {
+        await curl.WaitForExitAsync();
+        if (curl.ExitCode != 0 || new FileInfo(file).Length != size) throw new InvalidOperationException($"curl -o {file} failed (exit {curl.ExitCode})");
+    }
+    CheckSha256WithOpenssl(file, sha);
     var seconds = clock.Elapsed.TotalSeconds;
-    if (curl.ExitCode != 0 || new FileInfo(file).Length != size || !line.StartsWith(sha, StringComparison.Ordinal))
-        throw new InvalidOperationException($"curl + openssl failed: {line}");
     File.Delete(file);
     return seconds;
+}
+
+static void CheckSha256WithOpenssl(string file, string sha)
+{
+    using var digest = Process.Start(new ProcessStartInfo("openssl", ["dgst", "-sha256", "-r", file]) { RedirectStandardOutput = true })!;
+    var line = digest.StandardOutput.ReadToEnd();
+    digest.WaitForExit();
+    if (!line.StartsWith(sha, StringComparison.Ordinal)) throw new InvalidOperationException($"openssl dgst -sha256 {file}: {line}");
 }
 
 static async Task<double> CurlAsync(string url, long size)

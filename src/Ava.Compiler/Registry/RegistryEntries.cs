@@ -24,10 +24,7 @@ public sealed record LlmRegistration
 
     public required DateTimeOffset CompiledAt { get; init; }
 
-    /// <summary>Reuses hashes the package stage already computed (the .ALM can be gigabytes).</summary>
-    public HashCache? HashCache { get; init; }
-
-    /// <summary>The .ALM's digest when the caller already has it (the package stage hashes it while writing).</summary>
+    /// <summary>The .ALM's digest when the caller already has it (the package stage hashes it while writing; the .ALM can be gigabytes).</summary>
     public FileDigest? PackageDigest { get; init; }
 
     /// <summary>The model folder to read; dist/models/llm/&lt;name&gt;/ unless the build's own copy is named (the register stage reads its package output).</summary>
@@ -100,7 +97,7 @@ public static class RegistryEntries
         var verdict = report.Node["verdict"]?.GetValue<string>();
         var library = report.Node["libraries"]?.AsArray().FirstOrDefault();
 
-        var package = r.PackageDigest ?? r.HashCache?.Get(r.PackagePath) ?? (File.Exists(r.PackagePath) ? FileHasher.HashFile(r.PackagePath) : throw Missing(r.PackagePath, "the .ALM package"));
+        var package = r.PackageDigest ?? (File.Exists(r.PackagePath) ? FileHasher.HashFile(r.PackagePath) : throw Missing(r.PackagePath, "the .ALM package"));
         var name = AvaName.Parse(r.Name);
         var rel = $"models/llm/{r.Name}";
         var artifacts = new List<EntryArtifact>

@@ -35,6 +35,7 @@ public sealed class RegisterStage(LlmBuild build) : IStage
     {
         var package = context.OutputOf(PackageStage.StageName);
         var data = context.DataOf(PackageStage.StageName);
+        var packagePath = Path.Combine(package, build.Name.PackageFile);
         var entry = RegistryEntries.ForLlm(new LlmRegistration
         {
             DistDirectory = build.DistDirectory,
@@ -42,12 +43,12 @@ public sealed class RegisterStage(LlmBuild build) : IStage
             Recipe = build.Recipe,
             VerificationReport = Path.Combine(context.OutputOf(VerifyStage.StageName), "verification-report.json"),
             CompiledAt = RegistryEntries.CompiledAt(build.Environment),
-            HashCache = context.HashCache,
             // Hashed while the package stage wrote it: the .ALM (gigabytes) is not read again.
-            PackageDigest = data["packageSha256"] is null ? null : new FileDigest(data["packageBytes"]!.GetValue<long>(),
-                data["packageXxHash128"]!.GetValue<string>(), data["packageSha256"]!.GetValue<string>()),
+            PackageDigest = data["packageSha256"] is null
+                ? context.HashCache.Get(packagePath)
+                : new FileDigest(data["packageBytes"]!.GetValue<long>(), data["packageXxHash128"]!.GetValue<string>(), data["packageSha256"]!.GetValue<string>()),
             ModelFolder = Path.Combine(package, build.Name.Value),
-            PackagePath = Path.Combine(package, build.Name.PackageFile),
+            PackagePath = packagePath,
         });
         return Task.FromResult(Keep(entry, context.OutputDirectory, EntryFile));
     }
