@@ -25,7 +25,7 @@ public class DoctorTests
     {
         using var tc = new FakeToolchain();
         var packed = new LocatedPath(FakeToolchain.Fixture("libtvm4j_runtime_packed.so"), "--ava-runtime");
-        var report = await Run(tc, locations: tc.Locations.WithAvaRuntimeLibrary(packed));
+        var report = await Run(tc, locations: tc.Locations.WithAvaRuntime(packed));
         Assert.All(report.Checks.Where(c => c.Id != "disk"), c => Assert.True(c.Status == CheckStatus.Pass, $"{c.Id}: {c.Status} {c.Found} | {c.Fix}"));
         Assert.True(report.Ok);
         Assert.Contains("gemma3n: not in MLC-LLM", report["mlc-llm-models"]!.Found);
@@ -325,13 +325,13 @@ public class DoctorTests
         Assert.Equal(CheckStatus.Skipped, none["ava-runtime"]!.Status);
         Assert.True(none.Ok);
 
-        var old = await Run(tc, locations: tc.Locations.WithAvaRuntimeLibrary(new LocatedPath(FakeToolchain.Fixture("libtvm_runtime-v0.20.so"), "--ava-runtime")));
+        var old = await Run(tc, locations: tc.Locations.WithAvaRuntime(new LocatedPath(FakeToolchain.Fixture("libtvm_runtime-v0.20.so"), "--ava-runtime")));
         var r = Failed(old, "ava-runtime");
         Assert.Contains("missing TVMFFIAnyViewToOwnedAny", r.Found);
         Assert.Contains("and 37 more", r.Found);
         Assert.Contains("old ≤ v0.20 API", r.Found);
 
-        var garbage = tc.Locations.WithAvaRuntimeLibrary(new LocatedPath(tc["tvm/CMakeLists.txt"], "--ava-runtime"));
+        var garbage = tc.Locations.WithAvaRuntime(new LocatedPath(tc["tvm/CMakeLists.txt"], "--ava-runtime"));
         Assert.Contains("not a readable shared library", Failed(await Run(tc, locations: garbage), "ava-runtime").Found);
     }
 }
