@@ -14,7 +14,10 @@ internal sealed record RuntimeSurface(HashSet<string> TvmExports, IReadOnlyList<
     public Runtime.RuntimeSet? Set { get; init; }
 
     /// <summary>Why the runtime lacks a symbol when its whole part is missing (" (… they live in libtvm_ffi.so …)"), else "".</summary>
-    public string WhyMissing(string symbol) => Set?.WhyMissing(symbol) ?? "";
+    public string WhyMissing(string symbol) => Set?.WhyMissing(symbol, Generation) ?? "";
+
+    /// <summary>The profile's generation (v0.22): a runtime member of another one explains every missing name.</summary>
+    public string? Generation { get; init; }
 
     public static RuntimeSurface Load(Runtime.RuntimeSet? runtime, string? systemLibs, string? systemLibsDisplay, AbiProfile profile)
     {
@@ -32,7 +35,7 @@ internal sealed record RuntimeSurface(HashSet<string> TvmExports, IReadOnlyList<
             tvmSources.AddRange(runtime.Members.Select(m => m.Display));
         }
 
-        if (systemLibs is null) return new RuntimeSurface(tvm, tvmSources, null, []) { Set = runtime };
+        if (systemLibs is null) return new RuntimeSurface(tvm, tvmSources, null, []) { Set = runtime, Generation = profile.Generation };
         if (!Directory.Exists(systemLibs))
             throw new BadInputException($"--system-libs {systemLibsDisplay} is not a folder.",
                 "Pass the NDK sysroot lib folder for your API level, e.g. $ANDROID_NDK/toolchains/llvm/prebuilt/linux-x86_64/sysroot/usr/lib/aarch64-linux-android/24.");
@@ -49,7 +52,7 @@ internal sealed record RuntimeSurface(HashSet<string> TvmExports, IReadOnlyList<
         if (sources.Count == 0)
             throw new BadInputException($"--system-libs {systemLibsDisplay} holds none of {string.Join(", ", VerifyOptions.SystemLibraryNames)}.",
                 "Pass the NDK sysroot lib folder for your API level, e.g. $ANDROID_NDK/toolchains/llvm/prebuilt/linux-x86_64/sysroot/usr/lib/aarch64-linux-android/24.");
-        return new RuntimeSurface(tvm, tvmSources, system, sources) { Set = runtime };
+        return new RuntimeSurface(tvm, tvmSources, system, sources) { Set = runtime, Generation = profile.Generation };
     }
 
     private static BinaryObject ReadShared(VerifyInput input, string option, string fix)

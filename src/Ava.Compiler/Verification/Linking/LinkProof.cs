@@ -137,7 +137,7 @@ public static class LinkProof
                 return new Problem
                 {
                     Severity = Severity.Error, Code = "unresolved-symbol", Symbol = sym, Where = where, Proof = ProofName,
-                    Message = $"{ProofName}: undefined symbol {sym}, referenced by {sites}: linking against {runtimeNames}{runtimeSet.WhyMissing(sym)} and the API {LinkerSetup.ApiLevel} system libraries fails as the app build would.{diagnosis}",
+                    Message = $"{ProofName}: undefined symbol {sym}, referenced by {sites}: linking against {runtimeNames}{runtimeSet.WhyMissing(sym, profile.Generation)} and the API {LinkerSetup.ApiLevel} system libraries fails as the app build would.{diagnosis}",
                     Fix = fix,
                 };
             }

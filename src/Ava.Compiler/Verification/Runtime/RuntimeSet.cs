@@ -50,10 +50,23 @@ public sealed record RuntimeSet
     /// <summary>How many member exports start with a part's prefix (0: the set lacks that part).</summary>
     public int PartExportCount(string partId) => Members.Sum(m => m.PartExports.GetValueOrDefault(partId));
 
-    /// <summary>Why a symbol a library needs is not exported, when the set lacks its whole part ("" otherwise).</summary>
-    public string WhyMissing(string symbol)
+    /// <summary>The first member whose exports show another generation than <paramref name="generation"/>, or null.</summary>
+    public RuntimeMember? OtherGeneration(string generation)
     {
-        if (Layout.PartOf(symbol) is not { } part || PartExportCount(part.Id) > 0) return "";
+        var index = Generations.IndexOf(generation);
+        return Members.FirstOrDefault(m => m.Generation.Diagnosed && !m.Generation.Allows(index));
+    }
+
+    /// <summary>
+    /// Why a symbol a library needs is not exported ("" when nothing more can be said): a member of another generation
+    /// than <paramref name="generation"/>, or the whole part of the runtime missing from the set.
+    /// </summary>
+    public string WhyMissing(string symbol, string? generation = null)
+    {
+        if (Layout.PartOf(symbol) is not { } part) return "";
+        if (generation is not null && OtherGeneration(generation) is { } other)
+            return $" ({other.Display} is a {other.Generation.Label} runtime)";
+        if (PartExportCount(part.Id) > 0) return "";
         return $" (no file of the runtime exports any {part.ExportPrefix}* function: they live in {part.Library}, which is not in the runtime set)";
     }
 
@@ -238,8 +251,8 @@ public sealed record RuntimeSet
     /// <summary>"≤ v0.20", "≥ v0.22", "v0.21", "v0.21 to v0.23".</summary>
     internal static string ShortLabel(GenerationTable g, int lo, int hi)
     {
+        if (lo == 0) return "≤ " + g.Order[hi - 1]; // the first generation stands for every one before it
         if (hi - lo == 1) return g.Order[lo];
-        if (lo == 0) return "≤ " + g.Order[hi - 1];
         if (hi >= g.Order.Count) return "≥ " + g.Order[lo];
         return $"{g.Order[lo]} to {g.Order[hi - 1]}";
     }

@@ -36,7 +36,9 @@ public static class RuntimeSetCheck
             });
         }
 
-        // A whole part missing: the profile needs functions of it and no file exports any.
+        // A whole part missing: the profile needs functions of it and no file exports any. Not said of a runtime of
+        // another generation: an old runtime lacks TVMFFI* because it is old, not because libtvm_ffi.so was left out.
+        if (problems.Count > 0) return problems;
         foreach (var part in set.Layout.Parts)
         {
             var needed = profile.RuntimeExports.Where(s => s.StartsWith(part.ExportPrefix, StringComparison.Ordinal)).ToList();

@@ -56,7 +56,8 @@ public sealed record RuntimeFileReport
 
     public static RuntimeFileReport Of(RuntimeSet set, RuntimeMember m)
     {
-        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        // In layout order (tvm-ffi, then the backend), the order messages and tables use.
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var part in set.Layout.Parts) counts[part.ExportPrefix + "*"] = m.PartExports.GetValueOrDefault(part.Id);
         counts["other TVM*"] = m.OtherTvmExports.Count;
         return new RuntimeFileReport
