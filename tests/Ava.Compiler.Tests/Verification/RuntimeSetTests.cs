@@ -4,6 +4,7 @@ using Ava.Compiler.Tests.Infrastructure;
 using Ava.Compiler.Verification;
 using Ava.Compiler.Verification.Linking;
 using Ava.Compiler.Verification.Runtime;
+using Json.Schema;
 
 namespace Ava.Compiler.Tests.Verification;
 
@@ -226,6 +227,15 @@ public class RuntimeSetTests
         Assert.Equal("runtime-no-ffi/libtvm_runtime.so", file.GetProperty("path").GetString());
         Assert.Equal("libtvm_ffi.so", Assert.Single(file.GetProperty("neededMissing").EnumerateArray()).GetString());
         Assert.Equal("runtime-incomplete", Assert.Single(set.GetProperty("problems").EnumerateArray()).GetProperty("code").GetString());
+        // Both reports match the schema; a runtime file without its required fields does not.
+        var schema = JsonSchema.FromFile(RepoPaths.Combine("schemas", "verification-report.schema.json"));
+        var options = new EvaluationOptions { OutputFormat = OutputFormat.List };
+        Assert.True(schema.Evaluate(json.Json().RootElement, options).IsValid);
+        Assert.True(schema.Evaluate(System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, VerificationReport.JsonFileName))).RootElement, options).IsValid);
+        var broken = System.Text.Json.Nodes.JsonNode.Parse(json.StdOut)!;
+        broken["runtimeSet"]!["files"]![0]!.AsObject().Remove("tvmExports");
+        Assert.False(schema.Evaluate(System.Text.Json.JsonDocument.Parse(broken.ToJsonString()).RootElement, options).IsValid);
+
         var human = await Alc("verify", "v022-android.tar", "--runtime", "runtime-no-ffi");
         Assert.Contains("exports no TVMFFI* symbols: they live in libtvm_ffi.so — pass it too", Flat(human.StdErr));
     }
