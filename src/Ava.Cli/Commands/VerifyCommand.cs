@@ -151,7 +151,7 @@ public sealed class VerifyCommand : AlcCommand
         }
         if (r.Link is { } link) console.MarkupLine($"link proof: {Markup.Escape(link.Note)}");
         var verdict = r.Ok ? "[green]ACCEPTED[/]" : "[red]REJECTED[/]";
-        console.MarkupLine($"{verdict}: {r.Libraries.Count(l => l.Verdict == Verdict.Accepted)} of {r.Libraries.Count} librar{(r.Libraries.Count == 1 ? "y" : "ies")} accepted for {Markup.Escape(r.Target)} against {Markup.Escape(r.Runtime)}.");
+        console.MarkupLine($"{verdict}: {r.Libraries.Count(l => l.Verdict == Verdict.Accepted)} of {r.Libraries.Count} librar{(r.Libraries.Count == 1 ? "y" : "ies")} accepted for {Markup.Escape(r.Target)} against {Markup.Escape(r.RuntimeSet is { } set ? $"{string.Join(" + ", set.Files.Select(f => f.Path))} ({r.Runtime} expected)" : r.Runtime)}.");
     }
 
     /// <summary>Each problem once, then each distinct fix once: the same fix under five old symbols is noise.</summary>

@@ -16,6 +16,19 @@ internal sealed record RuntimeSurface(HashSet<string> TvmExports, IReadOnlyList<
     /// <summary>Why the runtime lacks a symbol when its whole part is missing (" (… they live in libtvm_ffi.so …)"), else "".</summary>
     public string WhyMissing(string symbol) => Set?.WhyMissing(symbol, Generation) ?? "";
 
+    /// <summary>How the runtime was given, for fixes.</summary>
+    public string Option => Set?.Option ?? "--runtime";
+
+    /// <summary>The runtime as messages name it: the files actually given, else the profile's runtime.</summary>
+    public string Named(AbiProfile profile) =>
+        Set is null ? $"the runtime ({profile.Runtime})" : $"the runtime {string.Join(" + ", Set.Members.Select(m => m.Display))} ({profile.Runtime} expected)";
+
+    /// <summary>"the runtime X does not export S" — or, when a given file of another generation does, that AVA's does not.</summary>
+    public string NotExporting(string symbol, AbiProfile profile) =>
+        Set?.ExporterOf(symbol) is { } m
+            ? $"{m.Display} exports {symbol}, but it is a {m.Generation.Label} runtime: AVA's runtime ({profile.Runtime}) does not export {symbol}"
+            : $"{Named(profile)} does not export {symbol}";
+
     /// <summary>The profile's generation (v0.22): a runtime member of another one explains every missing name.</summary>
     public string? Generation { get; init; }
 

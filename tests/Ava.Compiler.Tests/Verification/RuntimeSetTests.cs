@@ -166,6 +166,18 @@ public class RuntimeSetTests
     }
 
     [Fact]
+    public void Library_messages_name_the_runtime_actually_given_never_only_the_profile()
+    {
+        // An old library against the old runtime it was built for: the runtime does export TVMFuncCall; AVA's does not.
+        var old = Verify("v020-android.tar", "libtvm_runtime-v0.20.so");
+        var call = Assert.Single(old.Libraries[0].Problems, p => p.Code == "old-api" && p.Symbol == "TVMFuncCall");
+        Assert.Contains($"{Fixtures.Tvm("libtvm_runtime-v0.20.so")} exports TVMFuncCall, but it is a ≤ v0.20 runtime: AVA's runtime (Apache TVM v0.22.0", call.Message);
+
+        var newer = Verify("v026-android.tar", "runtime-split");
+        Assert.Contains(newer.Libraries[0].Problems, p => p.Code == "newer-api" && p.Message.Contains("than the runtime " + Fixtures.Tvm("runtime-split") + "/libtvm_ffi.so + "));
+    }
+
+    [Fact]
     public void A_packed_single_file_runtime_still_works()
     {
         var r = Verify("v022-android.tar", "libtvm4j_runtime_packed.so");
@@ -228,7 +240,7 @@ public class RuntimeSetTests
         Assert.Equal("libtvm_ffi.so", Assert.Single(file.GetProperty("neededMissing").EnumerateArray()).GetString());
         Assert.Equal("runtime-incomplete", Assert.Single(set.GetProperty("problems").EnumerateArray()).GetProperty("code").GetString());
         // Both reports match the schema; a runtime file without its required fields does not.
-        var schema = JsonSchema.FromFile(RepoPaths.Combine("schemas", "verification-report.schema.json"));
+        var schema = VerificationReportTests.Schema; // one registration per process (JsonSchema.Net keeps a global registry)
         var options = new EvaluationOptions { OutputFormat = OutputFormat.List };
         Assert.True(schema.Evaluate(json.Json().RootElement, options).IsValid);
         Assert.True(schema.Evaluate(System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, VerificationReport.JsonFileName))).RootElement, options).IsValid);
