@@ -16,6 +16,9 @@ internal sealed class LibraryCheck
     private readonly bool _bundle;
     private readonly int _profileIndex;
 
+    /// <summary>The profile's packed-call handle-slot prefix as UTF-8, compared without decoding local names.</summary>
+    private readonly byte[]? _handleSlotPrefix;
+
     public LibraryCheck(AbiProfile profile, TargetSpec target, RuntimeSurface surface, bool bundle)
     {
         _profile = profile;
@@ -24,6 +27,7 @@ internal sealed class LibraryCheck
         _surface = surface;
         _bundle = bundle;
         _profileIndex = _gen.IndexOf(profile.Generation);
+        _handleSlotPrefix = profile.HostObject.DeviceModuleEvidence?.HandleSlotPrefix is { } p ? System.Text.Encoding.UTF8.GetBytes(p) : null;
     }
 
     /// <summary>The result plus what the bundle proof needs.</summary>
@@ -149,7 +153,7 @@ internal sealed class LibraryCheck
         var slotTargets = new List<string>();
         var functionIndexes = new List<int>();
         var functionMarkers = new List<GenerationMarker>(1);
-        var handlePrefix = _profile.HostObject.DeviceModuleEvidence?.HandleSlotPrefix;
+        var handlePrefix = _handleSlotPrefix;
         var handleSlots = new List<string>();
         var handleSlotCount = 0;
         for (var i = 0; i < table.Count; i++)
@@ -157,7 +161,7 @@ internal sealed class LibraryCheck
             if (!table.IsExternal(i))
             {
                 // Local helpers and strings are never markers; only the packed-call handle slots are counted.
-                if (handlePrefix is not null && table.IsDefined(i) && table.NameChars(i, ref scratch).StartsWith(handlePrefix, StringComparison.Ordinal)
+                if (handlePrefix is not null && table.IsDefined(i) && table.NameUtf8(i).StartsWith(handlePrefix)
                     && handleSlotCount++ < HandleSlotsKept)
                     handleSlots.Add(table.Name(i));
                 continue;
