@@ -247,7 +247,7 @@ public class WorkflowGateTests
     private static async Task<bool> RefusedAsync(string target)
     {
         using var dir = new TempDir("target");
-        var r = await AlcRun.RunAsync(dir.Path, null, "compile", "no-such-recipe", "--target", target);
+        var r = await AlcRun.RunAsync(dir.Path, (IReadOnlyDictionary<string, string>?)null, "compile", "no-such-recipe", "--target", target);
         Assert.Equal(2, r.ExitCode); // either the target or (after it passed) the missing recipe
         return r.StdErr.Contains($"Unknown target '{target}'", StringComparison.Ordinal);
     }

@@ -111,7 +111,9 @@ public class WorkflowLintTests
         var entrypoint = runs["entrypoint"].ToString();
         var dockerfile = File.ReadAllText(RepoPaths.Combine("Dockerfile"));
 
-        Assert.Matches(@"dotnet publish src/Ava\.Action/Ava\.Action\.csproj[^\n]*-r linux-x64 --self-contained true", dockerfile);
+        // Published for the image's architecture (TARGETARCH picks linux-x64 or linux-arm64), never a hard-coded one.
+        Assert.Matches(@"dotnet publish src/Ava\.Action/Ava\.Action\.csproj -c Release -r ""\$rid"" --self-contained true", dockerfile);
+        Assert.DoesNotContain("-r linux-x64", dockerfile);
         // The whole publish folder is installed (native libraries, embedded-models/ and recipes/ sit beside the binary).
         var folder = Path.GetDirectoryName(entrypoint)!;
         Assert.Matches($@"(?m)^COPY --from=\S+ \S+/ava-action/ {System.Text.RegularExpressions.Regex.Escape(folder)}/$", dockerfile);
