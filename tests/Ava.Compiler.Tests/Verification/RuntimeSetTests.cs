@@ -75,7 +75,7 @@ public class RuntimeSetTests
 
         var runtime = set.Members.Single(m => m.FileName == "libtvm_runtime.so");
         var ffi = set.Members.Single(m => m.FileName == "libtvm_ffi.so");
-        Assert.Equal(6, runtime.PartExports["tvm-runtime"]);
+        Assert.Equal(9, runtime.PartExports["tvm-runtime"]);
         Assert.False(runtime.PartExports.ContainsKey("tvm-ffi"));
         Assert.Equal(42, ffi.PartExports["tvm-ffi"]);
         Assert.Equal([ffi], set.NeededBy(runtime));
@@ -112,7 +112,7 @@ public class RuntimeSetTests
         Assert.Equal([Fixtures.Tvm("runtime-split") + "/libtvm_ffi.so", Fixtures.Tvm("runtime-split") + "/libtvm_runtime.so"], folder.RuntimeSources.Order().ToList());
         var files = folder.RuntimeSet!.Files;
         Assert.Equal(42, files.Single(f => f.Path.EndsWith("libtvm_ffi.so")).TvmExports["TVMFFI*"]);
-        Assert.Equal(6, files.Single(f => f.Path.EndsWith("libtvm_runtime.so")).TvmExports["TVMBackend*"]);
+        Assert.Equal(9, files.Single(f => f.Path.EndsWith("libtvm_runtime.so")).TvmExports["TVMBackend*"]);
         Assert.Equal(["libtvm_ffi.so"], files.Single(f => f.Path.EndsWith("libtvm_runtime.so")).Needed);
 
         Assert.True(Verify("v022-android.tar", "runtime-split/libtvm_runtime.so", "runtime-split/libtvm_ffi.so").Ok);
@@ -184,7 +184,7 @@ public class RuntimeSetTests
         Assert.True(r.Ok, string.Join("\n", r.AllProblems.Select(p => p.Message)));
         var file = Assert.Single(r.RuntimeSet!.Files);
         Assert.Equal("packed", file.Role);
-        Assert.Equal((42, 6), (file.TvmExports["TVMFFI*"], file.TvmExports["TVMBackend*"]));
+        Assert.Equal((42, 9), (file.TvmExports["TVMFFI*"], file.TvmExports["TVMBackend*"]));
         Assert.Equal("≥ v0.22", file.Generation);
     }
 
@@ -226,11 +226,11 @@ public class RuntimeSetTests
         Assert.Equal(0, ok.ExitCode);
         var console = Flat(ok.StdErr);
         Assert.Contains("runtime-split/libtvm_ffi.so: 42 TVMFFI*, 0 TVMBackend*; generation ≥ v0.22", console);
-        Assert.Contains("runtime-split/libtvm_runtime.so: 0 TVMFFI*, 6 TVMBackend*; needs libtvm_ffi.so", console);
+        Assert.Contains("runtime-split/libtvm_runtime.so: 0 TVMFFI*, 9 TVMBackend*; needs libtvm_ffi.so", console);
         Assert.Contains("not part of the runtime: runtime-split/libapp_native.so", console);
         var md = File.ReadAllText(Path.Combine(dir.Path, VerificationReport.MarkdownFileName));
         Assert.Contains("## Runtime", md);
-        Assert.Contains("| `runtime-split/libtvm_runtime.so` | tvm-runtime | 0 | 6 | `libtvm_ffi.so` |", md);
+        Assert.Contains("| `runtime-split/libtvm_runtime.so` | tvm-runtime | 0 | 9 | `libtvm_ffi.so` |", md);
 
         var json = await Alc("verify", "v022-android.tar", "--runtime", "runtime-no-ffi", "--json");
         Assert.Equal(1, json.ExitCode);
