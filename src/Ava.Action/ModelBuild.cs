@@ -1,3 +1,4 @@
+using Ava.Compiler.Pipeline.Aon;
 using Ava.Compiler.Errors;
 using Ava.Compiler.HuggingFace;
 using Ava.Compiler.Onnx;
@@ -46,7 +47,7 @@ public static class ModelBuild
         if (inputs.Quantization is not null)
             throw new BadInputException($"'quantization: {inputs.Quantization}' applies to LLM recipes; {recipe.Name} is an INT8 embedding recipe.",
                 "Remove the 'quantization' input for this model.");
-        var result = await AonCompiler.RunAsync(EmbeddingRecipes.From(recipe, inputs.Source, resolvePath: p => Path.GetFullPath(Path.Combine(root, p))),
+        var result = await AonPipeline.RunAsync(EmbeddingRecipes.From(recipe, inputs.Source, resolvePath: p => Path.GetFullPath(Path.Combine(root, p))),
             folders, env, reporter, HubModelFiles.Using(HubEnvironment.FromEnvironment(env)), ct);
         return new BuiltModel(result.Recipe.AvaName, result.ArtifactPath, result.ReportMarkdown, result.Registered.Path);
     }

@@ -1,3 +1,4 @@
+using Ava.Compiler.Pipeline.Aon;
 using System.Text.Json.Nodes;
 using Ava.Cli.CommandLine;
 using Ava.Compiler.HuggingFace;
@@ -16,7 +17,7 @@ internal static class AonCompileView
         var hub = HubEnvironment.FromEnvironment(context.Environment);
         if (hub.Token is { } token) context.Redactor.Add(token);
 
-        var result = await AonCompiler.RunAsync(embedding, LlmCompileView.Folders(input, context), context.Environment, context.CreateReporter(),
+        var result = await AonPipeline.RunAsync(embedding, LlmCompileView.Folders(input, context), context.Environment, context.CreateReporter(),
             HubModelFiles.Using(hub), cancellationToken);
         var registered = result.Registered;
 

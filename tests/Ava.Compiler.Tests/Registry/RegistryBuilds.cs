@@ -1,3 +1,4 @@
+using Ava.Compiler.Pipeline.Aon;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json.Nodes;

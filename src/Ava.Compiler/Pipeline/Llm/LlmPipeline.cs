@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Ava.Compiler.Hashing;
-using Ava.Compiler.Pipeline.Stages;
+using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Planning;
 using Ava.Compiler.Reporting;
 

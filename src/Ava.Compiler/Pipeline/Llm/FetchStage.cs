@@ -4,7 +4,7 @@ using Ava.Compiler.Hashing;
 using Ava.Compiler.HuggingFace;
 using Ava.Compiler.Pipeline.Llm;
 
-namespace Ava.Compiler.Pipeline.Stages;
+namespace Ava.Compiler.Pipeline.Llm;
 
 /// <summary>
 /// Makes the Hugging Face model available without copying it: a local folder is used in place (its content is the

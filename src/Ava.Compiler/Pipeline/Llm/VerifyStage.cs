@@ -5,7 +5,7 @@ using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Verification;
 using Ava.Compiler.Verification.Linking;
 
-namespace Ava.Compiler.Pipeline.Stages;
+namespace Ava.Compiler.Pipeline.Llm;
 
 /// <summary>
 /// Proves the compiled library links against AVA's TVM v0.22.0 runtime with the verification core (the same one

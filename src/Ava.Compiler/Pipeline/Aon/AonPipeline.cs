@@ -1,11 +1,13 @@
+using Ava.Compiler.Onnx;
 using System.Text.Json.Nodes;
 using Ava.Compiler.IO;
 using Ava.Compiler.Pipeline;
-using Ava.Compiler.Pipeline.Stages;
+using Ava.Compiler.Pipeline.Llm;
+using Ava.Compiler.Pipeline.Aon;
 using Ava.Compiler.Registry;
 using Ava.Compiler.Reporting;
 
-namespace Ava.Compiler.Onnx;
+namespace Ava.Compiler.Pipeline.Aon;
 
 /// <summary>The result of one `.AON` build.</summary>
 public sealed record AonCompileResult(
@@ -23,7 +25,7 @@ public sealed record AonCompileResult(
 /// A failure in any stage (bad input, a failed gate) stops before publishing, so dist/ and the registry never hold a
 /// partial or unverified model.
 /// </summary>
-public static class AonCompiler
+public static class AonPipeline
 {
     /// <summary>build/&lt;recipe&gt;/compile-report.json|md: the full report, with timings.</summary>
     public const string CompileReportName = "compile-report";

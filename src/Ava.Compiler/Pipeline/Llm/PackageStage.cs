@@ -10,7 +10,7 @@ using Ava.Compiler.Naming;
 using Ava.Compiler.Packaging;
 using Ava.Compiler.Pipeline.Llm;
 
-namespace Ava.Compiler.Pipeline.Stages;
+namespace Ava.Compiler.Pipeline.Llm;
 
 /// <summary>
 /// Lays out the model folder as the phone holds it (models/llm/AVA-…/: weights, chat config, tokenizer, the two

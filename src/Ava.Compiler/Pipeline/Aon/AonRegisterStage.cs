@@ -1,9 +1,10 @@
+using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Onnx;
 using Ava.Compiler.Registry;
 
-namespace Ava.Compiler.Pipeline.Stages;
+namespace Ava.Compiler.Pipeline.Aon;
 
 /// <summary>
 /// `.AON` path, step 5: the registry record — the same <see cref="ModelEntry"/> (<c>alc-registry-model/1</c>) the LLM

@@ -5,7 +5,7 @@ using Ava.Compiler.IO;
 using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Registry;
 
-namespace Ava.Compiler.Pipeline.Stages;
+namespace Ava.Compiler.Pipeline.Llm;
 
 /// <summary>
 /// The registry record of the build: the <see cref="ModelEntry"/> (schema <c>alc-registry-model/1</c>) made from the

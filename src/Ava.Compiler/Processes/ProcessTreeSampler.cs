@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ava.Compiler.Pipeline;
+namespace Ava.Compiler.Processes;
 
 /// <summary>
 /// Samples the resident memory of a process and all its descendants from /proc, keeping the highest total seen.

@@ -1,8 +1,9 @@
+using Ava.Compiler.Onnx;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Ava.Compiler.Onnx;
+namespace Ava.Compiler.Pipeline.Aon;
 
 /// <summary>
 /// The `.AON` build report: one JSON object (source, quantization, validation, files) and its markdown rendering with

@@ -3,7 +3,7 @@ using System.Text;
 using Ava.Compiler.Errors;
 using CliWrap;
 
-namespace Ava.Compiler.Pipeline;
+namespace Ava.Compiler.Processes;
 
 /// <summary>
 /// Runs an external program for a stage: streams its stdout and stderr line by line to the stage log (and to an

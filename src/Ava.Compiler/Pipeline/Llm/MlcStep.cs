@@ -1,6 +1,7 @@
+using Ava.Compiler.Processes;
 using Ava.Compiler.Errors;
 
-namespace Ava.Compiler.Pipeline.Stages;
+namespace Ava.Compiler.Pipeline.Llm;
 
 /// <summary>Shared by the stages that run MLC-LLM: run with logging and metrics, then check the promised outputs exist.</summary>
 internal static class MlcStep

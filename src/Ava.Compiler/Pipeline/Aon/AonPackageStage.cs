@@ -5,7 +5,7 @@ using Ava.Compiler.IO;
 using Ava.Compiler.Onnx;
 using Ava.Compiler.Packaging;
 
-namespace Ava.Compiler.Pipeline.Stages;
+namespace Ava.Compiler.Pipeline.Aon;
 
 /// <summary>
 /// `.AON` path, step 4: lays out the package — <c>&lt;name&gt;.AON</c> (the INT8 ONNX model, FR-6.4), the vocabulary it

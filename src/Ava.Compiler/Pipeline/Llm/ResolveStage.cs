@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Pipeline.Llm;
 
-namespace Ava.Compiler.Pipeline.Stages;
+namespace Ava.Compiler.Pipeline.Llm;
 
 /// <summary>
 /// Records what is being built (recipe, quantization, AVA name, system-lib prefix, toolchain pins) in

@@ -2,7 +2,7 @@ using Ava.Compiler.Hashing;
 using Ava.Compiler.IO;
 using Ava.Compiler.Onnx;
 
-namespace Ava.Compiler.Pipeline.Stages;
+namespace Ava.Compiler.Pipeline.Aon;
 
 /// <summary>
 /// `.AON` path, step 3, the gate: FP32 vs INT8 with ONNX Runtime on the built-in sentence set. A model under the

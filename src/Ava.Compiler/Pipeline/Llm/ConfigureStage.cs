@@ -1,3 +1,4 @@
+using Ava.Compiler.Processes;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ava.Compiler.Errors;
@@ -5,7 +6,7 @@ using Ava.Compiler.Hashing;
 using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Planning;
 
-namespace Ava.Compiler.Pipeline.Stages;
+namespace Ava.Compiler.Pipeline.Llm;
 
 /// <summary>
 /// Plans memory (context window, prefill chunk, estimated_vram_bytes) from the model's config.json and the recipe's

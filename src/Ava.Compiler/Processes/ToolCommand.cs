@@ -1,4 +1,4 @@
-namespace Ava.Compiler.Pipeline;
+namespace Ava.Compiler.Processes;
 
 /// <summary>
 /// An external program to run: immutable, with <c>WithX</c> copies (CliWrap style). Environment entries override the

@@ -1,9 +1,10 @@
+using Ava.Compiler.Processes;
 using System.Text.Json.Nodes;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Toolchain.Mlc;
 
-namespace Ava.Compiler.Pipeline.Stages;
+namespace Ava.Compiler.Pipeline.Llm;
 
 /// <summary>
 /// <c>mlc_llm compile --device android</c> with the explicit system-lib prefix: a gzip tar of lib0.o and

@@ -3,7 +3,7 @@ using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Onnx;
 
-namespace Ava.Compiler.Pipeline.Stages;
+namespace Ava.Compiler.Pipeline.Aon;
 
 /// <summary>
 /// `.AON` path, step 1: brings the FP32 model and its vocabulary into the build as <c>model.onnx</c> (self-contained:

@@ -1,8 +1,9 @@
+using Ava.Compiler.Processes;
 using System.Text.Json.Nodes;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Pipeline.Llm;
 
-namespace Ava.Compiler.Pipeline.Stages;
+namespace Ava.Compiler.Pipeline.Llm;
 
 /// <summary><c>mlc_llm convert_weight</c>: quantizes the weights into <c>params_shard_*.bin</c> + <c>tensor-cache.json</c>.</summary>
 public sealed class ConvertStage(LlmBuild build) : IStage

@@ -1,7 +1,7 @@
 using CliWrap;
 using CliWrap.Buffered;
 
-namespace Ava.Compiler.Toolchain;
+namespace Ava.Compiler.Processes;
 
 /// <summary>The outcome of running a short external program (llvm-config, git): output, or why it did not run.</summary>
 public sealed record ToolRun(int? ExitCode, string StandardOutput, string StandardError, string? StartError)

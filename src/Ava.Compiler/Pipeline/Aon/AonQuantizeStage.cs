@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Onnx;
 
-namespace Ava.Compiler.Pipeline.Stages;
+namespace Ava.Compiler.Pipeline.Aon;
 
 /// <summary>`.AON` path, step 2: dynamic INT8 quantization of the fetched model into <c>model.int8.onnx</c>.</summary>
 public sealed class AonQuantizeStage(QuantizationOptions options) : IStage

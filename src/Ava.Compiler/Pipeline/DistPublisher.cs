@@ -1,8 +1,8 @@
 using Ava.Compiler.IO;
 using Ava.Compiler.Packaging;
-using Ava.Compiler.Pipeline.Stages;
+using Ava.Compiler.Pipeline.Llm;
 
-namespace Ava.Compiler.Pipeline.Llm;
+namespace Ava.Compiler.Pipeline;
 
 /// <summary>
 /// Puts the packaged build into dist/ (models/llm/AVA-…/, AVA-….ALM) by hard links, replacing what was there
