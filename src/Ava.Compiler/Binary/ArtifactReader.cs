@@ -104,10 +104,12 @@ public static class ArtifactReader
                 into.Add(new ArtifactEntry(src.Path, MachOReader.Read(src), null));
                 break;
             case ContentKind.MachOFat:
+                // One 4-byte buffer for every slice: a stackalloc inside the loop would grow the stack per slice (CA2014).
+                Span<byte> magicBuffer = stackalloc byte[4];
                 foreach (var slice in MachOReader.FatSlices(src))
                 {
                     // Only thin Mach-O inside a universal binary; anything else (another fat header at offset 0...) is damage.
-                    Span<byte> magic = stackalloc byte[(int)Math.Min(4, slice.Length)];
+                    var magic = magicBuffer[..(int)Math.Min(4, slice.Length)];
                     slice.Read(0, magic);
                     Malformed.Check(ContentSniffer.Detect(magic) == ContentKind.MachO, slice.Path, "a universal-binary slice is not a Mach-O object");
                     into.Add(new ArtifactEntry(slice.Path, MachOReader.Read(slice), null));
