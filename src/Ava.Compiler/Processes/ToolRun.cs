@@ -4,7 +4,8 @@ using CliWrap.Buffered;
 namespace Ava.Compiler.Processes;
 
 /// <summary>The outcome of running a short external program (llvm-config, git): output, or why it did not run.</summary>
-public sealed record ToolRun(int? ExitCode, string StandardOutput, string StandardError, string? StartError)
+/// <param name="TimedOut">It was stopped at the timeout (<see cref="StartError"/> says so too).</param>
+public sealed record ToolRun(int? ExitCode, string StandardOutput, string StandardError, string? StartError, bool TimedOut = false)
 {
     public bool Succeeded => ExitCode == 0;
 
@@ -28,7 +29,7 @@ public sealed record ToolRun(int? ExitCode, string StandardOutput, string Standa
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new ToolRun(null, "", "", $"{program} did not finish within {timeout.TotalSeconds:0} s");
+            return new ToolRun(null, "", "", $"{program} did not finish within {timeout.TotalSeconds:0} s", TimedOut: true);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or CliWrap.Exceptions.CommandExecutionException)
         {
