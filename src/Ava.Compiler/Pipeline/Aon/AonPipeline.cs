@@ -51,7 +51,7 @@ public static class AonPipeline
         var records = await engine.RunAsync(new BuildFolder(buildDirectory), reporter, cancellationToken);
 
         var package = records.Single(r => r.Name == AonPackageStage.StageName).Directory;
-        var published = Publish(package, Path.Combine(distDirectory, "models"), recipe.AvaName);
+        var published = DistPublisher.PublishFiles(package, Path.Combine(distDirectory, "models"), AonPackageStage.ManifestName(recipe.AvaName));
         // Every run, after dist/ holds the files: a registry folder that was moved, emptied or edited gets the entry back.
         var registered = AonRegisterStage.Register(folders.Registry, records.Single(r => r.Name == AonRegisterStage.StageName));
         reporter.Info($"registry: {registered.Path} ({registered.Change.ToString().ToLowerInvariant()})");
@@ -66,38 +66,5 @@ public static class AonPipeline
         return new AonCompileResult(recipe, records,
             Path.Combine(Path.GetFullPath(distDirectory), "models", AonPackageStage.ArtifactName(recipe.AvaName)),
             published, report, markdown, registered);
-    }
-
-    /// <summary>
-    /// Copies the package files beside their targets under temp names, then renames them into place, the manifest
-    /// last: a reader that sees the manifest sees every file it lists.
-    /// </summary>
-    private static IReadOnlyList<string> Publish(string packageDirectory, string modelsDirectory, string avaName)
-    {
-        Directory.CreateDirectory(modelsDirectory);
-        var manifest = AonPackageStage.ManifestName(avaName);
-        var files = Directory.EnumerateFiles(packageDirectory)
-            .Select(Path.GetFileName)
-            .Where(n => n is not null && !n.StartsWith('.'))
-            .OrderBy(n => n == manifest ? 1 : 0).ThenBy(n => n, StringComparer.Ordinal)
-            .ToList();
-        var staged = new List<(string Tmp, string Target)>();
-        try
-        {
-            foreach (var name in files)
-            {
-                var target = Path.Combine(Path.GetFullPath(modelsDirectory), name!);
-                var tmp = AtomicFile.TempPathBeside(target);
-                File.Copy(Path.Combine(packageDirectory, name!), tmp);
-                staged.Add((tmp, target));
-            }
-            foreach (var (tmp, target) in staged) File.Move(tmp, target, overwrite: true);
-        }
-        catch
-        {
-            foreach (var (tmp, _) in staged) if (File.Exists(tmp)) File.Delete(tmp);
-            throw;
-        }
-        return staged.Select(s => s.Target).ToList();
     }
 }
