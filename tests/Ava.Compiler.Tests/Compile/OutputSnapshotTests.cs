@@ -112,24 +112,7 @@ public partial class OutputSnapshotTests
         var (model, vocab) = TinyEmbedder.Write(tiny);
         var recipes = Path.Combine(tiny, "recipes");
         Directory.CreateDirectory(recipes);
-        File.WriteAllText(Path.Combine(recipes, "tiny-embed.yml"), $"""
-            schema: 1
-            name: tiny-embed
-            kind: onnx-embedding
-            ava:
-              code: "016"
-              size: Tiny
-            source:
-              hf_repo: alc-tests/tiny-embed
-              revision: main
-            onnx:
-              source: file
-              model: {model}
-              vocab: {vocab}
-              min_mean_cosine: 0.9
-              min_cosine: 0.9
-              latency_runs: 0
-            """);
+        File.WriteAllText(Path.Combine(recipes, "tiny-embed.yml"), TinyEmbedder.RecipeText(model, vocab));
         var env = new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = Epoch };
         files["tiny/stdout.compile.json"] = Json(await Ok(tiny, env, ["compile", "tiny-embed", "--target", "android", "--recipes", recipes, "--json"]));
         Collect(files, "tiny", tiny, ["dist", "registry", "build"]);
