@@ -15,8 +15,12 @@ internal static class ManifestCheck
     public const string ProofName = "manifest";
 
     /// <summary>Problems for <paramref name="path"/>; empty when it is not a tar with a manifest, or when it matches.</summary>
-    public static List<Problem> Run(string path, string display)
+    public static List<Problem> Run(string path, string display) => Run(path, display, out _);
+
+    /// <param name="hasManifest">Whether the tar carries an <c>alc-manifest.json</c> at its root or one folder down.</param>
+    public static List<Problem> Run(string path, string display, out bool hasManifest)
     {
+        hasManifest = false;
         if (!File.Exists(path)) return [];
         using var file = File.OpenRead(path);
         Stream stream = file;
@@ -56,11 +60,13 @@ internal static class ManifestCheck
                 found[name] = (size, Convert.ToHexStringLower(sha.GetHashAndReset()));
             }
         }
-        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException or IOException
+                                       or ArgumentException or InvalidOperationException or OverflowException)
         {
-            return []; // not a tar: the readers report damage their own way
+            return []; // not a tar System.Formats.Tar can read: the readers report damage their own way, and it counts as unverifiable
         }
         if (manifestName is null) return [];
+        hasManifest = true;
 
         PackageManifest? manifest;
         try { manifest = JsonSerializer.Deserialize<PackageManifest>(manifestBytes, PackageManifest.Json); }

@@ -38,8 +38,12 @@ public static class Verifier
             PhaseClock.Mark($"read {lib.Display}");
             var outcome = check.Run(lib, entries);
             PhaseClock.Mark($"checked {lib.Display}");
-            if (ManifestCheck.Run(lib.Path, lib.Display) is { Count: > 0 } tampered)
-                outcome = outcome with { Result = outcome.Result with { Verdict = Verdict.Rejected, Problems = [.. outcome.Result.Problems, .. tampered] } };
+            if (PackageChecks.Run(lib, entries, options) is { Count: > 0 } package)
+                outcome = outcome with { Result = outcome.Result with
+                {
+                    Verdict = package.Any(p => p.Severity == Severity.Error) ? Verdict.Rejected : outcome.Result.Verdict,
+                    Problems = [.. outcome.Result.Problems, .. package],
+                } };
             PhaseClock.Mark($"manifest {lib.Display}");
             reporter.Info($"{lib.Display}: {entries.Count(e => e.Object is not null)} object(s), {outcome.Result.Verdict.ToString().ToLowerInvariant()}");
             outcomes.Add(outcome);
