@@ -58,8 +58,8 @@ internal static class TarReader
                     break;
                 case 'x': // pax extended header for the next member
                     var pax = src.ReadArray(dataAt, Math.Min(size, 1 << 20), "pax header");
-                    paxPath = PaxValue(pax, "path") ?? paxPath;
-                    paxLink = PaxValue(pax, "linkpath") ?? paxLink;
+                    paxPath = PaxValue(pax, "path", path) ?? paxPath;
+                    paxLink = PaxValue(pax, "linkpath", path) ?? paxLink;
                     break;
                 case 'g': // pax global header: applies to the archive, not a member
                     break;
@@ -103,18 +103,33 @@ internal static class TarReader
         return Encoding.UTF8.GetString(end < 0 ? s : s[..end]);
     }
 
-    private static string? PaxValue(byte[] data, string key)
+    /// <summary>
+    /// The value of <paramref name="key"/> in a pax extended header. Records are "&lt;len&gt; key=value\n" where len counts
+    /// the whole record (POSIX pax); a record that does not parse is damage, as it is for tar(1) and System.Formats.Tar.
+    /// </summary>
+    private static string? PaxValue(byte[] data, string key, string path)
     {
-        // Records are "<len> key=value\n".
-        var prefix = key + "=";
-        foreach (var line in Encoding.UTF8.GetString(data).Split('\n'))
+        string? found = null;
+        var at = 0;
+        while (at < data.Length && data[at] != 0)
         {
-            var space = line.IndexOf(' ');
-            if (space < 0) continue;
-            var kv = line[(space + 1)..];
-            if (kv.StartsWith(prefix, StringComparison.Ordinal)) return kv[prefix.Length..];
+            var space = Array.IndexOf(data, (byte)' ', at);
+            var ok = space > at && space - at <= 10;
+            long len = 0;
+            for (var i = at; ok && i < space; i++)
+            {
+                ok = data[i] is >= (byte)'0' and <= (byte)'9';
+                len = len * 10 + (data[i] - '0');
+            }
+            ok = ok && len > space - at + 2 && at + len <= data.Length && data[at + len - 1] == '\n';
+            Malformed.Check(ok, path, $"a pax extended header has a record that does not parse at byte {at}");
+            var record = Encoding.UTF8.GetString(data, space + 1, (int)(at + len - 1 - (space + 1)));
+            var eq = record.IndexOf('=');
+            Malformed.Check(eq > 0, path, $"a pax extended header record at byte {at} has no key=value");
+            if (record.AsSpan(0, eq).SequenceEqual(key)) found = record[(eq + 1)..];
+            at += (int)len;
         }
-        return null;
+        return found;
     }
 
     private static long ParseNumber(ReadOnlySpan<byte> field, string path, int index)
