@@ -1,10 +1,10 @@
-using Ava.Compiler.IO;
 using System.Text.Json;
 using Ava.Action.Publishing;
 using Ava.Action.Reporting;
 using Ava.Action.Runner;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
+using Ava.Compiler.IO;
 using Ava.Compiler.Pipeline;
 using Ava.Compiler.Registry;
 using Ava.Compiler.Reporting;

@@ -22,7 +22,7 @@ public sealed class BuildLock : IDisposable
             File.WriteAllText(folder.LockPath + ".pid", $"pid {Environment.ProcessId}\n");
             return new BuildLock(stream);
         }
-        catch (IOException e)
+        catch (IOException e) when (!IO.DiskFull.Is(e))
         {
             var holder = TryReadHolder(folder.LockPath);
             throw new BusyException(
