@@ -32,7 +32,12 @@ public static class FileKind
         }
         // FileStatus is ~120 bytes today; the buffer leaves room for fields added later (Mode stays the second int).
         var status = new byte[512];
-        var rc = follow ? Stat(path, status) : LStat(path, status);
+        int rc;
+        try { rc = follow ? Stat(path, status) : LStat(path, status); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return Approximate(path, follow); // a host that does not expose the shim: never an internal error
+        }
         if (rc != 0) return FileKindValue.Missing;
         return (BitConverter.ToInt32(status, 4) & IfMt) switch
         {
@@ -45,6 +50,20 @@ public static class FileKind
             IfSock => FileKindValue.Socket,
             _ => FileKindValue.Other,
         };
+    }
+
+    /// <summary>
+    /// Without the native shim: links and folders from <see cref="FileInfo"/>; device files by their usual home
+    /// (/dev); anything else is taken as a regular file (a FIFO elsewhere cannot be told apart here).
+    /// </summary>
+    private static FileKindValue Approximate(string path, bool follow)
+    {
+        var info = new FileInfo(path);
+        if (!follow && info.LinkTarget is not null) return FileKindValue.SymbolicLink;
+        if (Directory.Exists(path)) return FileKindValue.Directory;
+        if (!File.Exists(path)) return FileKindValue.Missing;
+        var real = follow && info.LinkTarget is not null ? info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path : path;
+        return real.StartsWith("/dev/", StringComparison.Ordinal) ? FileKindValue.CharacterDevice : FileKindValue.RegularFile;
     }
 
     public static string Describe(FileKindValue kind) => kind switch
