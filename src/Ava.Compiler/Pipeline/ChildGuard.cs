@@ -20,6 +20,7 @@ public static class ChildGuard
     private const string Bash = "/bin/bash";
 
     // $1.. is the tool's command line. fd 3 keeps the watched pipe for the watchdog only; the tool reads /dev/null.
+    // Job control is on only while the two groups are made (set +m then: no "[1] Exit" notices in the tool's log).
     private const string Script = """
         set -m
         exec 3<&0
@@ -29,6 +30,7 @@ public static class ChildGuard
         ( while read -r _ <&3; do :; done
           kill -TERM -- "-$child" 2>/dev/null; sleep 3; kill -KILL -- "-$child" 2>/dev/null ) &
         watcher=$!
+        set +m
         exec 3<&-
         wait "$child"; status=$?
         kill -- "-$watcher" 2>/dev/null
@@ -39,8 +41,22 @@ public static class ChildGuard
     public static bool Available => !OperatingSystem.IsWindows() && File.Exists(Bash);
 
     /// <summary>The program and arguments that run <paramref name="command"/> under the watchdog (unchanged where it is unavailable).</summary>
+    /// <remarks>
+    /// A program that cannot be found is not wrapped, so starting it fails as before (exit 3, "cannot start"), instead of
+    /// becoming bash's exit 127 (which would read as a tool that ran and failed).
+    /// </remarks>
     public static (string FileName, IReadOnlyList<string> Arguments) Wrap(ToolCommand command) =>
-        Available ? (Bash, ["-c", Script, "alc-child-guard", command.FileName, .. command.Arguments]) : (command.FileName, command.Arguments);
+        Available && Startable(command)
+            ? (Bash, ["-c", Script, "alc-child-guard", command.FileName, .. command.Arguments])
+            : (command.FileName, command.Arguments);
+
+    private static bool Startable(ToolCommand command)
+    {
+        var file = command.FileName;
+        if (file.Contains('/')) return File.Exists(Path.IsPathRooted(file) || command.WorkingDirectory is null ? file : Path.Combine(command.WorkingDirectory, file));
+        var path = command.Environment.TryGetValue("PATH", out var p) && p is not null ? p : Environment.GetEnvironmentVariable("PATH") ?? "";
+        return path.Split(':', StringSplitOptions.RemoveEmptyEntries).Any(dir => File.Exists(Path.Combine(dir, file)));
+    }
 
     /// <summary>The watched pipe: alc writes nothing and keeps it open until the tool ends (or alc dies).</summary>
     public static PipeSource KeepAlive { get; } = PipeSource.Create(async (_, ct) =>

@@ -83,7 +83,7 @@ public partial class MutationTests
     }
 
     [Fact]
-    public void No_mutated_folder_reaches_an_internal_error_or_hangs_in_verify_the_source_hash_or_the_link_proof()
+    public async Task No_mutated_folder_reaches_an_internal_error_or_hangs_in_verify_the_source_hash_or_the_link_proof()
     {
         var failures = new List<string>();
         int read = 0, bad = 0;
@@ -102,16 +102,21 @@ public partial class MutationTests
             });
             try
             {
-                if (!work.Wait(CaseLimit)) { failures.Add($"folder case {i}: hung"); break; }
+                await work.WaitAsync(CaseLimit);
                 read++;
             }
-            catch (AggregateException e) when (e.InnerException is AlcException { ExitCode: not ExitCode.InternalError })
+            catch (TimeoutException)
+            {
+                failures.Add($"folder case {i}: hung");
+                break;
+            }
+            catch (AlcException e) when (e.ExitCode != ExitCode.InternalError)
             {
                 bad++;
             }
-            catch (AggregateException e)
+            catch (Exception e)
             {
-                failures.Add($"folder case {i}: {e.InnerException?.GetType().Name}: {e.InnerException?.Message}");
+                failures.Add($"folder case {i}: {e.GetType().Name}: {e.Message}");
             }
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(10)));
