@@ -32,20 +32,30 @@ public static class Verifier
         var check = new LibraryCheck(profile, target, surface, options.Bundle);
 
         var outcomes = new List<LibraryCheck.Outcome>();
-        foreach (var lib in libraries)
+        var inputs = LibraryInputs.Build(libraries, profile);
+        PhaseClock.Mark("libraries read");
+        foreach (var lib in inputs)
         {
-            var entries = ArtifactReader.Read(lib.Path, lib.Display);
-            PhaseClock.Mark($"read {lib.Display}");
-            var outcome = check.Run(lib, entries);
-            PhaseClock.Mark($"checked {lib.Display}");
-            if (PackageChecks.Run(lib, entries, options) is { Count: > 0 } package)
-                outcome = outcome with { Result = outcome.Result with
+            var outcome = check.Run(lib.Input, lib.Entries);
+            PhaseClock.Mark($"checked {lib.Input.Display}");
+            foreach (var source in lib.Sources)
+                if (PackageChecks.Run(source, lib.Entries, options) is { Count: > 0 } package)
+                    outcome = outcome with { Result = outcome.Result with
+                    {
+                        Verdict = package.Any(p => p.Severity == Severity.Error) ? Verdict.Rejected : outcome.Result.Verdict,
+                        Problems = [.. outcome.Result.Problems, .. package],
+                    } };
+            PhaseClock.Mark($"manifest {lib.Input.Display}");
+            if (lib.Sources.Count > 1 || lib.Notes.Count > 0)
+                outcome = outcome with
                 {
-                    Verdict = package.Any(p => p.Severity == Severity.Error) ? Verdict.Rejected : outcome.Result.Verdict,
-                    Problems = [.. outcome.Result.Problems, .. package],
-                } };
-            PhaseClock.Mark($"manifest {lib.Display}");
-            reporter.Info($"{lib.Display}: {entries.Count(e => e.Object is not null)} object(s), {outcome.Result.Verdict.ToString().ToLowerInvariant()}");
+                    Result = outcome.Result with
+                    {
+                        Notes = lib.Notes,
+                        Inputs = lib.Sources.Count > 1 ? lib.Sources.Select(s => s.Display).ToList() : null,
+                    },
+                };
+            reporter.Info($"{lib.Input.Display}: {lib.Entries.Count(e => e.Object is not null)} object(s), {outcome.Result.Verdict.ToString().ToLowerInvariant()}");
             outcomes.Add(outcome);
         }
 
