@@ -39,8 +39,11 @@ public static class ToolRunner
             onLine?.Invoke(line);
         }
 
-        var cli = Cli.Wrap(command.FileName)
-            .WithArguments(command.Arguments)
+        // Under ChildGuard the tool dies with alc, even when alc is killed with SIGKILL.
+        var (file, arguments) = ChildGuard.Wrap(command);
+        var cli = Cli.Wrap(file)
+            .WithArguments(arguments)
+            .WithStandardInputPipe(ChildGuard.KeepAlive)
             .WithEnvironmentVariables(command.Environment)
             .WithValidation(CommandResultValidation.None)
             .WithStandardOutputPipe(PipeTarget.ToDelegate(Line))
@@ -74,6 +77,9 @@ public static class ToolRunner
         {
             string lastLines;
             lock (gate) lastLines = string.Join("\n", tail);
+            if (lastLines.Contains("No space left on device", StringComparison.Ordinal) || lastLines.Contains("ENOSPC", StringComparison.Ordinal))
+                throw new DiskFullException($"{Path.GetFileName(command.FileName)} ran out of disk space ({Describe(command)}; log: {logPath}).",
+                    "Free space on the disk holding the build folder (or pass --build-dir on a larger one) and rerun; finished stages are kept.");
             throw new ExternalToolException(
                 $"{Path.GetFileName(command.FileName)} failed with exit code {exitCode} ({Describe(command)}). Last lines of its log:\n{lastLines}",
                 "Read the log for the cause; finished stages are kept, so rerunning the same command resumes here.",

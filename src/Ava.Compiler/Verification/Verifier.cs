@@ -39,8 +39,12 @@ public static class Verifier
             var outcome = check.Run(lib.Input, lib.Entries);
             PhaseClock.Mark($"checked {lib.Input.Display}");
             foreach (var source in lib.Sources)
-                if (ManifestCheck.Run(source.Path, source.Display) is { Count: > 0 } tampered)
-                    outcome = outcome with { Result = outcome.Result with { Verdict = Verdict.Rejected, Problems = [.. outcome.Result.Problems, .. tampered] } };
+                if (PackageChecks.Run(source, lib.Entries, options) is { Count: > 0 } package)
+                    outcome = outcome with { Result = outcome.Result with
+                    {
+                        Verdict = package.Any(p => p.Severity == Severity.Error) ? Verdict.Rejected : outcome.Result.Verdict,
+                        Problems = [.. outcome.Result.Problems, .. package],
+                    } };
             PhaseClock.Mark($"manifest {lib.Input.Display}");
             if (lib.Sources.Count > 1 || lib.Notes.Count > 0)
                 outcome = outcome with

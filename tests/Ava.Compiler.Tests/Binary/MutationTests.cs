@@ -10,7 +10,7 @@ namespace Ava.Compiler.Tests.Binary;
 /// Damaged input must only ever produce a BadInputException (or a clean read), never another exception or a hang.
 /// Seeded, so a failure names a reproducible case: (seed file, case number).
 /// </summary>
-public class MutationTests
+public partial class MutationTests
 {
     private const int CasesPerSeed = 420;
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(60);

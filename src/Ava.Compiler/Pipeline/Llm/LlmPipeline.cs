@@ -69,11 +69,15 @@ public sealed class LlmPipeline
             memory);
     }
 
-    public async Task<CompileReport> RunAsync(IReporter reporter, CancellationToken cancellationToken)
+    public Task<CompileReport> RunAsync(IReporter reporter, CancellationToken cancellationToken) =>
+        DiskGuard.MapAsync($"the build of {Build.Name.Value}", () => RunGuardedAsync(reporter, cancellationToken));
+
+    private async Task<CompileReport> RunGuardedAsync(IReporter reporter, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var records = await Engine.RunAsync(Folder, reporter, cancellationToken);
         var byName = records.ToDictionary(r => r.Name);
+        DiskGuard.RequireRoomToPublish(Build.DistDirectory, Build.RegistryDirectory, Build.BuildDirectory);
         var updated = DistPublisher.Publish(Build, byName[PackageStage.StageName]);
         reporter.Info(updated ? $"dist: wrote {Build.DistModelDirectory} and {Build.DistPackagePath}" : "dist: up to date");
         // Every run, after dist/ holds the files: a registry folder that was moved, emptied or edited gets the entry back.

@@ -38,7 +38,7 @@ public sealed class VerifyStage(LlmBuild build) : IStage
         var library = new VerifyInput(Path.Combine(context.OutputOf(CompileStage.StageName), tarName), $"{CompileStage.StageName}/{tarName}");
         List<VerifyInput> runtimes = build.AvaRuntimeLibrary is { } r ? [new VerifyInput(r, Path.GetFileName(r))] : [];
         var link = PipelineLinkProof.For(build);
-        var options = new VerifyOptions().WithTarget(Target).WithAbi(build.Lock.AbiProfile).WithSystemLibs(link.Setup?.SystemLibs);
+        var options = new VerifyOptions().WithStrict().WithTarget(Target).WithAbi(build.Lock.AbiProfile).WithSystemLibs(link.Setup?.SystemLibs);
 
         var result = Verifier.Verify([library], runtimes, options, context.Reporter);
         result = link.Setup is null
