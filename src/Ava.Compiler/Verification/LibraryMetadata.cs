@@ -49,6 +49,17 @@ public sealed record LibraryMetadata
     [JsonIgnore]
     public ModelMetadata Metadata { get; init; } = null!;
 
+    /// <summary>One line for tables: model type, quantization, context, prefill chunk, parameter count and bytes.</summary>
+    public string Describe() =>
+        $"{ModelType} {Quantization}, context {ContextWindowSize}{(SlidingWindowSize > 0 ? $" (sliding {SlidingWindowSize})" : "")}, prefill {PrefillChunkSize}, " +
+        $"{ParamCount} params, {(ParamBytes is { } b ? Bytes(b) : $"bytes need {string.Join(", ", UnresolvedDims)} (from mlc-chat-config.json)")}";
+
+    public static string Bytes(long b) => b >= 1L << 30 ? $"{b / (double)(1L << 30):0.00} GiB" : $"{b / (double)(1L << 20):0.0} MiB";
+
+    /// <summary>The cell shown when there is no metadata.</summary>
+    public static string Missing(LibraryResult l) =>
+        l.Problems.Any(p => p.Code == "malformed-metadata") ? "malformed (see problems)" : l.MetadataNote is null ? "-" : "none: " + l.MetadataNote;
+
     public static LibraryMetadata From(ModelMetadata m, string source, IReadOnlyDictionary<string, long>? symbols)
     {
         var (bytes, unresolved) = ParamBytesOf(m, symbols);
