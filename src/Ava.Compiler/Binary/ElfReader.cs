@@ -203,6 +203,8 @@ internal static class ElfReader
         if (kind != ObjectKind.Relocatable && value < sec.Addr || within > sec.Size || size > sec.Size - within
             || sec.Offset > (ulong)src.Length || sec.Offset + within > (ulong)src.Length || size > (ulong)src.Length - (sec.Offset + within))
             return new PackedBlob(name, "unknown", [], null, $"the blob symbol ({size} bytes at {value}) lies outside its section or the file");
+        // A symbol without a size (hand-written assembly; TVM's codegen always sets one) is bounded by its section.
+        if (size == 0) size = sec.Size - within;
         if (size < 8) return new PackedBlob(name, "unknown", [], null, $"the blob symbol is {size} bytes, too small for its length header");
         return TvmBlobReader.Read(src, (long)(sec.Offset + within), (long)size, name);
     }

@@ -56,7 +56,8 @@ internal static class TvmBlobReader
             Check(nbytes <= (ulong)(size - 8), $"the blob claims {nbytes} bytes but its symbol holds {size - 8} after the length");
             c = new Cursor(src, offset + 8, (long)nbytes);
             var first = c.U64("first count");
-            var second = c.U64("second field");
+            // A lone count of 0 is the 2024 blob of a module without imports (codegen.cc@071e94f6:84-99).
+            var second = c.Remaining >= 8 ? c.U64("second field") : 1;
             c.Seek(offset + 8);
             if (second == 0)
             {
@@ -81,7 +82,7 @@ internal static class TvmBlobReader
             {
                 layout = "key-count";
                 var count = c.U64("module key count");
-                Check(count is > 0 and < 4096, $"the blob claims {count} modules");
+                Check(count < 4096, $"the blob claims {count} modules");
                 for (ulong m = 0; m < count; m++)
                 {
                     var key = c.String("module type key", 256);
