@@ -133,6 +133,7 @@ public sealed class VerifyCommand : AlcCommand
         {
             if (l.Problems.Count > 0) RenderProblems(console, l.Path, l.Problems);
             if (l.PackageProof is not null) console.MarkupLine($"package proof: {Markup.Escape(l.Path)}: {Markup.Escape(l.PackageProof)}");
+            foreach (var n in l.Notes) console.MarkupLine($"note: {Markup.Escape(n)}");
             foreach (var s in l.Skipped) console.MarkupLine($"note: skipped {Markup.Escape(s.Path)}: {Markup.Escape(s.Reason)}");
             if (l.UncheckedCount > 0)
                 console.MarkupLine($"note: {Markup.Escape(l.Path)}: {l.UncheckedCount} non-TVM symbol(s) not checked ({Markup.Escape(string.Join(", ", l.Unchecked.Take(8)))}{(l.UncheckedCount > 8 ? ", ..." : "")}); pass --system-libs to check them.");
