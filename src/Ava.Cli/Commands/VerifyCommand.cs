@@ -118,7 +118,7 @@ public sealed class VerifyCommand : AlcCommand
     private static void Render(IAnsiConsole console, VerificationResult r)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("library").AddColumn("verdict").AddColumn("TVM generation").AddColumn("prefix").AddColumn("objects");
+            .AddColumn("library").AddColumn("verdict").AddColumn("TVM generation").AddColumn("prefix").AddColumn("objects").AddColumn("metadata");
         foreach (var l in r.Libraries)
         {
             var objects = string.Join("\n", l.Objects.Select(o => $"{ShortName(o.Path)}: {(o.Format == "elf" ? "ELF" : "Mach-O")}{o.Bits} {o.Architecture} {o.Role.ToString().ToLowerInvariant()}"));
@@ -127,7 +127,8 @@ public sealed class VerifyCommand : AlcCommand
                 new Markup(l.Verdict == Verdict.Accepted ? "[green]accepted[/]" : "[red]rejected[/]"),
                 new Text(l.Generation),
                 new Text(l.Prefix ?? "-"),
-                new Text(objects.Length == 0 ? "-" : objects));
+                new Text(objects.Length == 0 ? "-" : objects),
+                new Text(l.Metadata?.Describe() ?? LibraryMetadata.Missing(l)));
         }
         console.Write(table);
 
@@ -135,6 +136,7 @@ public sealed class VerifyCommand : AlcCommand
         foreach (var l in r.Libraries)
         {
             if (l.Problems.Count > 0) RenderProblems(console, l.Path, l.Problems);
+            if (l.PackageProof is not null) console.MarkupLine($"package proof: {Markup.Escape(l.Path)}: {Markup.Escape(l.PackageProof)}");
             foreach (var n in l.Notes) console.MarkupLine($"note: {Markup.Escape(n)}");
             foreach (var s in l.Skipped) console.MarkupLine($"note: skipped {Markup.Escape(s.Path)}: {Markup.Escape(s.Reason)}");
             if (l.UncheckedCount > 0)

@@ -96,6 +96,7 @@ public sealed class LlmPipeline
                 r.Stamp.Tools.Select(t => t.PeakMemoryBytes).DefaultIfEmpty(0).Max(), r.Stamp.Summary, r.Stamp.Tools, Folder.LogPath(r.Name))).ToList(),
             Plan = byName[ConfigureStage.StageName].Stamp.Data?["plan"]?.DeepClone() as JsonObject,
             Verification = byName[VerifyStage.StageName].Stamp.Data?.DeepClone() as JsonObject,
+            Memory = byName[PackageStage.StageName].Stamp.Data?["memory"]?.DeepClone() as JsonObject,
             Outputs = new CompileOutputs(Build.DistModelDirectory, Build.DistPackagePath,
                 package["packageBytes"]?.GetValue<long>() ?? 0, package["packageSha256"]?.GetValue<string>() ?? "",
                 registered.Path, Build.BuildDirectory,

@@ -29,7 +29,7 @@ public sealed class PackageStage(LlmBuild build) : IStage
     public IReadOnlyList<string> DependsOn => [ConvertStage.StageName, ConfigureStage.StageName, CompileStage.StageName, VerifyStage.StageName];
 
     public void DescribeInputs(KeyBuilder key, StageKeyContext context) =>
-        key.Add("stage-version", 1).Add("ava-name", build.Name.Value).Add("mtime", build.SourceDateEpoch);
+        key.Add("stage-version", 2).Add("ava-name", build.Name.Value).Add("mtime", build.SourceDateEpoch);
 
     public Task<StageOutcome> RunAsync(StageContext context)
     {
@@ -44,8 +44,11 @@ public sealed class PackageStage(LlmBuild build) : IStage
         foreach (var rel in KeyBuilder.ListFiles(configure).Where(r => !NotModelFiles.Contains(r)))
             Place(cache, Path.Combine(configure, rel), Path.Combine(folder, rel));
         ExtractObjects(context, folder);
+        // The package proof: library metadata against these weights and this config, before anything is published.
+        var proven = Verification.PackageGate.Prove(folder, build.Name.Value);
+        context.Reporter.Info($"package proof: {proven.Metadata.Describe()}; weights and config agree with the library");
 
-        var manifest = PackageManifest.Describe(folder, build.Name.Value, "llm", cache, Details(context));
+        var manifest = PackageManifest.Describe(folder, build.Name.Value, "llm", cache, Details(context, proven));
         manifest.WriteTo(folder);
 
         var package = Path.Combine(context.OutputDirectory, build.Name.PackageFile);
@@ -61,7 +64,25 @@ public sealed class PackageStage(LlmBuild build) : IStage
                 ["packageSha256"] = sha,
                 ["files"] = manifest.Files.Count,
                 ["modelBytes"] = manifest.TotalBytes,
+                ["memory"] = MemoryData(proven, context),
             }));
+    }
+
+    private static JsonObject? MemoryData(Verification.PackageGate.Proven proven, StageContext context)
+    {
+        if (proven.Memory is not { } m) return null;
+        var planned = context.DataOf(ConfigureStage.StageName)["plan"]?["estimatedVramBytes"]?.GetValue<long>();
+        return new JsonObject
+        {
+            ["estimatedVramBytes"] = m.TotalBytes,
+            ["paramBytes"] = m.ParamBytes,
+            ["temporaryBytes"] = m.TemporaryBytes,
+            ["temporaryFunction"] = m.TemporaryFunction,
+            ["kvCacheBytes"] = m.KvCacheBytes,
+            ["kvTokens"] = m.KvTokens,
+            ["plannedVramBytes"] = planned,
+            ["differenceBytes"] = planned is { } p ? m.TotalBytes - p : null,
+        };
     }
 
     /// <summary>Hard-links (or copies) a file, carrying its known hash over to the new path.</summary>
@@ -103,7 +124,7 @@ public sealed class PackageStage(LlmBuild build) : IStage
                 "Rerun the compile stage with the pinned toolchain ('alc doctor').");
     }
 
-    private JsonObject Details(StageContext context)
+    private JsonObject Details(StageContext context, Verification.PackageGate.Proven proven)
     {
         var fetch = context.DataOf(FetchStage.StageName);
         var configure = context.DataOf(ConfigureStage.StageName);
@@ -123,7 +144,26 @@ public sealed class PackageStage(LlmBuild build) : IStage
             },
             ["contextWindowSize"] = configure["contextWindowSize"]?.DeepClone(),
             ["vocabSize"] = configure["vocabSize"]?.DeepClone(),
-            ["estimatedVramBytes"] = configure["plan"]?["estimatedVramBytes"]?.DeepClone(),
+            // From the library's metadata (MLC's own estimate); the planner's figure from before compiling stays beside it.
+            ["estimatedVramBytes"] = proven.Memory?.TotalBytes ?? configure["plan"]?["estimatedVramBytes"]?.DeepClone(),
+            ["plannedVramBytes"] = configure["plan"]?["estimatedVramBytes"]?.DeepClone(),
+            ["memoryFromMetadata"] = proven.Memory is { } m ? new JsonObject
+            {
+                ["paramBytes"] = m.ParamBytes,
+                ["temporaryBytes"] = m.TemporaryBytes,
+                ["temporaryFunction"] = m.TemporaryFunction,
+                ["kvCacheBytes"] = m.KvCacheBytes,
+                ["kvTokens"] = m.KvTokens,
+            } : null,
+            ["metadata"] = new JsonObject
+            {
+                ["modelType"] = proven.Metadata.ModelType,
+                ["quantization"] = proven.Metadata.Quantization,
+                ["contextWindowSize"] = proven.Metadata.ContextWindowSize,
+                ["prefillChunkSize"] = proven.Metadata.PrefillChunkSize,
+                ["slidingWindowSize"] = proven.Metadata.SlidingWindowSize,
+                ["paramCount"] = proven.Metadata.ParamCount,
+            },
             ["toolchain"] = new JsonObject
             {
                 ["tvm"] = build.Lock.Tvm.Version,
