@@ -12,7 +12,7 @@ internal static class MlcStep
         var redactor = Reporting.SecretRedactor.FromEnvironment(environment);
         context.Reporter.Info($"$ {redactor.Redact(command.Display)}");
         // The group record lets the next run on this folder find and kill the tool if alc and its watchdog were both killed.
-        command = command.WithEnvironment(new Dictionary<string, string?>(command.Environment) { [ChildGuard.GroupsVariable] = ChildGuard.GroupsFile(context.Folder) });
+        command = command.WithEnvironment(new Dictionary<string, string?>(command.Environment) { [ChildGuard.GroupsVariable] = ChildGuard.GroupsFile(context.Folder.Root) });
         var run = await ToolRunner.RunAsync(command, context.LogPath, line => context.Reporter.Info("  │ " + line), redactor.Redact,
             context.CancellationToken);
         context.RecordTool(run);
