@@ -73,8 +73,22 @@ public class SetupPlanTests
         var r = await AlcRun.RunAsync(tc.Root, new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" }, "toolchain", "setup", "--plan", "--prefix", "p");
         Assert.Equal(0, r.ExitCode);
         Assert.Equal("", r.StdOut);
-        var line = r.StdErr.Split('\n').Single(l => l.Contains("pip install apache-tvm-ffi==0.1.0 datasets"));
-        Assert.EndsWith("transformers uvicorn", line.TrimEnd());
+        var line = r.StdErr.Split('\n').Single(l => l.Contains("pip install apache-tvm-ffi==0.1.0 fastapi"));
+        Assert.EndsWith("transformers sentencepiece", line.TrimEnd());
+    }
+
+    [Fact]
+    public void Setup_installs_exactly_the_lock_s_python_list_and_cpu_torch_from_its_own_index_first()
+    {
+        var steps = SetupPlan.For(Lock, new SetupOptions("/tc").WithHost(HostPlatform.Linux));
+        var mlc = steps.Single(s => s.Id == "mlc-python").Commands.Select(c => c.Display).ToList();
+        var torch = mlc.FindIndex(c => c.Contains("--index-url https://download.pytorch.org/whl/cpu torch==2.9.0", StringComparison.Ordinal));
+        var rest = mlc.FindIndex(c => c.Contains("fastapi", StringComparison.Ordinal));
+        Assert.True(torch >= 0 && rest > torch, string.Join("\n", mlc));
+        var installed = steps.SelectMany(s => s.Commands).Where(c => c.Arguments.Contains("install") && c.Program.EndsWith("bin/python", StringComparison.Ordinal))
+            .SelectMany(c => c.Arguments).ToHashSet();
+        foreach (var p in Lock.Python.Packages) Assert.Contains(p.Requirement, installed);
+        foreach (var excluded in new[] { "datasets", "uvicorn", "flashinfer-python==0.4.0", "tiktoken" }) Assert.DoesNotContain(excluded, installed);
     }
 
     [Fact]

@@ -54,17 +54,23 @@ public sealed class PythonProbe
 
     public static string ScriptText => Script.Value;
 
-    public Task<ProbeResult> RunAsync(string probe, CancellationToken cancellationToken)
+    public Task<ProbeResult> RunAsync(string probe, CancellationToken cancellationToken) =>
+        RunAsync(probe, new Dictionary<string, string>(), cancellationToken);
+
+    /// <param name="arguments">Extra environment for the probe (e.g. <c>ALC_PROBE_IMPORTS</c> for the imports probe).</param>
+    public Task<ProbeResult> RunAsync(string probe, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
     {
         lock (_cache)
         {
-            if (!_cache.TryGetValue(probe, out var task)) _cache[probe] = task = RunUncachedAsync(probe, cancellationToken);
+            if (!_cache.TryGetValue(probe, out var task)) _cache[probe] = task = RunUncachedAsync(probe, arguments, cancellationToken);
             return task;
         }
     }
 
-    private async Task<ProbeResult> RunUncachedAsync(string probe, CancellationToken cancellationToken)
+    private async Task<ProbeResult> RunUncachedAsync(string probe, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
     {
+        var environment = new Dictionary<string, string?>(_environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value), StringComparer.Ordinal);
+        foreach (var (k, v) in arguments) environment[k] = v;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
         BufferedCommandResult result;
@@ -72,7 +78,7 @@ public sealed class PythonProbe
         {
             result = await Cli.Wrap(_python)
                 .WithArguments(["-c", Script.Value, probe])
-                .WithEnvironmentVariables(b => b.Set(_environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value)))
+                .WithEnvironmentVariables(b => b.Set(environment))
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteBufferedAsync(timeout.Token);
         }
