@@ -16,7 +16,7 @@ public static class FabricatedNdk
         var host = Path.Combine(root, "toolchains", "llvm", "prebuilt", "linux-x86_64");
         Directory.CreateDirectory(Path.Combine(host, "bin"));
         File.CreateSymbolicLink(Path.Combine(host, "bin", "ld.lld"), Lld);
-        var sysroot = Directory.CreateDirectory(Path.Combine(host, "sysroot", "usr", "lib", "aarch64-linux-android", "26")).FullName;
+        var sysroot = Directory.CreateDirectory(Path.Combine(host, "sysroot", "usr", "lib", "aarch64-linux-android", "24")).FullName;
         foreach (var lib in new[] { "libc.so", "libm.so", "libdl.so", "liblog.so" })
             File.Copy(Fixtures.Tvm(Path.Combine("sysroot", lib)), Path.Combine(sysroot, lib));
         File.WriteAllText(Path.Combine(root, "source.properties"), "Pkg.Desc = Android NDK\nPkg.Revision = 27.2.12479018\n");
