@@ -21,10 +21,11 @@ public sealed class VerifyCommand : AlcCommand
             OptionSpec.Repeatable("--runtime", "PATH", "AVA's runtime, whose files together must export every TVM symbol the libraries use: a folder (the app's jniLibs/arm64-v8a/), or its files (libtvm_runtime.so and the libtvm_ffi.so it links, or one libtvm4j_runtime_packed.so). Default: the profile's export list."),
             OptionSpec.Value("--system-libs", "DIR", "NDK sysroot lib folder; libc/libm/libdl/liblog there must export every other symbol. Without it those are listed as unchecked."),
             OptionSpec.Flag("--bundle", "The libraries go into one app build: no shared global symbols or system-lib prefixes."),
-            OptionSpec.Flag("--link", "Also link the libraries with the NDK's ld.lld (-shared --no-undefined -z defs --whole-archive, aarch64-linux-android26) against every --runtime file and the sysroot, as the app build does."),
+            OptionSpec.Flag("--link", "Also link the libraries with the NDK's ld.lld (-shared --no-undefined -z defs --whole-archive, aarch64-linux-android24) against every --runtime file and the sysroot, as the app build does."),
             OptionSpec.Value("--ndk", "DIR", "Android NDK root for --link (default: ALC_ANDROID_NDK, ANDROID_NDK_HOME, ANDROID_NDK_ROOT). Implies --link."),
             OptionSpec.Value("--linker", "PATH", "An ld.lld to use for --link instead of the NDK's (needs --system-libs). Implies --link."),
             OptionSpec.Value("--report", "DIR", "Write verification-report.md and verification-report.json into DIR."),
+            OptionSpec.Flag("--strict", "Refuse a package (.ALM/.AON tar) without alc-manifest.json instead of warning that it cannot be checked (the default in the Action and the compile pipeline)."),
         ],
         Details = """
             A library is rejected when it references an old-API symbol (TVMFuncCall, TVMAPISetLastError, ...), a newer
@@ -44,7 +45,9 @@ public sealed class VerifyCommand : AlcCommand
             afterwards) are linked into a throwaway shared object; undefined and duplicate symbols are reported like the
             name checks. Without an NDK or linker the proof is skipped with a note and the name checks decide.
             An .ALM package is also checked against the alc-manifest.json inside it: a modified, missing or extra file
-            rejects it.
+            rejects it; a package without one is unverifiable (a warning, refused with --strict). Any tar member the
+            phone's unpacker could not extract safely (absolute or '..' name, symbolic or hard link, device, FIFO, a
+            name given twice) rejects the archive.
 
             Exit codes: 0 all accepted, 1 a library was rejected, 2 bad input (damaged or unsupported file, unknown option).
 
@@ -66,6 +69,7 @@ public sealed class VerifyCommand : AlcCommand
             .WithAbi(abi)
             .WithSystemLibs(input.Value("--system-libs") is { } sys ? context.ResolvePath(sys) : null)
             .WithBundle(input.Flag("--bundle"))
+            .WithStrict(input.Flag("--strict"))
             .WithAbiDirectory(AbiDirectory(context));
 
         var reporter = input.Json ? null : context.CreateReporter();
@@ -121,7 +125,7 @@ public sealed class VerifyCommand : AlcCommand
     private static void Render(IAnsiConsole console, VerificationResult r)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("library").AddColumn("verdict").AddColumn("TVM generation").AddColumn("prefix").AddColumn("objects");
+            .AddColumn("library").AddColumn("verdict").AddColumn("TVM generation").AddColumn("prefix").AddColumn("objects").AddColumn("metadata");
         foreach (var l in r.Libraries)
         {
             var objects = string.Join("\n", l.Objects.Select(o => $"{ShortName(o.Path)}: {(o.Format == "elf" ? "ELF" : "Mach-O")}{o.Bits} {o.Architecture} {o.Role.ToString().ToLowerInvariant()}"));
@@ -130,7 +134,8 @@ public sealed class VerifyCommand : AlcCommand
                 new Markup(l.Verdict == Verdict.Accepted ? "[green]accepted[/]" : "[red]rejected[/]"),
                 new Text(l.Generation),
                 new Text(l.Prefix ?? "-"),
-                new Text(objects.Length == 0 ? "-" : objects));
+                new Text(objects.Length == 0 ? "-" : objects),
+                new Text(l.Metadata?.Describe() ?? LibraryMetadata.Missing(l)));
         }
         console.Write(table);
 
@@ -145,6 +150,7 @@ public sealed class VerifyCommand : AlcCommand
         foreach (var l in r.Libraries)
         {
             if (l.Problems.Count > 0) RenderProblems(console, l.Path, l.Problems);
+            if (l.PackageProof is not null) console.MarkupLine($"package proof: {Markup.Escape(l.Path)}: {Markup.Escape(l.PackageProof)}");
             foreach (var n in l.Notes) console.MarkupLine($"note: {Markup.Escape(n)}");
             foreach (var s in l.Skipped) console.MarkupLine($"note: skipped {Markup.Escape(s.Path)}: {Markup.Escape(s.Reason)}");
             if (l.UncheckedCount > 0)

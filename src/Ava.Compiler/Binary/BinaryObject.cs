@@ -45,6 +45,9 @@ public sealed record BinaryObject(
 
     internal BinaryObject WithDynamic(ElfDynamic.Info info) => this with { Soname = info.Soname, Needed = info.Needed };
 
+    /// <summary>The packed import blob this object defines (a TVM device object), read structurally; null when none.</summary>
+    public PackedBlob? Blob { get; init; }
+
     /// <summary>Symbols other objects may link against: defined and global or weak.</summary>
     public IEnumerable<BinarySymbol> Exports => Symbols.Where(s => s.IsDefined && s.IsExternal);
 
