@@ -1,0 +1,134 @@
+using Ava.Compiler.Abi;
+using Ava.Compiler.Diagnostics;
+using Ava.Compiler.Errors;
+using Ava.Compiler.Reporting;
+using Ava.Compiler.Verification.Linking;
+
+namespace Ava.Compiler.Verification.AppChain;
+
+/// <summary>
+/// <c>alc verify --app</c>: proves the runtime stack the app loads, link by link — the tvm4j jar's native methods
+/// resolve in the JNI bridge, the bridge's TVM imports resolve in the runtime set it loads, and each model library
+/// passes the runtime proof (and, with a linker, the link proof) against the app's actual runtime files.
+/// </summary>
+public static class AppChainVerifier
+{
+    public const string RuntimeModelKind = "runtime-model";
+
+    /// <param name="models">Model libraries (may be empty: then only the first two links are proven).</param>
+    /// <param name="app">The --app paths: a jniLibs folder, a jar, an .aar, an .apk (several allowed).</param>
+    /// <param name="linker">When set, the model libraries are also linked by ld.lld against the app's runtime files.</param>
+    public static async Task<VerificationResult> VerifyAsync(IReadOnlyList<VerifyInput> models, IReadOnlyList<VerifyInput> app, VerifyOptions options,
+        LinkerSetup? linker = null, IReporter? reporter = null, CancellationToken cancellationToken = default)
+    {
+        reporter ??= NullReporter.Instance;
+        if (app.Count == 0) throw new BadInputException("--app needs at least one path.", "Pass the app's jniLibs/arm64-v8a/ folder and the tvm4j jar, an .aar or a built .apk.");
+        var catalog = new AbiCatalog(options.AbiDirectory);
+        var profile = catalog.LoadProfile(options.Abi);
+        var target = catalog.Target(options.Target);
+        var table = catalog.Tvm4jNatives();
+        var contents = AppContents.Read(app, AndroidAbi(target.Architecture), target.Architecture);
+        PhaseClock.Mark("app read");
+        reporter.Info($"app: {contents.Natives.Count} tvm4j native method(s), {contents.Libraries.Count} shared librar{(contents.Libraries.Count == 1 ? "y" : "ies")} for {target.Id}");
+
+        var jar = JarToBridge.Run(contents, table);
+        var runtimeSet = RuntimeSet.For(jar.Bridges, contents.Libraries);
+        var diagnoses = contents.Libraries.ToDictionary(l => l, l => RuntimeExportDiagnosis.Of(l.Object.Exports.Select(s => s.Name).ToHashSet(StringComparer.Ordinal), profile));
+        var bridge = BridgeToRuntime.Run(jar.Bridges, runtimeSet, diagnoses, profile);
+
+        VerificationResult result;
+        var runtimeNames = runtimeSet.Count == 0 ? "TVM runtime" : string.Join(" + ", runtimeSet.Select(r => r.FileName));
+        var links = new List<ChainLink> { jar.Link, bridge };
+        if (models.Count > 0)
+        {
+            using var files = RuntimeFiles.Materialize(runtimeSet);
+            result = Verifier.Verify(models, files.Inputs, options, reporter);
+            if (linker is not null) result = await LinkProof.RunAsync(result, models, files.Inputs, linker, options, reporter, cancellationToken);
+            foreach (var lib in result.Libraries) links.Add(ModelLink(lib, result, runtimeNames, runtimeSet.Count));
+        }
+        else
+        {
+            result = new VerificationResult
+            {
+                Verdict = Verdict.Accepted, Target = target.Id, Abi = profile.Id, Runtime = profile.Runtime,
+                RuntimeSources = runtimeSet.Select(r => r.Path).ToList(), Libraries = [],
+            };
+        }
+
+        var chain = new AppChainResult
+        {
+            Inputs = app.Select(a => a.Display).ToList(),
+            Api = jar.Api,
+            Libraries = contents.Libraries.Select(l => new AppLibraryResult(l.Path, Roles(l, jar.Bridges, runtimeSet),
+                jar.BridgeGenerations.TryGetValue(l, out var g) && !runtimeSet.Contains(l) ? g : jar.BridgeGenerations.TryGetValue(l, out g) ? $"{g}; {diagnoses[l].Label}" : diagnoses[l].Label,
+                [], l.Object.Exports.Any(s => s.Name == "JNI_OnLoad"))).ToList(),
+            Links = links,
+            Skipped = contents.Skipped,
+        };
+        return result with { App = chain, Verdict = result.Ok && chain.Ok ? Verdict.Accepted : Verdict.Rejected };
+    }
+
+    private static ChainLink ModelLink(LibraryResult lib, VerificationResult all, string runtimeNames, int runtimeCount)
+    {
+        var errors = lib.Problems.Where(p => p.Severity == Severity.Error).ToList();
+        var linkNote = all.Link is { Performed: true } l ? (l.Linked ? "; ld.lld linked it" : "; ld.lld failed") : "";
+        var reason = lib.Verdict == Verdict.Accepted
+            ? $"{lib.Generation} library{(lib.ModelLib is null ? "" : $" {lib.ModelLib}")}: every TVM symbol it references is exported by {(runtimeCount == 0 ? "the profile's list" : runtimeNames)}{linkNote}."
+            : $"{errors.FirstOrDefault()?.Message ?? "rejected"}{(errors.Count > 1 ? $" (+{errors.Count - 1} more)" : "")}";
+        return new ChainLink
+        {
+            Kind = RuntimeModelKind, From = runtimeNames, To = lib.Path, Status = lib.Verdict == Verdict.Accepted ? LinkStatus.Ok : LinkStatus.Failed,
+            Reason = reason,
+        };
+    }
+
+    private static IReadOnlyList<AppLibraryRole> Roles(AppLibrary l, IReadOnlyList<AppLibrary> bridges, IReadOnlyList<AppLibrary> runtimes)
+    {
+        var roles = new List<AppLibraryRole>();
+        if (bridges.Contains(l)) roles.Add(AppLibraryRole.Bridge);
+        if (runtimes.Contains(l)) roles.Add(AppLibraryRole.Runtime);
+        if (roles.Count == 0) roles.Add(AppLibraryRole.Other);
+        return roles;
+    }
+
+    /// <summary>Android's ABI folder name for an architecture (jniLibs/&lt;abi&gt;, lib/&lt;abi&gt; in an .apk).</summary>
+    internal static string AndroidAbi(string architecture) => architecture switch
+    {
+        "aarch64" => "arm64-v8a",
+        "arm" => "armeabi-v7a",
+        "x86_64" => "x86_64",
+        "x86" => "x86",
+        _ => architecture,
+    };
+
+    /// <summary>The runtime set as files on disk: the model proof and ld.lld read files; a library from a zip is written to a private temp folder.</summary>
+    private sealed class RuntimeFiles : IDisposable
+    {
+        private readonly string? _dir;
+
+        private RuntimeFiles(IReadOnlyList<VerifyInput> inputs, string? dir) { Inputs = inputs; _dir = dir; }
+
+        public IReadOnlyList<VerifyInput> Inputs { get; }
+
+        public static RuntimeFiles Materialize(IReadOnlyList<AppLibrary> set)
+        {
+            string? dir = null;
+            var inputs = new List<VerifyInput>();
+            foreach (var r in set)
+            {
+                if (r.FilePath is not null) { inputs.Add(new VerifyInput(r.FilePath, r.Path)); continue; }
+                dir ??= Directory.CreateTempSubdirectory("alc-app-runtime-").FullName;
+                var file = Path.Combine(dir, $"{inputs.Count}-{r.FileName}");
+                File.WriteAllBytes(file, r.Bytes!);
+                inputs.Add(new VerifyInput(file, r.Path));
+            }
+            return new RuntimeFiles(inputs, dir);
+        }
+
+        public void Dispose()
+        {
+            if (_dir is null) return;
+            try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+}
