@@ -75,6 +75,13 @@ public static class AppChainVerifier
         var reason = lib.Verdict == Verdict.Accepted
             ? $"{lib.Generation} library{(lib.ModelLib is null ? "" : $" {lib.ModelLib}")}: every TVM symbol it references is exported by {(runtimeCount == 0 ? "the profile's list" : runtimeNames)}{linkNote}."
             : $"{errors.FirstOrDefault()?.Message ?? "rejected"}{(errors.Count > 1 ? $" (+{errors.Count - 1} more)" : "")}";
+        if (runtimeCount == 0 && lib.Verdict == Verdict.Accepted)
+            return new ChainLink
+            {
+                Kind = RuntimeModelKind, From = runtimeNames, To = lib.Path, Status = LinkStatus.Unproven,
+                Reason = "No library of the app exports the TVM runtime, so the model library was checked only against the profile's export list.",
+                Problems = [new Problem { Severity = Severity.Error, Code = "no-bridge", Message = "The app ships no TVM runtime library (nothing exports TVMFFI* or TVMBackend*).", Fix = "Pass the app's jniLibs/arm64-v8a/ folder with libtvm_runtime.so and libtvm_ffi.so (or the packed libtvm4j_runtime_packed.so) with --app.", Proof = "dynamic-symbols" }],
+            };
         return new ChainLink
         {
             Kind = RuntimeModelKind, From = runtimeNames, To = lib.Path, Status = lib.Verdict == Verdict.Accepted ? LinkStatus.Ok : LinkStatus.Failed,

@@ -42,6 +42,14 @@ public sealed record AppContents(
         return new AppContents(b.Natives, b.ClassSources.Distinct().ToList(), b.Libraries, b.Skipped);
     }
 
+    /// <summary>Reads one jar/aar/apk/class/DEX/ELF held in memory (the mutation tests feed damaged bytes here).</summary>
+    internal static AppContents ReadBytes(byte[] bytes, string display, string abi = "arm64-v8a", string architecture = "aarch64")
+    {
+        var b = new Builder(abi, architecture);
+        b.AddTopLevel(bytes, display);
+        return new AppContents(b.Natives, b.ClassSources.Distinct().ToList(), b.Libraries, b.Skipped);
+    }
+
     private sealed class Builder(string abi, string architecture)
     {
         public List<JvmNativeMethod> Natives { get; } = [];
@@ -63,6 +71,8 @@ public sealed record AppContents(
             else Skipped.Add(new SkippedMember(display, "not a jar, class, DEX or ELF file"));
         }
 
+        public void AddTopLevel(byte[] bytes, string display) => AddBytes(bytes, display, System.IO.Path.GetFileName(display), topLevel: true, filePath: null);
+
         private void AddBytes(byte[] bytes, string display, string fileName, bool topLevel, string? filePath, int depth = 0)
         {
             if (IsZip(bytes)) AddZip(bytes, display, depth);
@@ -74,7 +84,7 @@ public sealed record AppContents(
 
         private void AddClass(JvmClass c, string display)
         {
-            if (!c.Name.StartsWith(Tvm4jPackage + ".", StringComparison.Ordinal)) return;
+            if (!c.Name.StartsWith(Tvm4jPackage + ".", StringComparison.Ordinal) || c.Natives.Count == 0) return;
             ClassSources.Add(display);
             Natives.AddRange(c.Natives);
         }
@@ -154,5 +164,5 @@ public sealed record AppContents(
 
     private static bool IsZip(ReadOnlySpan<byte> head) => head.Length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] is 3 or 5 && head[3] is 4 or 6;
 
-    private static bool IsElf(ReadOnlySpan<byte> head) => head.Length >= 4 && head[..4].SequenceEqual("\x7fELF"u8);
+    private static bool IsElf(ReadOnlySpan<byte> head) => head.Length >= 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
 }

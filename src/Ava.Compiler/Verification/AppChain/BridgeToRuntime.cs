@@ -46,7 +46,10 @@ internal static class BridgeToRuntime
         if (problems.Count > 0)
         {
             var first = problems[0];
-            var reason = $"dlopen fails: {bridgeNames} imports {first.Symbol}{(problems.Count > 1 ? $" and {problems.Count - 1} more TVM symbol(s)" : "")} that {runtimeNames} do{(runtimeSet.Count == 1 ? "es" : "")} not export ({(runtimeLabel.Length == 0 ? "no runtime library found" : runtimeLabel)}).";
+            // Android's linker binds every symbol when the library is loaded (no lazy binding), so this fails in
+            // System.loadLibrary, before any native method is called.
+            var reason = $"System.loadLibrary fails before any native call: dlopen cannot locate symbol \"{first.Symbol}\" referenced by {first.Where[0].Split('!', '/').Last()}"
+                         + $"{(problems.Count > 1 ? $" (and {problems.Count - 1} more TVM symbol(s))" : "")}; {(runtimeLabel.Length == 0 ? "no TVM runtime library was found in the app" : runtimeLabel)}.";
             return Link(bridgeNames, runtimeNames, LinkStatus.Failed, reason, null, null, problems);
         }
         var ok = imported == 0
