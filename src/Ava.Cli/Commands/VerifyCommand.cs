@@ -19,10 +19,10 @@ public sealed class VerifyCommand : AlcCommand
         [
             OptionSpec.Value("--target", "TARGET", "What the objects must be built for: android-arm64, macos-arm64, macos-x64, linux-x64.", AbiCatalog.DefaultTarget),
             OptionSpec.Value("--abi", "PROFILE", "ABI profile id (abi/<id>.json) or path of a profile JSON.", AbiCatalog.DefaultProfile),
-            OptionSpec.Repeatable("--runtime", "FILE", "Runtime shared object (e.g. libtvm_runtime.so) that must export every TVM symbol the libraries use. Default: the profile's export list."),
+            OptionSpec.Repeatable("--runtime", "PATH", "AVA's runtime, whose files together must export every TVM symbol the libraries use: a folder (the app's jniLibs/arm64-v8a/), or its files (libtvm_runtime.so and the libtvm_ffi.so it links, or one libtvm4j_runtime_packed.so). Default: the profile's export list."),
             OptionSpec.Value("--system-libs", "DIR", "NDK sysroot lib folder; libc/libm/libdl/liblog there must export every other symbol. Without it those are listed as unchecked."),
             OptionSpec.Flag("--bundle", "The libraries go into one app build: no shared global symbols or system-lib prefixes."),
-            OptionSpec.Flag("--link", "Also link the libraries with the NDK's ld.lld (-shared --no-undefined -z defs --whole-archive, aarch64-linux-android26) against --runtime and the sysroot, as the app build does."),
+            OptionSpec.Flag("--link", "Also link the libraries with the NDK's ld.lld (-shared --no-undefined -z defs --whole-archive, aarch64-linux-android26) against every --runtime file and the sysroot, as the app build does."),
             OptionSpec.Value("--ndk", "DIR", "Android NDK root for --link (default: ALC_ANDROID_NDK, ANDROID_NDK_HOME, ANDROID_NDK_ROOT). Implies --link."),
             OptionSpec.Value("--linker", "PATH", "An ld.lld to use for --link instead of the NDK's (needs --system-libs). Implies --link."),
             OptionSpec.Value("--report", "DIR", "Write verification-report.md and verification-report.json into DIR."),
@@ -35,6 +35,12 @@ public sealed class VerifyCommand : AlcCommand
             another architecture than --target. Only symbol-table names count: strings and local helpers never do; weak
             references do. TVMFFIEnvModRegisterContextSymbol is runtime-side only: v0.22 generated code never references
             it, so it is not required in model libraries.
+
+            A runtime is a set of files. In a standard TVM v0.22.0 build libtvm_runtime.so exports TVMBackend* and links
+            libtvm_ffi.so (DT_NEEDED), which exports every TVMFFI* function: pass both, or the folder holding them; only a
+            packed build (libtvm4j_runtime_packed.so) is one file. DT_NEEDED is followed within the given files and
+            folders, every file is reported with what it exports and its generation, and a runtime of another generation
+            (e.g. one exporting the old TVMFuncCall) rejects the verification. A runtime given as PATH is bad input.
 
             --link proves it with the real linker: every library's objects (written to a temp folder that is deleted
             afterwards) are linked into a throwaway shared object; undefined and duplicate symbols are reported like the
@@ -52,6 +58,7 @@ public sealed class VerifyCommand : AlcCommand
 
             Examples:
               alc verify dist/gemma2-android.tar
+              alc verify dist/gemma2-android.tar --runtime app/src/main/jniLibs/arm64-v8a/ --ndk $ANDROID_NDK_HOME
               alc verify dist/gemma2-android.tar --app app/src/main/jniLibs/arm64-v8a --app app/libs/tvm4j_core.jar
               alc verify lib/*.tar --bundle --runtime libtvm4j_runtime_packed.so --system-libs $NDK_SYSROOT_LIB --report out/
             """,
@@ -152,6 +159,13 @@ public sealed class VerifyCommand : AlcCommand
         }
         console.Write(table);
 
+        if (r.RuntimeSet is { } runtime)
+        {
+            console.MarkupLine($"[bold]runtime[/] ({Markup.Escape(string.Join(", ", runtime.Given))}):");
+            foreach (var f in runtime.Files) console.MarkupLine($"  {Markup.Escape(f.Path)}: {Markup.Escape(f.Summary())}");
+            foreach (var i in runtime.Ignored) console.MarkupLine($"  note: not part of the runtime: {Markup.Escape(i.Path)} ({Markup.Escape(i.Reason)})");
+            if (runtime.Problems.Count > 0) RenderProblems(console, "runtime", runtime.Problems);
+        }
         if (r.Problems.Count > 0) RenderProblems(console, "bundle", r.Problems);
         foreach (var l in r.Libraries)
         {

@@ -10,4 +10,5 @@ namespace Ava.Compiler.Abi;
 [JsonSerializable(typeof(GenerationTable))]
 [JsonSerializable(typeof(TargetFile))]
 [JsonSerializable(typeof(Tvm4jNatives))]
+[JsonSerializable(typeof(RuntimeLayout))]
 internal sealed partial class AbiJsonContext : JsonSerializerContext;

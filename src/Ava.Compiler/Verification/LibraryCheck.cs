@@ -119,7 +119,7 @@ internal sealed class LibraryCheck
 
         foreach (var (name, where) in unresolved.Where(u => !generationProblems.Any(p => p.Symbol == u.Key)))
             problems.Add(Error("unresolved-symbol",
-                $"{name} is referenced by {Join(where.Select(Short))} but {Join(_surface.TvmSources)} does not export it: the app fails to link with 'undefined symbol: {name}'.",
+                $"{name} is referenced by {Join(where.Select(Short))} but {Join(_surface.TvmSources)} does not export it{_surface.WhyMissing(name)}: the app fails to link with 'undefined symbol: {name}'.",
                 $"Compile the library with the TVM the runtime was built from ({_profile.Runtime}), or pass the runtime the app really ships with --runtime.", name, where));
         foreach (var (name, where) in unresolvedSystem)
             problems.Add(Error("unresolved-symbol",

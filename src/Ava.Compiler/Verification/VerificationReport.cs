@@ -50,6 +50,7 @@ public static class VerificationReport
                       (r.SystemLibs.Count > 0 ? $" System libraries: {Md(string.Join(", ", r.SystemLibs))}." : " System libraries: not checked (no --system-libs)."));
         sb.AppendLine();
         if (r.App is { } app) AppChain(sb, app, r.Target);
+        if (r.RuntimeSet is { } runtime) RuntimeSection(sb, runtime);
         if (r.Link is { } link)
         {
             sb.AppendLine($"Link proof: {Md(link.Note)}");
@@ -120,6 +121,28 @@ public static class VerificationReport
         foreach (var lib in app.Libraries)
             sb.AppendLine($"| `{Cell(lib.Path)}` | {string.Join(", ", lib.Roles.Select(x => x.ToString().ToLowerInvariant()))} | {Md(lib.Generation)} |");
         sb.AppendLine();
+    }
+
+    /// <summary>Each runtime file with what it exports: the set the libraries were checked and linked against.</summary>
+    private static void RuntimeSection(StringBuilder sb, Runtime.RuntimeSetReport runtime)
+    {
+        sb.AppendLine("## Runtime");
+        sb.AppendLine();
+        sb.AppendLine($"Given: {string.Join(", ", runtime.Given.Select(g => $"`{Cell(g)}`"))}.");
+        sb.AppendLine();
+        var prefixes = runtime.Files.SelectMany(f => f.TvmExports.Keys).Where(k => !k.StartsWith("other", StringComparison.Ordinal)).Distinct().ToList();
+        sb.AppendLine($"| file | role | {string.Join(" | ", prefixes.Select(Md))} | DT\\_NEEDED | generation |");
+        sb.AppendLine($"|---|---|{string.Concat(prefixes.Select(_ => "---|"))}---|---|");
+        foreach (var f in runtime.Files)
+        {
+            var needed = f.Needed.Count == 0 ? "—" : string.Join("<br>", f.Needed.Select(n => $"`{Cell(n)}`" + (f.NeededMissing.Contains(n) ? " (not given)" : "")));
+            var generation = Cell(f.Generation) + (f.GenerationEvidence.Count > 0 ? ": " + Md(string.Join("; ", f.GenerationEvidence)) : "");
+            sb.AppendLine($"| `{Cell(f.Path)}` | {Cell(f.Role)} | {string.Join(" | ", prefixes.Select(p => f.TvmExports.GetValueOrDefault(p).ToString(System.Globalization.CultureInfo.InvariantCulture)))} | {needed} | {generation} |");
+        }
+        sb.AppendLine();
+        foreach (var i in runtime.Ignored) sb.AppendLine($"- not part of the runtime: `{Cell(i.Path)}`: {Md(i.Reason)}");
+        if (runtime.Ignored.Count > 0) sb.AppendLine();
+        if (runtime.Problems.Count > 0) Problems(sb, runtime.Problems);
     }
 
     private static void Problems(StringBuilder sb, IEnumerable<Problem> problems)

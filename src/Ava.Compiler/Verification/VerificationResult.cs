@@ -51,6 +51,9 @@ public sealed record VerificationResult
 
     public required IReadOnlyList<LibraryResult> Libraries { get; init; }
 
+    /// <summary>The runtime files (--runtime) with what each exports, and the set's own problems; null when none was given.</summary>
+    public Runtime.RuntimeSetReport? RuntimeSet { get; init; }
+
     /// <summary>Problems across libraries (bundle proof).</summary>
     public IReadOnlyList<Problem> Problems { get; init; } = [];
 
@@ -64,7 +67,7 @@ public sealed record VerificationResult
     public AppChain.AppChainResult? App { get; init; }
 
     [JsonIgnore]
-    public IEnumerable<Problem> AllProblems => Problems.Concat(Libraries.SelectMany(l => l.Problems)).Concat(App?.Links.SelectMany(l => l.Problems) ?? []);
+    public IEnumerable<Problem> AllProblems => (RuntimeSet?.Problems ?? []).Concat(Problems).Concat(Libraries.SelectMany(l => l.Problems)).Concat(App?.Links.SelectMany(l => l.Problems) ?? []);
 
     [JsonIgnore]
     public int ErrorCount => AllProblems.Count(p => p.Severity == Severity.Error);
@@ -135,7 +138,7 @@ public sealed record Problem
 {
     public required Severity Severity { get; init; }
 
-    /// <summary>Stable kind: old-api, newer-api, mixed-generation, missing-marker, prefix-mismatch, architecture-mismatch, unresolved-symbol, duplicate-symbol, shared-prefix, bad-prefix, no-objects, link-failed, modified-file, missing-file, extra-file.</summary>
+    /// <summary>Stable kind: old-api, newer-api, mixed-generation, missing-marker, prefix-mismatch, architecture-mismatch, unresolved-symbol, runtime-generation, runtime-incomplete, duplicate-symbol, shared-prefix, bad-prefix, no-objects, link-failed, modified-file, missing-file, extra-file.</summary>
     public required string Code { get; init; }
 
     public required string Message { get; init; }

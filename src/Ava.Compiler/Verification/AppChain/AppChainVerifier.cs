@@ -3,6 +3,7 @@ using Ava.Compiler.Diagnostics;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Reporting;
 using Ava.Compiler.Verification.Linking;
+using Ava.Compiler.Verification.Runtime;
 
 namespace Ava.Compiler.Verification.AppChain;
 
@@ -32,36 +33,53 @@ public static class AppChainVerifier
         reporter.Info($"app: {contents.Natives.Count} tvm4j native method(s), {contents.Libraries.Count} shared librar{(contents.Libraries.Count == 1 ? "y" : "ies")} for {target.Id}");
 
         var jar = JarToBridge.Run(contents, table);
-        var runtimeSet = RuntimeSet.For(jar.Bridges, contents.Libraries);
-        var diagnoses = contents.Libraries.ToDictionary(l => l, l => RuntimeExportDiagnosis.Of(l.Object.Exports.Select(s => s.Name).ToHashSet(StringComparer.Ordinal), profile));
-        var bridge = BridgeToRuntime.Run(jar.Bridges, runtimeSet, diagnoses, profile);
+        // The runtime is what the bridge loads (DT_NEEDED); with no bridge found, every app library exporting TVM
+        // functions stands in so the model libraries are still checked against the app's files.
+        var closure = jar.Bridges.Count > 0 ? BridgeRuntime.Of(jar.Bridges, contents.Libraries)
+            : new BridgeRuntime.Closure(contents.Libraries.Where(BridgeRuntime.ExportsTvm).ToList(), []);
+        var runtimeOptions = options.WithRuntimeOption("--app");
+        using var files = RuntimeFiles.Materialize(closure.Libraries);
+        var set = closure.Libraries.Any(BridgeRuntime.ExportsTvm)
+            ? RuntimeSet.Load(files.Inputs, catalog.LoadRuntimeLayout(), profile.Generations, "--app") : null;
+        var bridge = BridgeToRuntime.Run(jar.Bridges, closure, set, profile);
+        PhaseClock.Mark("app chain");
 
         VerificationResult result;
-        var runtimeNames = runtimeSet.Count == 0 ? "TVM runtime" : string.Join(" + ", runtimeSet.Select(r => r.FileName));
+        var runtimeNames = set is null ? "TVM runtime" : string.Join(" + ", set.Members.Select(m => m.FileName));
         var links = new List<ChainLink> { jar.Link, bridge };
         if (models.Count > 0)
         {
-            using var files = RuntimeFiles.Materialize(runtimeSet);
-            result = Verifier.Verify(models, files.Inputs, options, reporter);
-            if (linker is not null) result = await LinkProof.RunAsync(result, models, files.Inputs, linker, options, reporter, cancellationToken);
-            foreach (var lib in result.Libraries) links.Add(ModelLink(lib, result, runtimeNames, runtimeSet.Count));
+            var runtimeInputs = set is null ? [] : files.Inputs;
+            result = Verifier.Verify(models, runtimeInputs, runtimeOptions, reporter);
+            if (linker is not null) result = await LinkProof.RunAsync(result, models, runtimeInputs, linker, runtimeOptions, reporter, cancellationToken);
+            foreach (var lib in result.Libraries) links.Add(ModelLink(lib, result, runtimeNames, set is null ? 0 : set.Members.Count));
         }
         else
         {
             result = new VerificationResult
             {
                 Verdict = Verdict.Accepted, Target = target.Id, Abi = profile.Id, Runtime = profile.Runtime,
-                RuntimeSources = runtimeSet.Select(r => r.Path).ToList(), Libraries = [],
+                RuntimeSources = closure.Libraries.Select(r => r.Path).ToList(), Libraries = [],
             };
+        }
+
+        var members = set?.Members.ToDictionary(m => m.Path, m => m) ?? [];
+        string Generation(AppLibrary l)
+        {
+            var parts = new List<string>();
+            if (jar.BridgeGenerations.TryGetValue(l, out var jni)) parts.Add(jni);
+            var file = files.Inputs.FirstOrDefault(i => i.Display == l.Path)?.Path;
+            if (file is not null && members.TryGetValue(file, out var m)) parts.Add(BridgeToRuntime.Describe(m, set!));
+            else if (BridgeRuntime.ExportsTvm(l)) parts.Add("exports TVM functions; not loaded with the bridge");
+            return parts.Count == 0 ? "no TVM or JNI exports" : string.Join("; ", parts);
         }
 
         var chain = new AppChainResult
         {
             Inputs = app.Select(a => a.Display).ToList(),
             Api = jar.Api,
-            Libraries = contents.Libraries.Select(l => new AppLibraryResult(l.Path, Roles(l, jar.Bridges, runtimeSet),
-                jar.BridgeGenerations.TryGetValue(l, out var g) && !runtimeSet.Contains(l) ? g : jar.BridgeGenerations.TryGetValue(l, out g) ? $"{g}; {diagnoses[l].Label}" : diagnoses[l].Label,
-                [], l.Object.Exports.Any(s => s.Name == "JNI_OnLoad"))).ToList(),
+            Libraries = contents.Libraries.Select(l => new AppLibraryResult(l.Path, Roles(l, jar.Bridges, closure.Libraries), Generation(l),
+                l.Object.Needed, l.Object.Exports.Any(s => s.Name == "JNI_OnLoad"))).ToList(),
             Links = links,
             Skipped = contents.Skipped,
         };
