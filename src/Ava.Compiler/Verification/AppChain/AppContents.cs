@@ -101,9 +101,12 @@ public sealed record AppContents(
         {
             if (depth > 2) throw JvmMalformed.Error(display, "zips are nested more than three deep");
             ZipArchive zip;
+            List<ZipArchiveEntry> entries;
             try
             {
+                // The central directory is read lazily: Entries throws on a damaged one too.
                 zip = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
+                entries = zip.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal).ToList();
             }
             catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
             {
@@ -111,7 +114,7 @@ public sealed record AppContents(
             }
             using (zip)
             {
-                foreach (var entry in zip.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
+                foreach (var entry in entries)
                 {
                     var name = entry.FullName;
                     if (name.EndsWith('/')) continue;
