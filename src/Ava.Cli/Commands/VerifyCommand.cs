@@ -3,6 +3,7 @@ using Ava.Compiler.Abi;
 using Ava.Compiler.Diagnostics;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Verification;
+using Ava.Compiler.Verification.AppChain;
 using Ava.Compiler.Verification.Linking;
 using Spectre.Console;
 
@@ -13,7 +14,7 @@ public sealed class VerifyCommand : AlcCommand
 {
     public override CommandSpec Spec { get; } = new("verify", "Prove that model libraries link against AVA's TVM v0.22.0 runtime.")
     {
-        Positionals = [new PositionalSpec("path", "Model libraries: .tar/.ALM (gzip or not), .a, .o/.ADco, .so/.dylib, or folders. Read by content, not by name.", Variadic: true)],
+        Positionals = [new PositionalSpec("path", "Model libraries: .tar/.ALM (gzip or not), .a, .o/.ADco, .so/.dylib, or folders. Read by content, not by name. Optional with --app.", Required: false, Variadic: true)],
         Options =
         [
             OptionSpec.Value("--target", "TARGET", "What the objects must be built for: android-arm64, macos-arm64, macos-x64, linux-x64.", AbiCatalog.DefaultTarget),
@@ -26,6 +27,7 @@ public sealed class VerifyCommand : AlcCommand
             OptionSpec.Value("--linker", "PATH", "An ld.lld to use for --link instead of the NDK's (needs --system-libs). Implies --link."),
             OptionSpec.Value("--report", "DIR", "Write verification-report.md and verification-report.json into DIR."),
             OptionSpec.Flag("--strict", "Refuse a package (.ALM/.AON tar) without alc-manifest.json instead of warning that it cannot be checked (the default in the Action and the compile pipeline)."),
+            OptionSpec.Repeatable("--app", "PATH", "The app's runtime stack: its jniLibs/arm64-v8a/ folder, the tvm4j jar, an .aar or a built .apk. Proves jar → JNI bridge → TVM runtime → each model library; the runtime is the app's own files."),
         ],
         Details = """
             A library is rejected when it references an old-API symbol (TVMFuncCall, TVMAPISetLastError, ...), a newer
@@ -49,11 +51,18 @@ public sealed class VerifyCommand : AlcCommand
             phone's unpacker could not extract safely (absolute or '..' name, symbolic or hard link, device, FIFO, a
             name given twice) rejects the archive.
 
+            --app proves the chain the app loads: every native method of the org.apache.tvm classes (class files in a
+            jar, classes.jar in an .aar, classes*.dex in an .apk) must be exported by an app library under its JNI name
+            (Java_<class>_<method>, or the __<signature> overload form), else the app throws UnsatisfiedLinkError; the
+            JNI bridge's TVM imports must be exported by the runtime set it loads; model libraries are then proven
+            against those runtime files. A bridge exporting JNI_OnLoad without the names is reported as not provable.
+
             Exit codes: 0 all accepted, 1 a library was rejected, 2 bad input (damaged or unsupported file, unknown option).
 
             Examples:
               alc verify dist/gemma2-android.tar
               alc verify dist/gemma2-android.tar --runtime app/src/main/jniLibs/arm64-v8a/ --ndk $ANDROID_NDK_HOME
+              alc verify dist/gemma2-android.tar --app app/src/main/jniLibs/arm64-v8a --app app/libs/tvm4j_core.jar
               alc verify lib/*.tar --bundle --runtime libtvm4j_runtime_packed.so --system-libs $NDK_SYSROOT_LIB --report out/
             """,
     };
@@ -73,9 +82,20 @@ public sealed class VerifyCommand : AlcCommand
             .WithAbiDirectory(AbiDirectory(context));
 
         var reporter = input.Json ? null : context.CreateReporter();
-        var result = Verifier.Verify(paths, runtimes, options, reporter);
-        if (input.Flag("--link") || input.Value("--ndk") is not null || input.Value("--linker") is not null)
-            result = await LinkProof.RunAsync(result, paths, runtimes, LinkerSetupFrom(input, context), options, reporter, cancellationToken);
+        var apps = input.Values("--app").Select(p => new VerifyInput(context.ResolvePath(p), p)).ToList();
+        var link = input.Flag("--link") || input.Value("--ndk") is not null || input.Value("--linker") is not null;
+        VerificationResult result;
+        if (apps.Count > 0)
+        {
+            if (runtimes.Count > 0)
+                throw new BadInputException("--runtime and --app both name the runtime.", "Drop --runtime: with --app the model libraries are proven against the runtime files the app ships.");
+            result = await AppChainVerifier.VerifyAsync(paths, apps, options, link ? LinkerSetupFrom(input, context) : null, reporter, cancellationToken);
+        }
+        else
+        {
+            result = Verifier.Verify(paths, runtimes, options, reporter);
+            if (link) result = await LinkProof.RunAsync(result, paths, runtimes, LinkerSetupFrom(input, context), options, reporter, cancellationToken);
+        }
 
         string? reportDir = null;
         if (input.Value("--report") is { } dir)
@@ -93,7 +113,12 @@ public sealed class VerifyCommand : AlcCommand
         }
         else
         {
-            Render(context.Human, result);
+            // Plain unwrapped lines: the headline names symbols a user copies.
+            if (result.App is { } chain)
+                foreach (var line in AppChainSummary.Lines(chain, result.Target)) context.Err.WriteLine(line);
+            context.Err.Flush();
+            if (result.Libraries.Count > 0 || result.App is null) Render(context.Human, result);
+            else context.Human.MarkupLine(result.Ok ? "[green]ACCEPTED[/]: the app's runtime chain is proven (no model library given)." : "[red]REJECTED[/]: the app's runtime chain is not proven.");
             PhaseClock.Mark("rendered");
             if (reportDir is not null) context.Human.MarkupLine($"reports: {Markup.Escape(Path.Combine(reportDir, VerificationReport.MarkdownFileName))}, {Markup.Escape(VerificationReport.JsonFileName)}");
         }
@@ -158,7 +183,9 @@ public sealed class VerifyCommand : AlcCommand
         }
         if (r.Link is { } link) console.MarkupLine($"link proof: {Markup.Escape(link.Note)}");
         var verdict = r.Ok ? "[green]ACCEPTED[/]" : "[red]REJECTED[/]";
-        console.MarkupLine($"{verdict}: {r.Libraries.Count(l => l.Verdict == Verdict.Accepted)} of {r.Libraries.Count} librar{(r.Libraries.Count == 1 ? "y" : "ies")} accepted for {Markup.Escape(r.Target)} against {Markup.Escape(r.RuntimeSet is { } set ? $"{string.Join(" + ", set.Files.Select(f => f.Path))} ({r.Runtime} expected)" : r.Runtime)}.");
+        var against = r.RuntimeSet is { } set ? $"{string.Join(" + ", set.Files.Select(f => f.Path))} ({r.Runtime} expected)" : r.Runtime;
+        var chain = r.App is { Ok: false } ? "; the app's runtime chain is not proven (above)" : r.App is not null ? "; the app's runtime chain is proven" : "";
+        console.MarkupLine($"{verdict}: {r.Libraries.Count(l => l.Verdict == Verdict.Accepted)} of {r.Libraries.Count} librar{(r.Libraries.Count == 1 ? "y" : "ies")} accepted for {Markup.Escape(r.Target)} against {Markup.Escape(against)}{Markup.Escape(chain)}.");
     }
 
     /// <summary>Each problem once, then each distinct fix once: the same fix under five old symbols is noise.</summary>

@@ -49,6 +49,7 @@ public static class VerificationReport
         sb.AppendLine($"Runtime symbols from: {Md(string.Join(", ", r.RuntimeSources))}." +
                       (r.SystemLibs.Count > 0 ? $" System libraries: {Md(string.Join(", ", r.SystemLibs))}." : " System libraries: not checked (no --system-libs)."));
         sb.AppendLine();
+        if (r.App is { } app) AppChain(sb, app, r.Target);
         if (r.RuntimeSet is { } runtime) RuntimeSection(sb, runtime);
         if (r.Link is { } link)
         {
@@ -118,6 +119,27 @@ public static class VerificationReport
             foreach (var n in r.Notes) sb.AppendLine($"- {Md(n)}");
         }
         return sb.ToString();
+    }
+
+    /// <summary>The app's runtime stack, one row per link in load order (jar → bridge → runtime → each model library).</summary>
+    private static void AppChain(StringBuilder sb, AppChain.AppChainResult app, string target)
+    {
+        sb.AppendLine($"## App runtime chain — {(app.Ok ? "proven" : app.Links.Any(l => l.Status == Verification.AppChain.LinkStatus.Failed) ? "**broken**" : "**not proven**")}");
+        sb.AppendLine();
+        sb.AppendLine($"tvm4j API: {Md(app.Api.Label)}. App: {Md(string.Join(", ", app.Inputs))} (target `{target}`).");
+        sb.AppendLine();
+        sb.AppendLine("| | link | from | to | why |");
+        sb.AppendLine("|---|---|---|---|---|");
+        foreach (var l in app.Links)
+            sb.AppendLine($"| {Verification.AppChain.AppChainSummary.Mark(l.Status)} | {Verification.AppChain.AppChainSummary.KindLabel(l.Kind)} | `{Cell(l.From)}` | `{Cell(l.To)}` | {Md(l.Reason)} |");
+        sb.AppendLine();
+        var problems = app.Links.SelectMany(l => l.Problems).ToList();
+        if (problems.Count > 0) Problems(sb, problems);
+        sb.AppendLine("| app library | role | generation |");
+        sb.AppendLine("|---|---|---|");
+        foreach (var lib in app.Libraries)
+            sb.AppendLine($"| `{Cell(lib.Path)}` | {string.Join(", ", lib.Roles.Select(x => x.ToString().ToLowerInvariant()))} | {Md(lib.Generation)} |");
+        sb.AppendLine();
     }
 
     /// <summary>Each runtime file with what it exports: the set the libraries were checked and linked against.</summary>

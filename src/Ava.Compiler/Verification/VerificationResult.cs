@@ -63,8 +63,11 @@ public sealed record VerificationResult
     /// <summary>The link proof (<c>alc verify --link</c>); null when it was not asked for.</summary>
     public Linking.LinkResult? Link { get; init; }
 
+    /// <summary>The app's runtime stack proof (<c>alc verify --app</c>); null when no app was given.</summary>
+    public AppChain.AppChainResult? App { get; init; }
+
     [JsonIgnore]
-    public IEnumerable<Problem> AllProblems => (RuntimeSet?.Problems ?? []).Concat(Problems).Concat(Libraries.SelectMany(l => l.Problems));
+    public IEnumerable<Problem> AllProblems => (RuntimeSet?.Problems ?? []).Concat(Problems).Concat(Libraries.SelectMany(l => l.Problems)).Concat(App?.Links.SelectMany(l => l.Problems) ?? []);
 
     [JsonIgnore]
     public int ErrorCount => AllProblems.Count(p => p.Severity == Severity.Error);

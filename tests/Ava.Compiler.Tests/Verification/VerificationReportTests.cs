@@ -7,7 +7,7 @@ namespace Ava.Compiler.Tests.Verification;
 
 public class VerificationReportTests
 {
-    internal static readonly JsonSchema Schema = JsonSchema.FromFile(RepoPaths.Combine("schemas", "verification-report.schema.json"));
+    internal static JsonSchema Schema => Schemas.VerificationReport;
 
     internal static EvaluationResults Validate(JsonNode node) =>
         Schema.Evaluate(System.Text.Json.JsonDocument.Parse(node.ToJsonString()).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
