@@ -4,7 +4,7 @@ using Ava.Compiler.Diagnostics;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Verification;
 using Ava.Compiler.Verification.Linking;
-using Spectre.Console;
+using Ava.Cli.Rendering;
 
 namespace Ava.Cli.Commands;
 
@@ -16,7 +16,7 @@ public sealed class VerifyCommand : AlcCommand
         Positionals = [new PositionalSpec("path", "Model libraries: .tar/.ALM (gzip or not), .a, .o/.ADco, .so/.dylib, or folders. Read by content, not by name.", Variadic: true)],
         Options =
         [
-            OptionSpec.Value("--target", "TARGET", "What the objects must be built for: android-arm64, macos-arm64, macos-x64, linux-x64.", AbiCatalog.DefaultTarget),
+            OptionSpec.Value("--target", "TARGET", "What the objects must be built for.", AbiCatalog.DefaultTarget).OneOf("android-arm64", "macos-arm64", "macos-x64", "linux-x64"),
             OptionSpec.Value("--abi", "PROFILE", "ABI profile id (abi/<id>.json) or path of a profile JSON.", AbiCatalog.DefaultProfile),
             OptionSpec.Repeatable("--runtime", "FILE", "Runtime shared object (e.g. libtvm_runtime.so) that must export every TVM symbol the libraries use. Default: the profile's export list."),
             OptionSpec.Value("--system-libs", "DIR", "NDK sysroot lib folder; libc/libm/libdl/liblog there must export every other symbol. Without it those are listed as unchecked."),
@@ -25,6 +25,12 @@ public sealed class VerifyCommand : AlcCommand
             OptionSpec.Value("--ndk", "DIR", "Android NDK root for --link (default: ALC_ANDROID_NDK, ANDROID_NDK_HOME, ANDROID_NDK_ROOT). Implies --link."),
             OptionSpec.Value("--linker", "PATH", "An ld.lld to use for --link instead of the NDK's (needs --system-libs). Implies --link."),
             OptionSpec.Value("--report", "DIR", "Write verification-report.md and verification-report.json into DIR."),
+        ],
+        Environment =
+        [
+            ("ALC_ANDROID_NDK", "Android NDK root for --link (also ANDROID_NDK_HOME, ANDROID_NDK_ROOT)."),
+            ("ALC_HOME", "Folder whose abi/ holds the ABI profiles (default: the ones built into alc)."),
+            .. EnvironmentHelp.Console,
         ],
         Details = """
             A library is rejected when it references an old-API symbol (TVMFuncCall, TVMAPISetLastError, ...), a newer
@@ -82,9 +88,14 @@ public sealed class VerifyCommand : AlcCommand
         }
         else
         {
-            Render(context.Human, result);
+            Render(context.Screen, result);
             PhaseClock.Mark("rendered");
-            if (reportDir is not null) context.Human.MarkupLine($"reports: {Markup.Escape(Path.Combine(reportDir, VerificationReport.MarkdownFileName))}, {Markup.Escape(VerificationReport.JsonFileName)}");
+            if (reportDir is not null)
+            {
+                context.Screen.Line("reports:");
+                context.Screen.Line("  " + Path.Combine(reportDir, VerificationReport.MarkdownFileName));
+                context.Screen.Line("  " + Path.Combine(reportDir, VerificationReport.JsonFileName));
+            }
         }
         return result.Ok ? 0 : 1;
     }
@@ -111,47 +122,42 @@ public sealed class VerifyCommand : AlcCommand
         return home is not null && Directory.Exists(Path.Combine(home, "abi")) ? Path.Combine(home, "abi") : null;
     }
 
-    private static void Render(IAnsiConsole console, VerificationResult r)
+    private static void Render(Screen screen, VerificationResult r)
     {
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("library").AddColumn("verdict").AddColumn("TVM generation").AddColumn("prefix").AddColumn("objects");
         foreach (var l in r.Libraries)
         {
-            var objects = string.Join("\n", l.Objects.Select(o => $"{ShortName(o.Path)}: {(o.Format == "elf" ? "ELF" : "Mach-O")}{o.Bits} {o.Architecture} {o.Role.ToString().ToLowerInvariant()}"));
-            table.AddRow(
-                new Text(l.Path),
-                new Markup(l.Verdict == Verdict.Accepted ? "[green]accepted[/]" : "[red]rejected[/]"),
-                new Text(l.Generation),
-                new Text(l.Prefix ?? "-"),
-                new Text(objects.Length == 0 ? "-" : objects));
+            var verdict = l.Verdict == Verdict.Accepted ? screen.Green("accepted") : screen.Red("rejected");
+            screen.Line($"{verdict} {l.Path}");
+            screen.Prose("  ", $"{l.Generation}; prefix {l.Prefix ?? "-"}; {l.Objects.Count} object(s)");
+            foreach (var o in l.Objects)
+                screen.Line($"    {ShortName(o.Path)}: {(o.Format == "elf" ? "ELF" : "Mach-O")}{o.Bits} {o.Architecture} {o.Role.ToString().ToLowerInvariant()}");
         }
-        console.Write(table);
 
-        if (r.Problems.Count > 0) RenderProblems(console, "bundle", r.Problems);
+        if (r.Problems.Count > 0) RenderProblems(screen, r.Problems);
         foreach (var l in r.Libraries)
         {
-            if (l.Problems.Count > 0) RenderProblems(console, l.Path, l.Problems);
-            foreach (var n in l.Notes) console.MarkupLine($"note: {Markup.Escape(n)}");
-            foreach (var s in l.Skipped) console.MarkupLine($"note: skipped {Markup.Escape(s.Path)}: {Markup.Escape(s.Reason)}");
+            if (l.Problems.Count > 0) RenderProblems(screen, l.Problems);
+            foreach (var n in l.Notes) screen.Prose("note: ", n);
+            foreach (var s in l.Skipped) screen.Prose("note: ", $"skipped {s.Path}: {s.Reason}");
             if (l.UncheckedCount > 0)
-                console.MarkupLine($"note: {Markup.Escape(l.Path)}: {l.UncheckedCount} non-TVM symbol(s) not checked ({Markup.Escape(string.Join(", ", l.Unchecked.Take(8)))}{(l.UncheckedCount > 8 ? ", ..." : "")}); pass --system-libs to check them.");
+                screen.Prose("note: ", $"{l.Path}: {l.UncheckedCount} non-TVM symbol(s) not checked ({string.Join(", ", l.Unchecked.Take(8))}{(l.UncheckedCount > 8 ? ", ..." : "")}); pass --system-libs to check them.");
         }
-        if (r.Link is { } link) console.MarkupLine($"link proof: {Markup.Escape(link.Note)}");
-        var verdict = r.Ok ? "[green]ACCEPTED[/]" : "[red]REJECTED[/]";
-        console.MarkupLine($"{verdict}: {r.Libraries.Count(l => l.Verdict == Verdict.Accepted)} of {r.Libraries.Count} librar{(r.Libraries.Count == 1 ? "y" : "ies")} accepted for {Markup.Escape(r.Target)} against {Markup.Escape(r.Runtime)}.");
+        if (r.Link is { } link) screen.Prose("link proof: ", link.Note);
+        var head = r.Ok ? screen.Green("ACCEPTED") : screen.Red("REJECTED");
+        screen.Prose($"{head}: ", $"{r.Libraries.Count(l => l.Verdict == Verdict.Accepted)} of {r.Libraries.Count} librar{(r.Libraries.Count == 1 ? "y" : "ies")} accepted for {r.Target} against {r.Runtime}.");
     }
 
-    /// <summary>Each problem once, then each distinct fix once: the same fix under five old symbols is noise.</summary>
-    private static void RenderProblems(IAnsiConsole console, string title, IReadOnlyList<Problem> problems)
+    /// <summary>rustc's shape: the headline whole on its "error:" line, where it was found, notes, one help per library.</summary>
+    internal static void RenderProblems(Screen screen, IReadOnlyList<Problem> problems)
     {
-        console.MarkupLine($"[bold]{Markup.Escape(title)}[/]:");
-        foreach (var p in problems)
+        foreach (var d in Diagnostics.Of(problems))
         {
-            var tag = p.Severity == Severity.Error ? "[red]error[/]" : p.Severity == Severity.Warning ? "[yellow]warning[/]" : "note";
-            console.MarkupLine($"  {tag} [dim]{Markup.Escape(p.Code)}[/]: {Markup.Escape(p.Message)}");
+            var tag = d.Severity switch { Severity.Error => screen.Red("error"), Severity.Warning => screen.Yellow("warning"), _ => screen.Bold("note") };
+            screen.Line($"{tag}: {d.Headline}");
+            if (d.Where.Count > 0) screen.Line($"  --> {string.Join(", ", d.Where)}");
+            foreach (var n in d.Notes) screen.Prose("   = note: ", n);
+            if (d.Help is { } help) screen.Prose("   = help: ", help);
         }
-        foreach (var fix in problems.Select(p => p.Fix).Distinct())
-            console.MarkupLine($"  [bold]Fix:[/] {Markup.Escape(fix)}");
     }
 
     private static string ShortName(string path) => path.Contains('!') ? path[(path.LastIndexOf('!') + 1)..] : Path.GetFileName(path);
