@@ -16,6 +16,32 @@ internal static class AonCompileView
         var hub = HubEnvironment.FromEnvironment(context.Environment);
         if (hub.Token is { } token) context.Redactor.Add(token);
 
+        // --plan runs nothing for every recipe kind: no stage, nothing in build/, dist/ or the registry.
+        if (input.Flag("--plan"))
+        {
+            var folders = LlmCompileView.Folders(input, context);
+            var models = Path.Combine(folders.Dist, "models");
+            string[] files =
+            [
+                .. new[] { ".AON", ".vocab.txt", ".report.md", ".report.json", ".alc-manifest.json" }.Select(x => Path.Combine(models, embedding.AvaName + x)),
+                Path.Combine(folders.Registry, "models", embedding.AvaName + ".json"),
+            ];
+            var stages = AonCompiler.Stages(embedding, DateTimeOffset.UnixEpoch).Select(st => st.Name).ToList();
+            if (input.Json)
+            {
+                JsonOutput.Write(context.Out, new { ok = true, plan = new { recipe = recipe.Name, kind = recipe.Kind, source = embedding.Source.Describe(), build = folders.BuildFor(embedding.Id), stages, files } });
+                return 0;
+            }
+            var screen = context.Screen;
+            screen.Prose("plan: ", $"{recipe.Name} → {embedding.AvaName}.AON from {embedding.Source.Describe()}; runs nothing.");
+            screen.Line("stages: " + string.Join(" → ", stages));
+            screen.Line("build folder:");
+            screen.Line("  " + folders.BuildFor(embedding.Id));
+            screen.Line("writes:");
+            foreach (var f in files) screen.Line("  " + f);
+            return 0;
+        }
+
         var result = await AonCompiler.RunAsync(embedding, LlmCompileView.Folders(input, context), context.Environment, context.CreateReporter(),
             HubModelFiles.Using(hub), cancellationToken);
         var registered = result.Registered;
