@@ -82,7 +82,7 @@ public class ScreenTests
     public async Task The_markdown_report_and_the_json_lead_with_the_US2_sentence_for_a_devc_first_archive()
     {
         using var dir = new TempDir();
-        var r = await AlcRun.RunAsync(dir.Path, null, null, "verify", DevcFirst(dir), "--report", "out", "--json");
+        var r = await AlcRun.RunAsync(dir.Path, null, (int?)null, "verify", DevcFirst(dir), "--report", "out", "--json");
         Assert.Equal(1, r.ExitCode);
         var md = Lines(File.ReadAllText(dir["out/verification-report.md"]));
         var firstError = md.First(l => l.StartsWith("- **error**", StringComparison.Ordinal));
@@ -212,7 +212,7 @@ public class CompilePlanTests
     {
         using var dir = new TempDir();
         string[] args = ["compile", "minilm-384", "--plan", "--recipes", RepoPaths.Combine("recipes")];
-        var r = await AlcRun.RunAsync(dir.Path, null, null, json ? [.. args, "--json"] : args);
+        var r = await AlcRun.RunAsync(dir.Path, null, (int?)null, json ? [.. args, "--json"] : args);
         Assert.True(r.ExitCode == 0, r.StdErr);
         Assert.False(Directory.Exists(dir["dist"]), "dist/ was written by --plan");
         Assert.False(Directory.Exists(dir["registry"]), "registry/ was written by --plan");
