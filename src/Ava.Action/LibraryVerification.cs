@@ -21,7 +21,7 @@ public static class LibraryVerification
     {
         var libraries = artifacts.Where(IsLibrary).Select(a => new VerifyInput(a, Path.GetRelativePath(root, a).Replace('\\', '/'))).ToList();
         if (libraries.Count == 0) return null;
-        var result = Verifier.Verify(libraries, [], new VerifyOptions(), reporter);
+        var result = Verifier.Verify(libraries, [], new VerifyOptions().WithStrict(), reporter);
         // One annotation per diagnostic and file, in the console's shape: the headline first (a search of the log for
         // the US-2 sentence finds it), then the notes, then the fix once per library.
         foreach (var problems in result.Libraries.Select(l => l.Problems).Prepend(result.Problems))

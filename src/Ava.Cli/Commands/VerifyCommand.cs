@@ -25,6 +25,7 @@ public sealed class VerifyCommand : AlcCommand
             OptionSpec.Value("--ndk", "DIR", "Android NDK root for --link (default: ALC_ANDROID_NDK, ANDROID_NDK_HOME, ANDROID_NDK_ROOT). Implies --link."),
             OptionSpec.Value("--linker", "PATH", "An ld.lld to use for --link instead of the NDK's (needs --system-libs). Implies --link."),
             OptionSpec.Value("--report", "DIR", "Write verification-report.md and verification-report.json into DIR."),
+            OptionSpec.Flag("--strict", "Refuse a package (.ALM/.AON tar) without alc-manifest.json instead of warning that it cannot be checked (the default in the Action and the compile pipeline)."),
         ],
         Environment =
         [
@@ -44,7 +45,9 @@ public sealed class VerifyCommand : AlcCommand
             afterwards) are linked into a throwaway shared object; undefined and duplicate symbols are reported like the
             name checks. Without an NDK or linker the proof is skipped with a note and the name checks decide.
             An .ALM package is also checked against the alc-manifest.json inside it: a modified, missing or extra file
-            rejects it.
+            rejects it; a package without one is unverifiable (a warning, refused with --strict). Any tar member the
+            phone's unpacker could not extract safely (absolute or '..' name, symbolic or hard link, device, FIFO, a
+            name given twice) rejects the archive.
 
             Exit codes: 0 all accepted, 1 a library was rejected, 2 bad input (damaged or unsupported file, unknown option).
 
@@ -65,6 +68,7 @@ public sealed class VerifyCommand : AlcCommand
             .WithAbi(abi)
             .WithSystemLibs(input.Value("--system-libs") is { } sys ? context.ResolvePath(sys) : null)
             .WithBundle(input.Flag("--bundle"))
+            .WithStrict(input.Flag("--strict"))
             .WithAbiDirectory(AbiDirectory(context));
 
         var reporter = input.Json ? null : context.CreateReporter();
@@ -128,7 +132,7 @@ public sealed class VerifyCommand : AlcCommand
         {
             var verdict = l.Verdict == Verdict.Accepted ? screen.Green("accepted") : screen.Red("rejected");
             screen.Line($"{verdict} {l.Path}");
-            screen.Prose("  ", $"{l.Generation}; prefix {l.Prefix ?? "-"}; {l.Objects.Count} object(s)");
+            screen.Prose("  ", $"{l.Generation}; prefix {l.Prefix ?? "-"}; {l.Objects.Count} object(s); metadata: {l.Metadata?.Describe() ?? LibraryMetadata.Missing(l)}");
             foreach (var o in l.Objects)
                 screen.Line($"    {ShortName(o.Path)}: {(o.Format == "elf" ? "ELF" : "Mach-O")}{o.Bits} {o.Architecture} {o.Role.ToString().ToLowerInvariant()}");
         }
@@ -137,6 +141,7 @@ public sealed class VerifyCommand : AlcCommand
         foreach (var l in r.Libraries)
         {
             if (l.Problems.Count > 0) RenderProblems(screen, l.Problems);
+            if (l.PackageProof is not null) screen.Prose("package proof: ", $"{l.Path}: {l.PackageProof}");
             foreach (var n in l.Notes) screen.Prose("note: ", n);
             foreach (var s in l.Skipped) screen.Prose("note: ", $"skipped {s.Path}: {s.Reason}");
             if (l.UncheckedCount > 0)

@@ -1,52 +1,35 @@
 using System.Text.Json.Nodes;
 using Ava.Cli.CommandLine;
-using Ava.Compiler.HuggingFace;
-using Ava.Compiler.Onnx;
-using Ava.Compiler.Recipes;
+using Ava.Compiler.Pipeline.Compile;
 using Spectre.Console;
 
 namespace Ava.Cli.Rendering;
 
-/// <summary>`alc compile` for onnx-embedding recipes: runs the `.AON` stages and shows the result table.</summary>
+/// <summary>`alc compile` for onnx-embedding recipes: the validation table of a finished `.AON` build.</summary>
 internal static class AonCompileView
 {
-    public static async Task<int> RunAsync(Recipe recipe, CommandInput input, CliContext context, CancellationToken cancellationToken)
+    /// <summary>--plan: what would run and every file it would write; paths whole, never wrapped.</summary>
+    public static void RenderPlan(CliContext context, AonPlanned plan, bool json)
     {
-        var embedding = EmbeddingRecipes.From(recipe, input.Value("--source"), input.Value("--vocab"), context.ResolvePath);
-        var hub = HubEnvironment.FromEnvironment(context.Environment);
-        if (hub.Token is { } token) context.Redactor.Add(token);
-
-        // --plan runs nothing for every recipe kind: no stage, nothing in build/, dist/ or the registry.
-        if (input.Flag("--plan"))
+        if (json)
         {
-            var folders = LlmCompileView.Folders(input, context);
-            var models = Path.Combine(folders.Dist, "models");
-            string[] files =
-            [
-                .. new[] { ".AON", ".vocab.txt", ".report.md", ".report.json", ".alc-manifest.json" }.Select(x => Path.Combine(models, embedding.AvaName + x)),
-                Path.Combine(folders.Registry, "models", embedding.AvaName + ".json"),
-            ];
-            var stages = AonCompiler.Stages(embedding, DateTimeOffset.UnixEpoch).Select(st => st.Name).ToList();
-            if (input.Json)
-            {
-                JsonOutput.Write(context.Out, new { ok = true, plan = new { recipe = recipe.Name, kind = recipe.Kind, source = embedding.Source.Describe(), build = folders.BuildFor(embedding.Id), stages, files } });
-                return 0;
-            }
-            var screen = context.Screen;
-            screen.Prose("plan: ", $"{recipe.Name} → {embedding.AvaName}.AON from {embedding.Source.Describe()}; runs nothing.");
-            screen.Line("stages: " + string.Join(" → ", stages));
-            screen.Line("build folder:");
-            screen.Line("  " + folders.BuildFor(embedding.Id));
-            screen.Line("writes:");
-            foreach (var f in files) screen.Line("  " + f);
-            return 0;
+            JsonOutput.Write(context.Out, new { ok = true, plan = new { recipe = plan.Recipe.Name, kind = plan.Recipe.Kind, avaName = plan.AvaName, source = plan.Source, build = plan.BuildDirectory, stages = plan.Stages, files = plan.Files } });
+            return;
         }
+        var screen = context.Screen;
+        screen.Prose("plan: ", $"{plan.Recipe.Name} → {plan.AvaName}.AON from {plan.Source}; runs nothing.");
+        screen.Line("stages: " + string.Join(" → ", plan.Stages));
+        screen.Line("build folder:");
+        screen.Line("  " + plan.BuildDirectory);
+        screen.Line("writes:");
+        foreach (var f in plan.Files) screen.Line("  " + f);
+    }
 
-        var result = await AonCompiler.RunAsync(embedding, LlmCompileView.Folders(input, context), context.Environment, context.CreateReporter(),
-            HubModelFiles.Using(hub), cancellationToken);
+    public static void Render(CliContext context, AonBuilt built, bool json)
+    {
+        var (recipe, result) = (built.Recipe, built.Result);
         var registered = result.Registered;
-
-        if (input.Json)
+        if (json)
         {
             JsonOutput.Write(context.Out, new
             {
@@ -59,7 +42,7 @@ internal static class AonCompileView
                 report = result.Report,
                 registry = new { path = registered.Path, change = registered.Change },
             });
-            return 0;
+            return;
         }
 
         var v = result.Report["validation"]!.AsObject();
@@ -75,7 +58,6 @@ internal static class AonCompileView
         foreach (var f in result.PublishedFiles) context.Human.MarkupLine("  " + Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, f)));
         context.Human.MarkupLine($"  registry: {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, registered.Path))} ({registered.Change.ToString().ToLowerInvariant()})");
         context.Human.MarkupLine($"[green]PASS[/] {Markup.Escape(Path.GetFileName(result.ArtifactPath))} verified and written to {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, Path.GetDirectoryName(result.ArtifactPath)!))}/");
-        return 0;
     }
 
     private static string Mb(JsonNode? bytes) => $"{(long)bytes! / 1e6:F2} MB";
