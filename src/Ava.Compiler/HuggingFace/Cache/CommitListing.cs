@@ -31,7 +31,7 @@ internal static class CommitListing
     {
         var blobs = Path.Combine(cache.RepoFolder(repo), "blobs");
         return Directory.Exists(blobs)
-            ? Directory.EnumerateFiles(blobs, "*.incomplete").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()!
+            ? Directory.EnumerateFiles(blobs, "*.incomplete").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList()
             : [];
     }
 }
