@@ -60,7 +60,7 @@ public static class AlcApp
             var input = ArgumentParser.Parse(command.Spec, rest);
             foreach (var o in command.Spec.Options.Where(o => o.AllowedValues is not null))
             foreach (var v in input.Values(o.Name).Where(v => !o.AllowedValues!.Contains(v)))
-                throw new BadInputException($"{o.Name} {v}: not a value 'alc {command.Spec.Name}' accepts.", $"Use one of: {string.Join(", ", o.AllowedValues!)}.");
+                throw new BadInputException($"Unknown {o.Name[2..]} '{v}' for 'alc {command.Spec.Name}'.", $"Use {o.Name} with one of: {string.Join(", ", o.AllowedValues!)}.");
             PhaseClock.Mark("arguments parsed");
             if (input.Flag("--help"))
             {

@@ -158,7 +158,7 @@ public sealed class VerifyCommand : AlcCommand
         foreach (var d in Diagnostics.Of(problems))
         {
             var tag = d.Severity switch { Severity.Error => screen.Red("error"), Severity.Warning => screen.Yellow("warning"), _ => screen.Bold("note") };
-            screen.Line($"{tag}: {d.Headline}");
+            screen.Line($"{tag}[{d.Code}]: {d.Headline}");
             if (d.Where.Count > 0) screen.Line($"  --> {string.Join(", ", d.Where)}");
             foreach (var n in d.Notes) screen.Prose("   = note: ", n);
             if (d.Help is { } help) screen.Prose("   = help: ", help);

@@ -125,7 +125,7 @@ public static class VerificationReport
         foreach (var d in Diagnostics.Of(problems))
         {
             var tag = d.Severity switch { Severity.Error => "**error**", Severity.Warning => "**warning**", _ => "note" };
-            sb.AppendLine($"- {tag}: {Md(d.Headline)}");
+            sb.AppendLine($"- {tag} `{d.Code}`: {Md(d.Headline)}");
             if (d.Where.Count > 0) sb.AppendLine($"  - in: {string.Join(", ", d.Where.Select(w => $"`{Cell(w)}`"))}");
             foreach (var n in d.Notes) sb.AppendLine($"  - note: {Md(n)}");
             if (d.Help is { } help) sb.AppendLine($"  - help: {Md(help)}");

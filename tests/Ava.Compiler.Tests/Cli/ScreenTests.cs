@@ -69,7 +69,7 @@ public class ScreenTests
         var r = await AlcRun.RunAsync(dir.Path, null, width, "verify", path, "--target", target);
         Assert.Equal(1, r.ExitCode);
         var errors = Lines(r.StdErr).Where(l => l.StartsWith("error", StringComparison.Ordinal)).ToList();
-        Assert.Equal("error: " + Us2, errors[0]);
+        Assert.Equal("error[old-api]: " + Us2, errors[0]);
         Assert.Single(Lines(r.StdErr), l => l.TrimStart().StartsWith("= help:", StringComparison.Ordinal));
         OnOneLine(path, r.StdErr);
         OnOneLine("'alc doctor'", r.StdErr);
@@ -257,7 +257,7 @@ public class HelpConventionTests
     {
         var r = await AlcRun.RunAsync("verify", Fixtures.Tvm("v022-android.tar"), "--target", "android-x86_64");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("error: --target android-x86_64: not a value 'alc verify' accepts.", r.StdErr);
+        Assert.Contains("error: Unknown target 'android-x86_64' for 'alc verify'.", r.StdErr);
         Assert.Contains("android-arm64, macos-arm64, macos-x64, linux-x64", r.StdErr);
     }
 
