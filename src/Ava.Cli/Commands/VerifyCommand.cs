@@ -21,7 +21,7 @@ public sealed class VerifyCommand : AlcCommand
             OptionSpec.Repeatable("--runtime", "FILE", "Runtime shared object (e.g. libtvm_runtime.so) that must export every TVM symbol the libraries use. Default: the profile's export list."),
             OptionSpec.Value("--system-libs", "DIR", "NDK sysroot lib folder; libc/libm/libdl/liblog there must export every other symbol. Without it those are listed as unchecked."),
             OptionSpec.Flag("--bundle", "The libraries go into one app build: no shared global symbols or system-lib prefixes."),
-            OptionSpec.Flag("--link", "Also link the libraries with the NDK's ld.lld (-shared --no-undefined -z defs --whole-archive, aarch64-linux-android26) against --runtime and the sysroot, as the app build does."),
+            OptionSpec.Flag("--link", "Also link the libraries with the NDK's ld.lld (-shared --no-undefined -z defs --whole-archive, aarch64-linux-android24) against --runtime and the sysroot, as the app build does."),
             OptionSpec.Value("--ndk", "DIR", "Android NDK root for --link (default: ALC_ANDROID_NDK, ANDROID_NDK_HOME, ANDROID_NDK_ROOT). Implies --link."),
             OptionSpec.Value("--linker", "PATH", "An ld.lld to use for --link instead of the NDK's (needs --system-libs). Implies --link."),
             OptionSpec.Value("--report", "DIR", "Write verification-report.md and verification-report.json into DIR."),

@@ -1,3 +1,4 @@
+using Ava.Compiler.Processes;
 using Ava.Compiler.Errors;
 using System.Diagnostics;
 using System.Text.Json;
@@ -56,7 +57,7 @@ public sealed class StageEngine
     public async Task<IReadOnlyList<StageRecord>> RunAsync(BuildFolder folder, IReporter reporter, CancellationToken cancellationToken = default)
     {
         using var buildLock = BuildLock.Acquire(folder);
-        if (ChildGuard.CleanStale(folder) is { Count: > 0 } strays)
+        if (ChildGuard.CleanStale(folder.Root) is { Count: > 0 } strays)
             reporter.Info($"stopped {strays.Count} tool process group(s) a killed run left in {folder.Root} (group {string.Join(", ", strays)})");
         Directory.CreateDirectory(folder.StagesDirectory);
         Directory.CreateDirectory(folder.LogsDirectory);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ava.Compiler.Pipeline;
+using Ava.Compiler.Processes;
 using Ava.Compiler.Tests.Infrastructure;
 
 namespace Ava.Compiler.Tests.Compile;
@@ -101,7 +102,7 @@ public class HostileEnvironmentTests
         using var h = new CompileHarness();
         var folder = new BuildFolder(h.Build);
         Directory.CreateDirectory(folder.Root);
-        var groups = ChildGuard.GroupsFile(folder);
+        var groups = ChildGuard.GroupsFile(folder.Root);
         // A stray as a killed run leaves it: its own process group (setsid), carrying the folder's group record variable.
         var psi = new ProcessStartInfo("setsid", ["sleep", "300"]) { UseShellExecute = false };
         psi.Environment[ChildGuard.GroupsVariable] = groups;

@@ -7,7 +7,7 @@ namespace Ava.Compiler.Pipeline.Llm;
 
 /// <summary>
 /// Whether the verify stage of a compile can run the link proof, decided from the build's configured NDK and AVA
-/// runtime: the NDK's ld.lld and API-26 sysroot when both are there, otherwise the reason it is skipped (the name
+/// runtime: the NDK's ld.lld and API-24 sysroot when both are there, otherwise the reason it is skipped (the name
 /// checks then decide alone and the exit code does not change). Paths shown in reports are relative to the NDK root,
 /// so the same NDK in another folder gives the same report bytes.
 /// </summary>

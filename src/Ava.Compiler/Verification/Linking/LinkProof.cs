@@ -10,7 +10,7 @@ namespace Ava.Compiler.Verification.Linking;
 /// <summary>
 /// The strongest proof before a phone: ld.lld links each model library (all of them at once for a bundle) the way the
 /// app build links libmodel_android.a — <c>-shared --no-undefined -z defs --whole-archive</c> for
-/// aarch64-linux-android26 against AVA's runtime and the sysroot's libc/libm/libdl/liblog — into a throwaway shared
+/// aarch64-linux-android24 against AVA's runtime and the sysroot's libc/libm/libdl/liblog — into a throwaway shared
 /// object in a temp folder that is deleted afterwards. Linker errors become <see cref="Problem"/>s like the name checks'.
 /// </summary>
 public static class LinkProof
@@ -34,7 +34,7 @@ public static class LinkProof
         if (!File.Exists(setup.Linker))
             throw new BadInputException($"The linker '{setup.Linker}' does not exist.", "Pass the NDK root with --ndk DIR, or an ld.lld with --linker PATH.");
         if (!Directory.Exists(setup.SystemLibs))
-            throw new BadInputException($"The system library folder '{setup.SystemLibs}' does not exist.", "Pass the folder holding libc.so, libm.so, libdl.so and liblog.so with --system-libs DIR (the NDK's sysroot/usr/lib/aarch64-linux-android/26).");
+            throw new BadInputException($"The system library folder '{setup.SystemLibs}' does not exist.", "Pass the folder holding libc.so, libm.so, libdl.so and liblog.so with --system-libs DIR (the NDK's sysroot/usr/lib/aarch64-linux-android/24).");
 
         var profile = new AbiCatalog(options.AbiDirectory).LoadProfile(options.Abi);
         var extra = names.Libraries.Select(_ => new List<Problem>()).ToList();

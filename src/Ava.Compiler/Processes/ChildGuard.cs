@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Ava.Compiler.Processes;
 using CliWrap;
 
-namespace Ava.Compiler.Pipeline;
+namespace Ava.Compiler.Processes;
 
 /// <summary>
 /// Makes a tool (MLC-LLM's Python, and whatever it starts) die with alc, even when alc is killed with SIGKILL and can
@@ -67,7 +67,7 @@ public static class ChildGuard
     });
 
     /// <summary>Where a build folder records its tools' process groups.</summary>
-    public static string GroupsFile(BuildFolder folder) => Path.Combine(folder.Root, ".children");
+    public static string GroupsFile(string buildRoot) => Path.Combine(buildRoot, ".children");
 
     /// <summary>
     /// Kills the process groups a previous, killed run left working in this build folder (called with the folder's lock
@@ -75,9 +75,9 @@ public static class ChildGuard
     /// <see cref="GroupsVariable"/> (read from /proc on Linux), so a reused process id is never touched. Returns the
     /// group ids killed.
     /// </summary>
-    public static IReadOnlyList<int> CleanStale(BuildFolder folder)
+    public static IReadOnlyList<int> CleanStale(string buildRoot)
     {
-        var file = GroupsFile(folder);
+        var file = GroupsFile(buildRoot);
         if (!File.Exists(file)) return [];
         var killed = new List<int>();
         foreach (var line in File.ReadAllLines(file))
