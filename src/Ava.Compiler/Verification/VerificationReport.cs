@@ -164,13 +164,16 @@ public static class VerificationReport
         if (runtime.Problems.Count > 0) Problems(sb, runtime.Problems);
     }
 
-    private static void Problems(StringBuilder sb, IEnumerable<Problem> problems)
+    /// <summary>The same shape as the console: "error: headline", where, notes, one help per library.</summary>
+    private static void Problems(StringBuilder sb, IReadOnlyList<Problem> problems)
     {
-        foreach (var p in problems)
+        foreach (var d in Diagnostics.Of(problems))
         {
-            var tag = p.Severity switch { Severity.Error => "**error**", Severity.Warning => "warning", _ => "note" };
-            sb.AppendLine($"- {tag} `{p.Code}`: {Md(p.Message)}");
-            sb.AppendLine($"  - Fix: {Md(p.Fix)}");
+            var tag = d.Severity switch { Severity.Error => "**error**", Severity.Warning => "**warning**", _ => "note" };
+            sb.AppendLine($"- {tag} `{d.Code}`: {Md(d.Headline)}");
+            if (d.Where.Count > 0) sb.AppendLine($"  - in: {string.Join(", ", d.Where.Select(w => $"`{Cell(w)}`"))}");
+            foreach (var n in d.Notes) sb.AppendLine($"  - note: {Md(n)}");
+            if (d.Help is { } help) sb.AppendLine($"  - help: {Md(help)}");
         }
         sb.AppendLine();
     }
