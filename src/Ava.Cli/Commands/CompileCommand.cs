@@ -25,7 +25,8 @@ public sealed class CompileCommand : AlcCommand
             OptionSpec.Value("--context", "TOKENS", "llm: context window (default: planned from the model and the recipe's memory budget)."),
             OptionSpec.Value("--prefill-chunk", "TOKENS", "llm: prefill chunk size (default: the recipe's, else 256)."),
             OptionSpec.Flag("--plan", "llm: print the stages, their keys, the exact MLC-LLM commands and environment; run nothing."),
-            OptionSpec.Flag("--skip-doctor", "llm: skip the toolchain checks that otherwise stop a wrong toolchain before any download."),
+            OptionSpec.Flag("--skip-doctor", "llm: skip the toolchain checks (and the smoke test) that otherwise stop a wrong toolchain before any download."),
+            OptionSpec.Flag("--skip-smoke", "llm: skip only the smoke test ('alc doctor --smoke') that runs once per toolchain before the first compile."),
             .. ToolchainOptions.Options,
         ],
         Details = """

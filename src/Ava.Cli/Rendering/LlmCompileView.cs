@@ -5,6 +5,7 @@ using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Recipes;
 using Ava.Compiler.Toolchain;
 using Ava.Compiler.Toolchain.Doctor;
+using Ava.Compiler.Toolchain.Smoke;
 using Spectre.Console;
 
 namespace Ava.Cli.Rendering;
@@ -41,15 +42,20 @@ internal static class LlmCompileView
             return 0;
         }
 
+        SmokeResult? smoke = null;
         if (!input.Flag("--skip-doctor"))
         {
-            var report = await Doctor.RunAsync(locations, DoctorScope.Compile, ToolchainOptions.DoctorOptions(context), cancellationToken);
+            var doctorOptions = ToolchainOptions.DoctorOptions(context);
+            var report = await Doctor.RunAsync(locations, DoctorScope.Compile, doctorOptions, cancellationToken);
             report.ThrowIfNotOk();
+            // Once per toolchain key: a toolchain that cannot compile a 2-layer model stops here, before the download.
+            if (!input.Flag("--skip-smoke"))
+                (smoke, _) = await ToolchainSmoke.EnsurePassedAsync(locations, doctorOptions, recipe.Source, context.CreateReporter(), cancellationToken);
         }
 
         var result = await pipeline.RunAsync(context.CreateReporter(), cancellationToken);
         var registered = result.Registered!;
-        if (input.Json) JsonOutput.Write(context.Out, new { ok = true, report = result, registry = new { path = registered.Path, change = registered.Change } });
+        if (input.Json) JsonOutput.Write(context.Out, new { ok = true, report = result, registry = new { path = registered.Path, change = registered.Change }, smoke });
         RenderResult(context, result);
         context.Human.MarkupLine($"  registry: {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, registered.Path))} ({registered.Change.ToString().ToLowerInvariant()})");
         return 0;

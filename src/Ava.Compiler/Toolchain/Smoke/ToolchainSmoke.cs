@@ -113,6 +113,25 @@ public static class ToolchainSmoke
         }
     }
 
+    /// <summary>
+    /// The gate <c>alc compile</c> (and the Action) runs before its first download: the cached result when the smoke test
+    /// already passed for this toolchain's key, otherwise a fresh run; a failure throws (exit 3, or 1 for a rejected
+    /// library) with the fault and its fix.
+    /// </summary>
+    public static async Task<(SmokeResult Result, bool Cached)> EnsurePassedAsync(ToolchainLocations locations, DoctorOptions options,
+        RecipeSource? tokenizerSource, IReporter reporter, CancellationToken cancellationToken)
+    {
+        if (Cached(locations, options) is { Passed: true } cached)
+        {
+            reporter.Info($"smoke: {cached.Summary(cached: true)}");
+            return (cached, true);
+        }
+        var result = await RunAsync(locations, options, tokenizerSource, reporter, cancellationToken);
+        result.ThrowIfFailed();
+        reporter.Info($"smoke: {result.Summary(cached: false)}");
+        return (result, false);
+    }
+
     /// <summary>The cached result for this toolchain, if a smoke test ran for it.</summary>
     public static SmokeResult? Cached(ToolchainLocations locations, DoctorOptions options) =>
         SmokeCache.For(options.Environment).Load(KeyFor(locations, options));
