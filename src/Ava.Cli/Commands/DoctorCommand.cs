@@ -86,6 +86,11 @@ public sealed class DoctorCommand : AlcCommand
         console.Write(table);
         RenderSmoke(console, smoke);
         var failed = report.Failures.Count();
+        if (failed == 0 && !smoke.Cached && smoke.Result is { Passed: false })
+        {
+            console.MarkupLine("[red]The checks pass, but the toolchain cannot compile the smoke model.[/] Apply the fix above.");
+            return;
+        }
         console.MarkupLine(failed == 0
             ? $"[green]The toolchain matches the lock[/] ({report.Checks.Count(c => c.Status == CheckStatus.Pass)} checks passed{Warnings(report)})."
             : $"[red]{failed} required check(s) failed.[/] Apply the fixes above, or run 'alc toolchain setup'.");
