@@ -131,6 +131,7 @@ public sealed class VerifyCommand : AlcCommand
         foreach (var l in r.Libraries)
         {
             if (l.Problems.Count > 0) RenderProblems(console, l.Path, l.Problems);
+            foreach (var n in l.Notes) console.MarkupLine($"note: {Markup.Escape(n)}");
             foreach (var s in l.Skipped) console.MarkupLine($"note: skipped {Markup.Escape(s.Path)}: {Markup.Escape(s.Reason)}");
             if (l.UncheckedCount > 0)
                 console.MarkupLine($"note: {Markup.Escape(l.Path)}: {l.UncheckedCount} non-TVM symbol(s) not checked ({Markup.Escape(string.Join(", ", l.Unchecked.Take(8)))}{(l.UncheckedCount > 8 ? ", ..." : "")}); pass --system-libs to check them.");

@@ -110,6 +110,11 @@ public sealed class AbiCatalog
     private static void Validate(AbiProfile p, GenerationTable g, string source)
     {
         var known = g.Order.ToHashSet();
+        var references = p.HostObject.References.Concat(p.DeviceObject.References).Concat(p.SharedLibrary?.References ?? []);
+        foreach (var r in references)
+            if (r.Required is not (ReferenceRule.Always or ReferenceRule.WithDeviceModule or ReferenceRule.Optional))
+                throw new BadInputException($"{source} says reference {r.Symbol} is required '{r.Required}'.",
+                    $"Use '{ReferenceRule.Always}', '{ReferenceRule.WithDeviceModule}' or '{ReferenceRule.Optional}'.");
         if (!known.Contains(p.Generation))
             throw new BadInputException($"{source} names generation '{p.Generation}', which abi/generations.json does not list ({string.Join(", ", g.Order)}).",
                 "Use a generation id from generations.json 'order', or add the generation there.");

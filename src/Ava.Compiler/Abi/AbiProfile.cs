@@ -34,11 +34,41 @@ public sealed record AbiProfile
     public GenerationTable Generations { get; init; } = null!;
 }
 
+/// <summary>
+/// One runtime function generated code may reference, how firmly, and the upstream lines that say so. <see cref="Required"/>
+/// is <c>always</c> (on a path every such module takes), <c>with-device-module</c> (only where the host calls a packed
+/// function by name, as every device-kernel launch does) or <c>optional</c> (only when the model's code needs it).
+/// </summary>
+public sealed record ReferenceRule
+{
+    public const string Always = "always";
+    public const string WithDeviceModule = "with-device-module";
+    public const string Optional = "optional";
+
+    public required string Symbol { get; init; }
+
+    public required string Required { get; init; }
+
+    /// <summary>Why codegen emits it, in words (used in messages).</summary>
+    public string Why { get; init; } = "";
+
+    /// <summary>Upstream source lines (repo@commit:path:line).</summary>
+    public IReadOnlyList<string> Source { get; init; } = [];
+}
+
+/// <summary>How a host module shows it calls packed functions by name: the local handle slots codegen creates for them.</summary>
+public sealed record DeviceModuleEvidence
+{
+    public required string HandleSlotPrefix { get; init; }
+
+    public IReadOnlyList<string> Source { get; init; } = [];
+}
+
 public sealed record HostObjectRule
 {
-    public IReadOnlyList<string> RequiredImports { get; init; } = [];
+    public IReadOnlyList<ReferenceRule> References { get; init; } = [];
 
-    public IReadOnlyList<string> OptionalImports { get; init; } = [];
+    public DeviceModuleEvidence? DeviceModuleEvidence { get; init; }
 
     public required string FunctionPrefix { get; init; }
 
@@ -47,14 +77,14 @@ public sealed record HostObjectRule
 
 public sealed record DeviceObjectRule
 {
-    public IReadOnlyList<string> RequiredImports { get; init; } = [];
+    public IReadOnlyList<ReferenceRule> References { get; init; } = [];
 
     public required string BlobSuffix { get; init; }
 }
 
 public sealed record SharedLibraryRule
 {
-    public IReadOnlyList<string> RequiredImports { get; init; } = [];
+    public IReadOnlyList<ReferenceRule> References { get; init; } = [];
 
     public required string ContextSuffix { get; init; }
 

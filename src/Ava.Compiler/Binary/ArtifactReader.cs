@@ -18,7 +18,15 @@ public static class ArtifactReader
     /// files (AppleDouble <c>._*</c> metadata, JSON, weights...) come back as skipped entries with the reason.
     /// The top-level file itself must be an object or an archive.
     /// </summary>
-    public static IReadOnlyList<ArtifactEntry> Read(string path, string? displayPath = null)
+    public static IReadOnlyList<ArtifactEntry> Read(string path, string? displayPath = null) => Read(path, displayPath, hash: false);
+
+    /// <summary>
+    /// <see cref="Read(string, string?)"/> with every object's SHA-256 (<see cref="ArtifactEntry.Sha256"/>). Reading all
+    /// bytes costs more than the symbol tables, so callers ask only when they must tell identical objects apart.
+    /// </summary>
+    public static IReadOnlyList<ArtifactEntry> ReadHashed(string path, string? displayPath = null) => Read(path, displayPath, hash: true);
+
+    private static IReadOnlyList<ArtifactEntry> Read(string path, string? displayPath, bool hash)
     {
         var full = Path.GetFullPath(path);
         var display = displayPath ?? path;
@@ -34,14 +42,14 @@ public static class ArtifactReader
                     continue;
                 }
                 using var src = Open(file, shown);
-                Walk(src, 0, entries, topLevel: false);
+                Walk(src, 0, entries, topLevel: false, hash);
             }
             return entries;
         }
         using (var src = Open(full, display))
         {
             var entries = new List<ArtifactEntry>();
-            Walk(src, 0, entries, topLevel: true);
+            Walk(src, 0, entries, topLevel: true, hash);
             return entries;
         }
     }
@@ -88,7 +96,7 @@ public static class ArtifactReader
         }
     }
 
-    private static void Walk(ByteSource src, int depth, List<ArtifactEntry> into, bool topLevel)
+    private static void Walk(ByteSource src, int depth, List<ArtifactEntry> into, bool topLevel, bool hash = false)
     {
         Malformed.Check(depth <= MaxDepth, src.Path, $"archives are nested more than {MaxDepth} deep");
         var headLength = (int)Math.Min(ContentSniffer.HeadLength, src.Length);
@@ -98,10 +106,10 @@ public static class ArtifactReader
         switch (kind)
         {
             case ContentKind.Elf:
-                into.Add(new ArtifactEntry(src.Path, ElfReader.Read(src), null));
+                into.Add(new ArtifactEntry(src.Path, ElfReader.Read(src), null) { Size = src.Length, Sha256 = hash ? Sha256Of(src) : null });
                 break;
             case ContentKind.MachO:
-                into.Add(new ArtifactEntry(src.Path, MachOReader.Read(src), null));
+                into.Add(new ArtifactEntry(src.Path, MachOReader.Read(src), null) { Size = src.Length, Sha256 = hash ? Sha256Of(src) : null });
                 break;
             case ContentKind.MachOFat:
                 foreach (var slice in MachOReader.FatSlices(src))
@@ -110,20 +118,20 @@ public static class ArtifactReader
                     Span<byte> magic = stackalloc byte[(int)Math.Min(4, slice.Length)];
                     slice.Read(0, magic);
                     Malformed.Check(ContentSniffer.Detect(magic) == ContentKind.MachO, slice.Path, "a universal-binary slice is not a Mach-O object");
-                    into.Add(new ArtifactEntry(slice.Path, MachOReader.Read(slice), null));
+                    into.Add(new ArtifactEntry(slice.Path, MachOReader.Read(slice), null) { Size = slice.Length, Sha256 = hash ? Sha256Of(slice) : null });
                 }
                 break;
             case ContentKind.Ar:
-                foreach (var (name, data) in ArReader.Members(src)) Member(name, data, depth, into);
+                foreach (var (name, data) in ArReader.Members(src)) Member(name, data, depth, into, hash);
                 break;
             case ContentKind.Tar:
-                foreach (var (name, data) in TarReader.Members(src)) Member(name, data, depth, into);
+                foreach (var (name, data) in TarReader.Members(src)) Member(name, data, depth, into, hash);
                 break;
             case ContentKind.Gzip:
                 using (var inner = new GzipSource(src, src.Path))
                 {
                     Malformed.Check(inner.Length > 0, src.Path, "the gzip stream is empty");
-                    Walk(inner, depth + 1, into, topLevel);
+                    Walk(inner, depth + 1, into, topLevel, hash);
                 }
                 break;
             case ContentKind.ThinAr:
@@ -139,7 +147,20 @@ public static class ArtifactReader
         }
     }
 
-    private static void Member(string name, ByteSource data, int depth, List<ArtifactEntry> into)
+    private static string Sha256Of(ByteSource src)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = new byte[(int)Math.Min(1 << 20, Math.Max(1, src.Length))];
+        for (long at = 0; at < src.Length; at += buffer.Length)
+        {
+            var n = (int)Math.Min(buffer.Length, src.Length - at);
+            src.Read(at, buffer.AsSpan(0, n));
+            sha.AppendData(buffer, 0, n);
+        }
+        return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    private static void Member(string name, ByteSource data, int depth, List<ArtifactEntry> into, bool hash)
     {
         var baseName = name.Replace('\\', '/').Split('/')[^1];
         if (baseName.StartsWith("._", StringComparison.Ordinal))
@@ -152,7 +173,7 @@ public static class ArtifactReader
             into.Add(ArtifactEntry.Skipped(data.Path, "empty member; skipped"));
             return;
         }
-        Walk(data, depth + 1, into, topLevel: false);
+        Walk(data, depth + 1, into, topLevel: false, hash);
     }
 
     private static string Describe(ContentKind kind, byte[] head) => kind switch

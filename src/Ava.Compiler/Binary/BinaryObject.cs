@@ -60,4 +60,10 @@ public sealed record BinaryObject(
 public sealed record ArtifactEntry(string Path, BinaryObject? Object, string? SkipNote)
 {
     public static ArtifactEntry Skipped(string path, string note) => new(path, null, note);
+
+    /// <summary>Bytes of the object (0 for a skipped member).</summary>
+    public long Size { get; init; }
+
+    /// <summary>SHA-256 of the object's bytes (lower-case hex), only when read with <see cref="ArtifactReader.ReadHashed"/>.</summary>
+    public string? Sha256 { get; init; }
 }

@@ -16,6 +16,9 @@ internal sealed class LibraryCheck
     private readonly bool _bundle;
     private readonly int _profileIndex;
 
+    /// <summary>The profile's packed-call handle-slot prefix as UTF-8, compared without decoding local names.</summary>
+    private readonly byte[]? _handleSlotPrefix;
+
     public LibraryCheck(AbiProfile profile, TargetSpec target, RuntimeSurface surface, bool bundle)
     {
         _profile = profile;
@@ -24,6 +27,7 @@ internal sealed class LibraryCheck
         _surface = surface;
         _bundle = bundle;
         _profileIndex = _gen.IndexOf(profile.Generation);
+        _handleSlotPrefix = profile.HostObject.DeviceModuleEvidence?.HandleSlotPrefix is { } p ? System.Text.Encoding.UTF8.GetBytes(p) : null;
     }
 
     /// <summary>The result plus what the bundle proof needs.</summary>
@@ -47,10 +51,14 @@ internal sealed class LibraryCheck
     /// of thousands in a large model): <see cref="Hits"/> keeps the first function of each marker, which is all the
     /// generation, role and report rules need, and <see cref="FunctionIndexes"/> lists every one of them.
     /// </summary>
-    private sealed record Scan(BinaryObject Object, SymbolTable Table, List<Hit> Hits, List<string> TvmImports, List<string> SlotTargets, List<int> FunctionIndexes)
+    private sealed record Scan(BinaryObject Object, SymbolTable Table, List<Hit> Hits, List<string> TvmImports, List<string> SlotTargets, List<int> FunctionIndexes,
+        List<string> HandleSlots, int HandleSlotCount)
     {
         public int Functions => FunctionIndexes.Count;
     }
+
+    /// <summary>Handle slots kept by name for messages (a large model has one per kernel).</summary>
+    private const int HandleSlotsKept = 3;
 
     private readonly Dictionary<GenerationMarker, (int Lo, int Hi)> _ranges = new(ReferenceEqualityComparer.Instance);
 
@@ -145,9 +153,19 @@ internal sealed class LibraryCheck
         var slotTargets = new List<string>();
         var functionIndexes = new List<int>();
         var functionMarkers = new List<GenerationMarker>(1);
+        var handlePrefix = _handleSlotPrefix;
+        var handleSlots = new List<string>();
+        var handleSlotCount = 0;
         for (var i = 0; i < table.Count; i++)
         {
-            if (!table.IsExternal(i)) continue; // local helpers and strings never count
+            if (!table.IsExternal(i))
+            {
+                // Local helpers and strings are never markers; only the packed-call handle slots are counted.
+                if (handlePrefix is not null && table.IsDefined(i) && table.NameUtf8(i).StartsWith(handlePrefix)
+                    && handleSlotCount++ < HandleSlotsKept)
+                    handleSlots.Add(table.Name(i));
+                continue;
+            }
             var name = table.NameChars(i, ref scratch);
             var defined = table.IsDefined(i);
             if (defined && _gen.SlotTarget(name) is { } slotTarget)
@@ -168,7 +186,7 @@ internal sealed class LibraryCheck
             }
             if (!defined && IsTvmName(name)) tvmImports.Add(table.Name(i));
         }
-        return new Scan(o, table, hits, tvmImports, slotTargets, functionIndexes);
+        return new Scan(o, table, hits, tvmImports, slotTargets, functionIndexes, handleSlots, handleSlotCount);
     }
 
     private (int Lo, int Hi) Intersect(List<Hit> hits)
@@ -496,66 +514,31 @@ internal sealed class LibraryCheck
             ? h.Symbol[..^h.Marker.Suffix.Length] : prefix ?? "<prefix>";
     }
 
+    /// <summary>The facts <see cref="RequiredMarkerRule"/> needs, from the scans already made.</summary>
     private void RequiredMarkers(List<Scan> scans, Dictionary<BinaryObject, ObjectRole> roles, List<Problem> problems, string display)
     {
-        var objects = scans.Select(s => s.Object).ToList();
         var scratch = new char[256];
-        var host = _profile.HostObject;
-        var device = _profile.DeviceObject;
-        var shared = objects.Where(o => roles[o] == ObjectRole.SharedLibrary).ToList();
+        var facts = new List<RequiredMarkerRule.ObjectFacts>();
         foreach (var scan in scans)
         {
             var o = scan.Object;
             if (roles[o] == ObjectRole.Other) continue;
             var refs = scan.TvmImports.Concat(scan.SlotTargets).ToHashSet(StringComparer.Ordinal);
-            bool Defines(string suffix)
-            {
-                // Context pointers and blobs are markers, so the hits usually answer without a scan.
-                foreach (var h in scan.Hits)
-                    if (h.SlotTarget is null && h.Table.IsDefined(h.Index) && h.Symbol.EndsWith(suffix, StringComparison.Ordinal)) return true;
-                var t = scan.Table;
-                for (var i = 0; i < t.Count; i++)
-                    if (t.IsDefined(i) && t.IsExternal(i) && t.NameChars(i, ref scratch).EndsWith(suffix, StringComparison.Ordinal)) return true;
-                return false;
-            }
-            switch (roles[o])
-            {
-                case ObjectRole.Host:
-                    Require(o, refs, host.RequiredImports, "lib0.o (the host module)");
-                    if (!Defines(host.ContextSuffix))
-                        problems.Add(Missing($"{Short(o.Path)} defines no <prefix>{host.ContextSuffix} (the weak module context pointer every {_profile.Generation} host module defines).", o.Path, host.ContextSuffix));
-                    if (scan.Functions == 0)
-                        problems.Add(Missing($"{Short(o.Path)} defines no {host.FunctionPrefix}<prefix><function> packed functions, so the runtime finds no model function in it.", o.Path, host.FunctionPrefix));
-                    break;
-                case ObjectRole.Device:
-                    Require(o, refs, device.RequiredImports, "<prefix>devc.o (the import blob)");
-                    if (!Defines(device.BlobSuffix))
-                        problems.Add(Missing($"{Short(o.Path)} defines no <prefix>{device.BlobSuffix}.", o.Path, device.BlobSuffix));
-                    break;
-                case ObjectRole.SharedLibrary when _profile.SharedLibrary is { } rule:
-                    Require(o, refs, rule.RequiredImports, "the shared-object library");
-                    if (!Defines(rule.BlobSuffix))
-                        problems.Add(Missing($"{Short(o.Path)} defines no <prefix>{rule.BlobSuffix}.", o.Path, rule.BlobSuffix));
-                    break;
-            }
+            facts.Add(new RequiredMarkerRule.ObjectFacts(o, roles[o], refs, suffix => Defines(scan, suffix, ref scratch), scan.Functions, scan.HandleSlots, scan.HandleSlotCount));
         }
-        if (shared.Count > 0) return;
-        var hasHost = objects.Any(o => roles[o] == ObjectRole.Host);
-        var hasDevice = objects.Any(o => roles[o] == ObjectRole.Device);
-        if (hasHost && !hasDevice)
-            problems.Add(Missing($"{display} has a host module but no <prefix>devc.o defining <prefix>{device.BlobSuffix}: without it the runtime finds no VM executable or device kernels for this model.", display, device.BlobSuffix));
-        if (hasDevice && !hasHost)
-            problems.Add(Missing($"{display} has an import blob but no host module (lib0.o with {host.FunctionPrefix}<prefix>* functions).", display, host.FunctionPrefix));
+        new RequiredMarkerRule(_profile).Check(facts, problems, display);
 
-        void Require(BinaryObject o, HashSet<string> refs, IReadOnlyList<string> required, string what)
+        static bool Defines(Scan scan, string suffix, ref char[] scratch)
         {
-            foreach (var r in required.Where(r => !refs.Contains(r)))
-                problems.Add(Missing($"{Short(o.Path)}, {what}, does not reference {r}, which {_profile.Generation} generated code always does.", o.Path, r));
+            // Context pointers and blobs are markers, so the hits usually answer without a scan.
+            foreach (var h in scan.Hits)
+                if (h.SlotTarget is null && h.Table.IsDefined(h.Index) && h.Symbol.EndsWith(suffix, StringComparison.Ordinal)) return true;
+            var t = scan.Table;
+            for (var i = 0; i < t.Count; i++)
+                if (t.IsDefined(i) && t.IsExternal(i) && t.NameChars(i, ref scratch).EndsWith(suffix, StringComparison.Ordinal)) return true;
+            return false;
         }
     }
-
-    private Problem Missing(string message, string where, string symbol) =>
-        Error("missing-marker", $"{message} The library is not a complete TVM {_profile.Generation} model library.", _profile.Fix, symbol, [where]);
 
     private static Problem Error(string code, string message, string fix, string? symbol, IReadOnlyList<string> where) =>
         new() { Severity = Severity.Error, Code = code, Message = message, Fix = fix, Symbol = symbol, Where = where };

@@ -82,8 +82,9 @@ public static class VerificationReport
                     sb.AppendLine($"| `{Cell(LibraryCheck.Short(o.Path))}` | {(o.Format == "elf" ? "ELF" : "Mach-O")}{o.Bits} {o.Kind} | {o.Architecture} | {o.Role.ToString().ToLowerInvariant()} | {Cell(o.Generation)} | {List(o.TvmReferenced)} | {List(o.TvmDefined)} |");
                 sb.AppendLine();
             }
+            foreach (var n in l.Notes) sb.AppendLine($"- note: {Md(n)}");
             foreach (var s in l.Skipped) sb.AppendLine($"- skipped `{Cell(s.Path)}`: {Md(s.Reason)}");
-            if (l.Skipped.Count > 0) sb.AppendLine();
+            if (l.Skipped.Count > 0 || l.Notes.Count > 0) sb.AppendLine();
             if (l.UncheckedCount > 0)
             {
                 sb.AppendLine($"Not checked ({l.UncheckedCount}; pass --system-libs to check libc/libm/libdl/liblog references): {string.Join(", ", l.Unchecked.Take(40).Select(u => $"`{u}`"))}{(l.UncheckedCount > 40 ? ", ..." : "")}");

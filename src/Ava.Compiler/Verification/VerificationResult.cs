@@ -86,6 +86,15 @@ public sealed record LibraryResult
 
     public IReadOnlyList<SkippedMember> Skipped { get; init; } = [];
 
+    /// <summary>
+    /// The arguments this library was built from, when there were several: loose objects given separately that share a
+    /// system-lib prefix (e.g. <c>lib0.o</c> and <c>x_devc.o</c>). Null when it is one argument (<see cref="Path"/>).
+    /// </summary>
+    public IReadOnlyList<string>? Inputs { get; init; }
+
+    /// <summary>What was done to the input before checking it: loose objects paired, duplicate objects counted once.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     public IReadOnlyList<Problem> Problems { get; init; } = [];
 
     /// <summary>Non-TVM references not checked (no --system-libs given, or compiler-runtime helpers); the first <see cref="UncheckedListLimit"/>, sorted.</summary>

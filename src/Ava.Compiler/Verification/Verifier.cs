@@ -32,16 +32,26 @@ public static class Verifier
         var check = new LibraryCheck(profile, target, surface, options.Bundle);
 
         var outcomes = new List<LibraryCheck.Outcome>();
-        foreach (var lib in libraries)
+        var inputs = LibraryInputs.Build(libraries, profile);
+        PhaseClock.Mark("libraries read");
+        foreach (var lib in inputs)
         {
-            var entries = ArtifactReader.Read(lib.Path, lib.Display);
-            PhaseClock.Mark($"read {lib.Display}");
-            var outcome = check.Run(lib, entries);
-            PhaseClock.Mark($"checked {lib.Display}");
-            if (ManifestCheck.Run(lib.Path, lib.Display) is { Count: > 0 } tampered)
-                outcome = outcome with { Result = outcome.Result with { Verdict = Verdict.Rejected, Problems = [.. outcome.Result.Problems, .. tampered] } };
-            PhaseClock.Mark($"manifest {lib.Display}");
-            reporter.Info($"{lib.Display}: {entries.Count(e => e.Object is not null)} object(s), {outcome.Result.Verdict.ToString().ToLowerInvariant()}");
+            var outcome = check.Run(lib.Input, lib.Entries);
+            PhaseClock.Mark($"checked {lib.Input.Display}");
+            foreach (var source in lib.Sources)
+                if (ManifestCheck.Run(source.Path, source.Display) is { Count: > 0 } tampered)
+                    outcome = outcome with { Result = outcome.Result with { Verdict = Verdict.Rejected, Problems = [.. outcome.Result.Problems, .. tampered] } };
+            PhaseClock.Mark($"manifest {lib.Input.Display}");
+            if (lib.Sources.Count > 1 || lib.Notes.Count > 0)
+                outcome = outcome with
+                {
+                    Result = outcome.Result with
+                    {
+                        Notes = lib.Notes,
+                        Inputs = lib.Sources.Count > 1 ? lib.Sources.Select(s => s.Display).ToList() : null,
+                    },
+                };
+            reporter.Info($"{lib.Input.Display}: {lib.Entries.Count(e => e.Object is not null)} object(s), {outcome.Result.Verdict.ToString().ToLowerInvariant()}");
             outcomes.Add(outcome);
         }
 

@@ -47,7 +47,8 @@ public class AbPairWorkflowTests : IDisposable
         Assert.Equal([("AVA-GE2-2B16", 70, AbRole.Control), ("AVA-GE3-4B16", 30, AbRole.Treatment)],
             experiment.Arms.Select(a => (a.Model, a.Weight, a.Role)));
         // The last step commits the entry and puts the proof in the summary: both inputs name files that are there now.
-        var commit = ProofJobSteps().Single(s => Scalar(s, "uses") == "./");
+        // The native action: committing three JSON files needs alc alone, not the toolchain image.
+        var commit = ProofJobSteps().Single(s => Scalar(s, "uses") == "./action/macos");
         foreach (var input in new[] { "registry-files", "reports" })
             Assert.NotEmpty(FileSet.Resolve(workspace, Lines(Substitute(Scalar(With(commit), input)!, Inputs, outputs)), input));
         // The registry branch gets the arms' entries with the A/B entry (so 'registry ab validate' holds there), and no other.

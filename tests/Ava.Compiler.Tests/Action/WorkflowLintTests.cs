@@ -59,22 +59,45 @@ public class WorkflowLintTests
         Assert.NotEqual(0, r.ExitCode);
     }
 
+    private static List<string> ExpressionsInRun(IEnumerable<(string Name, YamlNode Doc)> files) =>
+        RunScriptsOf(files).Where(x => x.Script.Contains("${{", StringComparison.Ordinal)).Select(x => x.Where).ToList();
+
     [Fact]
     public void No_run_script_interpolates_an_expression_so_inputs_reach_scripts_only_through_env()
     {
-        var offenders = AllRunScripts().Where(x => x.Script.Contains("${{", StringComparison.Ordinal)).Select(x => x.Where).ToList();
-        Assert.Empty(offenders);
+        Assert.Empty(ExpressionsInRun(AllFiles()));
+    }
+
+    [Fact]
+    public void The_expression_gate_fails_for_an_input_pasted_into_a_run_script()
+    {
+        var text = File.ReadAllText(RepoPaths.Combine(".github", "workflows", "recipes-check.yml"))
+            .Replace("\"$BASE_SHA\"...HEAD", "${{ github.event.pull_request.base.sha }}...HEAD");
+        Assert.Single(ExpressionsInRun([("broken.yml", LoadText(text))]));
+    }
+
+    private static List<string> Unpinned(IEnumerable<(string Name, YamlNode Doc)> files)
+    {
+        var uses = files.SelectMany(f => Descendants(f.Doc).OfType<YamlMappingNode>()
+            .SelectMany(m => m.Children.Where(c => c.Key.ToString() == "uses").Select(c => (f.Name, Uses: c.Value.ToString())))).ToList();
+        Assert.NotEmpty(uses);
+        return uses.Where(u => !u.Uses.StartsWith("./", StringComparison.Ordinal)
+                               && !System.Text.RegularExpressions.Regex.IsMatch(u.Uses, "^[\\w.-]+/[\\w./-]+@[0-9a-f]{40}$"))
+            .Select(u => $"{u.Name}: {u.Uses}").ToList();
     }
 
     [Fact]
     public void Every_third_party_action_is_pinned_to_a_full_commit_sha()
     {
-        var uses = AllFiles().SelectMany(f => Descendants(f.Doc).OfType<YamlMappingNode>()
-            .SelectMany(m => m.Children.Where(c => c.Key.ToString() == "uses").Select(c => (f.Name, Uses: c.Value.ToString())))).ToList();
-        Assert.NotEmpty(uses);
-        var unpinned = uses.Where(u => !u.Uses.StartsWith("./", StringComparison.Ordinal)
-                                       && !System.Text.RegularExpressions.Regex.IsMatch(u.Uses, "^[\\w.-]+/[\\w./-]+@[0-9a-f]{40}$")).ToList();
-        Assert.Empty(unpinned);
+        Assert.Empty(Unpinned(AllFiles()));
+    }
+
+    [Fact]
+    public void The_pin_gate_fails_for_an_action_used_by_tag()
+    {
+        var text = File.ReadAllText(RepoPaths.Combine("action", "macos", "action.yml"))
+            .Replace("actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae", "actions/cache@v5");
+        Assert.Contains("action/macos/action.yml: actions/cache@v5", Unpinned([("action/macos/action.yml", LoadText(text))]));
     }
 
     [Fact]
@@ -111,7 +134,9 @@ public class WorkflowLintTests
         var entrypoint = runs["entrypoint"].ToString();
         var dockerfile = File.ReadAllText(RepoPaths.Combine("Dockerfile"));
 
-        Assert.Matches(@"dotnet publish src/Ava\.Action/Ava\.Action\.csproj[^\n]*-r linux-x64 --self-contained true", dockerfile);
+        // Published for the image's architecture (TARGETARCH picks linux-x64 or linux-arm64), never a hard-coded one.
+        Assert.Matches(@"dotnet publish src/Ava\.Action/Ava\.Action\.csproj -c Release -r ""\$rid"" --self-contained true", dockerfile);
+        Assert.DoesNotContain("-r linux-x64", dockerfile);
         // The whole publish folder is installed (native libraries, embedded-models/ and recipes/ sit beside the binary).
         var folder = Path.GetDirectoryName(entrypoint)!;
         Assert.Matches($@"(?m)^COPY --from=\S+ \S+/ava-action/ {System.Text.RegularExpressions.Regex.Escape(folder)}/$", dockerfile);
@@ -122,14 +147,16 @@ public class WorkflowLintTests
         WorkflowFiles().Select(p => (Path.GetRelativePath(RepoPaths.Root, p), Load(p)))
             .Concat(ActionMetadata.Select(f => (f, Load(RepoPaths.Combine(f)))));
 
-    private static IEnumerable<(string Where, string Script)> AllRunScripts() =>
-        AllFiles().SelectMany(f => Descendants(f.Doc).OfType<YamlMappingNode>()
+    private static IEnumerable<(string Where, string Script)> RunScriptsOf(IEnumerable<(string Name, YamlNode Doc)> files) =>
+        files.SelectMany(f => Descendants(f.Doc).OfType<YamlMappingNode>()
             .SelectMany(m => m.Children.Where(c => c.Key.ToString() == "run").Select(c => ($"{f.Name}:{c.Value.Start.Line}", c.Value.ToString()))));
 
-    private static YamlNode Load(string path)
+    private static YamlNode Load(string path) => LoadText(File.ReadAllText(path));
+
+    private static YamlNode LoadText(string text)
     {
         var stream = new YamlStream();
-        using var reader = new StringReader(File.ReadAllText(path));
+        using var reader = new StringReader(text);
         stream.Load(reader);
         return stream.Documents[0].RootNode;
     }

@@ -107,7 +107,10 @@ public class CompileTests
         var manifest = PackageManifest.Read(h.ModelFolder);
         Assert.Equal(commit, manifest.Details!["source"]!["commit"]!.GetValue<string>());
         Assert.Equal(File.ReadAllBytes(Path.Combine(h.Model, "tokenizer.json")), File.ReadAllBytes(Path.Combine(h.ModelFolder, "tokenizer.json")));
-        Assert.StartsWith("convert_weight " + h.Dir["hf"], h.CallLines()[0]);
+        // MLC reads the Hub snapshot through a private folder of links: the shared cache is never written into.
+        Assert.StartsWith("convert_weight " + Path.Combine(h.Build, "mlc-model"), h.CallLines()[0]);
+        Assert.Empty(Directory.GetFiles(h.Dir["hf"], "model.safetensors.index.json", SearchOption.AllDirectories));
+        Assert.False(Directory.Exists(Path.Combine(h.Build, "mlc-model")));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace Ava.Compiler.Tests.Compile;
 
 /// <summary>
 /// A folder laid out like an Android NDK for the link proof: <c>toolchains/llvm/prebuilt/linux-x86_64/bin/ld.lld</c> is a
-/// symlink to Debian's ld.lld-14 (lld picks its ELF flavour from that name), and the API-26 sysroot holds the
+/// symlink to Debian's ld.lld-14 (lld picks its ELF flavour from that name), and the API-24 sysroot holds the
 /// clang-built stub libc/libm/libdl/liblog of the verification fixtures. Also builds runtimes with clang-14.
 /// </summary>
 public static class FabricatedNdk

@@ -71,7 +71,7 @@ public class PipelineLinkProofTests
         Assert.Equal(1, r.ExitCode);
         var text = Flat(r.StdErr + r.StdOut);
         Assert.Contains("ld.lld: undefined symbol TVMBackendGetFuncFromEnv, referenced by compile/gemma3_text_q4f16_1-android.tar!lib0.o", text);
-        Assert.Contains("linking against libtvm_runtime.so and the API 26 system libraries fails as the app build would", text);
+        Assert.Contains("linking against libtvm_runtime.so and the API 24 system libraries fails as the app build would", text);
         Assert.DoesNotContain("alc-link-", text); // the linker's temp folder never shows
         Assert.False(Directory.Exists(h.Dist));
         var md = File.ReadAllText(Path.Combine(h.Build, "verification-report.md"));

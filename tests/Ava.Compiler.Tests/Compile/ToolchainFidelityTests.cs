@@ -22,10 +22,11 @@ public class ToolchainFidelityTests
         Assert.False(File.Exists(Path.Combine(h.Model, "model.safetensors.index.json")));
         // The stand-in did write the index, as MLC does: into the folder of links it was given.
         Assert.Contains("MLC reads the model through links", File.ReadAllText(Path.Combine(h.Build, "logs", "convert.log")));
+        Assert.False(Directory.Exists(Path.Combine(h.Build, "mlc-model")), "the links are removed after convert");
     }
 
     [Fact]
-    public async Task A_toolchain_without_torch_fails_convert_with_python_s_own_error_and_the_lock_s_fix()
+    public async Task A_toolchain_without_torch_fails_convert_with_exit_3_naming_torch_why_and_the_cpu_index()
     {
         using var h = new CompileHarness();
         using var stubs = new TempDir("stubs");
@@ -34,9 +35,14 @@ public class ToolchainFidelityTests
 
         var r = await h.RunAsync(env);
 
-        Assert.Equal(4, r.ExitCode);
-        Assert.Contains("No module named 'torch'", r.StdOut + r.StdErr);
-        Assert.Contains("convert_weight", r.StdOut + r.StdErr);
+        Assert.Equal(3, r.ExitCode);
+        var error = r.Json().RootElement.GetProperty("error");
+        Assert.Contains("Python module 'torch' is not installed", error.GetProperty("problem").GetString());
+        Assert.Contains("convert_weight", error.GetProperty("problem").GetString());
+        Assert.Contains("loader/utils.py:58", error.GetProperty("problem").GetString());
+        Assert.Contains("--index-url https://download.pytorch.org/whl/cpu 'torch==2.9.0'", error.GetProperty("fix").GetString());
+        // Python's own error is in the convert log, as the real toolchain would write it.
+        Assert.Contains("ModuleNotFoundError: No module named 'torch'", File.ReadAllText(Path.Combine(h.Build, "logs", "convert.log")));
         Assert.False(Directory.Exists(h.Dist));
     }
 
@@ -49,8 +55,9 @@ public class ToolchainFidelityTests
 
         var r = await h.RunAsync(h.Environment(("PYTHONPATH", stubs.Path)));
 
-        Assert.Equal(4, r.ExitCode);
-        Assert.Contains("No module named 'fastapi'", r.StdOut + r.StdErr);
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("Python module 'fastapi' is not installed", r.StdOut);
+        Assert.Contains("import", r.Json().RootElement.GetProperty("error").GetProperty("problem").GetString());
         Assert.Empty(h.CallLines());
     }
 

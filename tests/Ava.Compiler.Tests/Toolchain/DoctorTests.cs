@@ -70,6 +70,51 @@ public class DoctorTests
     }
 
     [Fact]
+    public async Task A_tvm_source_build_with_the_testing_library_in_build_lib_passes_as_tvm_ffi_finds_it_there()
+    {
+        using var tc = new FakeToolchain();
+        tc.UseTvmFfiFromSourceBuild();
+        // The layout of the real v0.22.0 build: libtvm.so exports no TVMFFI* symbol, libtvm_ffi.so exactly the profile's 42.
+        var lock_ = FakeToolchain.Lock;
+        Assert.DoesNotContain(Ava.Compiler.Binary.ArtifactReader.ReadObject(tc["tvm/build/libtvm.so"]).Exports, e => e.Name.StartsWith("TVMFFI", StringComparison.Ordinal));
+        Assert.Equal(TvmLibrarySurface.FfiExports(lock_).Order(StringComparer.Ordinal),
+            Ava.Compiler.Binary.ArtifactReader.ReadObject(tc["tvm/build/lib/libtvm_ffi.so"]).Exports.Select(e => e.Name).Where(n => n.StartsWith("TVMFFI", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Equal(42, TvmLibrarySurface.FfiExports(lock_).Count);
+        Assert.False(Directory.Exists(tc["tvm/3rdparty/tvm-ffi/python/tvm_ffi/lib"]));
+
+        foreach (var scope in new[] { DoctorScope.Full, DoctorScope.Compile })
+        {
+            var report = await Run(tc, scope);
+            var core = report["tvm-ffi-core"]!;
+            Assert.True(core.Status == CheckStatus.Pass, $"{scope}: {core.Found} | {core.Fix}");
+            Assert.Contains($"libtvm_ffi_testing.so at {tc["tvm/build/lib/libtvm_ffi_testing.so"]}", core.Found);
+        }
+        Assert.Equal(CheckStatus.Pass, (await Run(tc))["tvm-libraries"]!.Status);
+    }
+
+    [Fact]
+    public async Task A_tvm_source_build_without_the_testing_library_fails_naming_the_folders_tvm_ffi_searched()
+    {
+        using var tc = new FakeToolchain();
+        tc.UseTvmFfiFromSourceBuild(testingLibrary: null);
+        var r = Failed(await Run(tc, DoctorScope.Compile), "tvm-ffi-core");
+        Assert.Contains($"libtvm_ffi_testing.so is missing from tvm-ffi's library search path ({tc["tvm/build/lib"]})", r.Found);
+        Assert.Contains("Cannot find library", r.Found);
+    }
+
+    [Fact]
+    public async Task A_tvm_built_from_a_source_archive_shows_its_commit_as_unknown_not_a_truncated_NOT_FOUND()
+    {
+        using var tc = new FakeToolchain();
+        tc.SetTvm("0.22.0", "NOT-FOUND");
+        var r = (await Run(tc))["tvm"]!;
+        Assert.Equal(CheckStatus.Warn, r.Status);
+        Assert.Contains("TVM 0.22.0, commit unknown (built from a source archive) at", r.Found);
+        Assert.DoesNotContain("NOT-FOUN", r.Found);
+        Assert.Contains("git checkout of v0.22.0", r.Fix);
+    }
+
+    [Fact]
     public async Task A_tvm_ffi_without_libtvm_ffi_testing_fails_the_core_check()
     {
         using var tc = new FakeToolchain();
@@ -338,8 +383,8 @@ public class DoctorTests
         Assert.Contains("libtvm_ffi_testing.so: missing TVMFFITestingDummyTarget", r.Found);
         Assert.Contains("Cython core", r.Fix);
 
-        // The compile subset only looks for the files, so it lets this through; the full run catches it.
-        Assert.Equal(CheckStatus.Pass, (await Run(tc, DoctorScope.Compile))["tvm-ffi-core"]!.Status);
+        // The probe loads the library and looks the symbol up, so the compile subset catches it too.
+        Assert.Equal(CheckStatus.Fail, (await Run(tc, DoctorScope.Compile))["tvm-ffi-core"]!.Status);
     }
 
     [Fact]

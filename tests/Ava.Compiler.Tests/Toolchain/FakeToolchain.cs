@@ -136,16 +136,49 @@ public sealed class FakeToolchain : IDisposable
         foreach (var f in Directory.GetFiles(lib)) File.Delete(f);
         File.Copy(Fixture(ffiLibrary), Path.Combine(lib, "libtvm_ffi.so"));
         if (testingLibrary is not null) File.Copy(Fixture(testingLibrary), Path.Combine(lib, "libtvm_ffi_testing.so"));
-        var libs = Directory.GetFiles(lib).Select(Path.GetFileName).Order().ToArray();
+        SetTvmFfiProbe(version, TvmFfiPackage, lib, core, testingLibrary, [lib], warnings, importSeconds);
         // What the MLC stand-in's `import tvm` sees (tests/fixtures/python-stubs/tvm models libtvm's link to tvm-ffi).
         _dir.Write("venv/site-stubs/tvm_ffi/__init__.py", $"\"\"\"Test stub of tvm_ffi {version}.\"\"\"\n__version__ = \"{version}\"\n");
+    }
+
+    /// <summary>
+    /// tvm-ffi as a TVM source build leaves it (the layout of the real v0.22.0 build in tests/fixtures/tvm-v0.22.0-real):
+    /// the package used from <c>tvm/3rdparty/tvm-ffi/python</c> with no <c>lib/</c> of its own, and libtvm_ffi.so (the 42
+    /// TVMFFI* exports) and libtvm_ffi_testing.so in <c>tvm/build/lib</c>, where tvm-ffi's loader finds them; libtvm.so
+    /// and libtvm_runtime.so in <c>tvm/build</c> export no TVMFFI* symbol. Answers as the probe does for that layout.
+    /// </summary>
+    public void UseTvmFfiFromSourceBuild(string? testingLibrary = "libtvm_ffi_testing.so")
+    {
+        var package = _dir["tvm/3rdparty/tvm-ffi/python/tvm_ffi"];
+        Directory.CreateDirectory(package);
+        if (Directory.Exists(TvmFfiPackage)) Directory.Delete(TvmFfiPackage, recursive: true);
+        var buildLib = _dir["tvm/build/lib"];
+        Directory.CreateDirectory(buildLib);
+        File.Copy(Fixture("libtvm_ffi-0.1.0.so"), Path.Combine(buildLib, "libtvm_ffi.so"), overwrite: true);
+        if (testingLibrary is not null) File.Copy(Fixture(testingLibrary), Path.Combine(buildLib, "libtvm_ffi_testing.so"), overwrite: true);
+        SetTvmFfiProbe(Lock.TvmFfi.Version, package, buildLib, core: true, testingLibrary, [buildLib]);
+    }
+
+    /// <summary>The tvm_ffi probe's answer: what probe.py reports after importing tvm_ffi whose libraries are in <paramref name="libDir"/>.</summary>
+    private void SetTvmFfiProbe(string version, string package, string libDir, bool core, string? testingLibrary, string[] searchPath,
+        string[]? warnings = null, double importSeconds = 0.2)
+    {
+        var testing = Path.Combine(libDir, "libtvm_ffi_testing.so");
         SetProbe("tvm_ffi", new
         {
-            ok = true, version, distributionVersion = version, file = Path.Combine(TvmFfiPackage, "__init__.py"),
-            libDir = Path.Combine(TvmFfiPackage, "lib"), libraries = libs,
-            core = core ? Path.Combine(TvmFfiPackage, "core.cpython-311-x86_64-linux-gnu.so") : null,
+            ok = true, version, distributionVersion = version, file = Path.Combine(package, "__init__.py"),
+            libDir = Path.Combine(package, "lib"),
+            libraries = Directory.Exists(Path.Combine(package, "lib")) ? Directory.GetFiles(Path.Combine(package, "lib")).Select(Path.GetFileName).Order().ToArray() : [],
+            core = core ? Path.Combine(package, "core.cpython-311-x86_64-linux-gnu.so") : null,
             coreError = core ? null : "ImportError: cannot import name 'core' from 'tvm_ffi'",
             warnings = warnings ?? [], importSeconds,
+            ffiLibrary = Path.Combine(libDir, "libtvm_ffi.so"),
+            testingLibrary = testingLibrary is null ? null : testing,
+            // The probe loads the library with ctypes and looks the symbol up; this stand-in knows which fixture lacks it.
+            testingSymbol = testingLibrary is null ? (bool?)null : testingLibrary != "libtvm_ffi_testing-no-dummy.so",
+            testingVia = testingLibrary is null ? null : "tvm_ffi.libinfo search path",
+            testingSearchPath = searchPath,
+            testingError = testingLibrary is null ? "RuntimeError: Cannot find library: libtvm_ffi_testing.so" : null,
         });
     }
 

@@ -34,6 +34,36 @@ public class LinkProofTests
         Assert.Empty(LinkerProblems(r));
     }
 
+    [Theory]
+    [InlineData("android-opencl")]
+    [InlineData("android-cpu")]
+    public async Task Real_v022_output_links_as_a_loose_pair_and_as_a_folder_whose_duplicates_are_linked_once(string build)
+    {
+        var prefix = build == "android-opencl" ? "tiny_q4f16_1_" : "tinycpu_q4f16_1_";
+        var runtimes = new[] { VerifyInput.Of(Fixtures.Tvm("libtvm_runtime.so")) };
+        var options = new VerifyOptions();
+        foreach (var paths in new[] { new[] { RealTvmFixtures.File($"{build}/lib0.o"), RealTvmFixtures.File($"{build}/{prefix}devc.o") }, [RealTvmFixtures.Directory(build)] })
+        {
+            var inputs = paths.Select(VerifyInput.Of).ToList();
+            var r = await LinkProof.RunAsync(Verifier.Verify(inputs, runtimes, options), inputs, runtimes, Setup, options);
+            Assert.True(r.Ok, string.Join("\n", r.AllProblems.Select(p => p.Message)));
+            Assert.True(r.Link!.Linked);
+            Assert.Single(r.Libraries);
+        }
+    }
+
+    [Fact]
+    public async Task Loose_objects_of_two_models_are_linked_as_two_libraries()
+    {
+        var inputs = new[] { RealTvmFixtures.File("android-opencl/lib0.o"), RealTvmFixtures.File("android-cpu/tinycpu_q4f16_1_devc.o") }.Select(VerifyInput.Of).ToList();
+        var runtimes = new[] { VerifyInput.Of(Fixtures.Tvm("libtvm_runtime.so")) };
+        var r = await LinkProof.RunAsync(Verifier.Verify(inputs, runtimes, new VerifyOptions()), inputs, runtimes, Setup, new VerifyOptions());
+        Assert.Equal(2, r.Libraries.Count);
+        // Each half links on its own (the name checks reject each as incomplete); nothing is placed on the wrong library.
+        Assert.True(r.Link!.Linked);
+        Assert.All(r.Libraries, l => Assert.Contains(l.Problems, p => p.Code == "missing-marker"));
+    }
+
     [Fact]
     public async Task A_v022_static_archive_and_an_ALM_package_link_too()
     {

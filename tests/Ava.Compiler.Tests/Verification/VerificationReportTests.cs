@@ -52,4 +52,20 @@ public class VerificationReportTests
         node["libraries"]![1]!["problems"]![0]!["code"] = "made-up";
         Assert.False(Validate(node).IsValid);
     }
+
+    [Fact]
+    public void A_paired_loose_library_with_its_notes_matches_the_schema_and_the_markdown_shows_the_notes()
+    {
+        var r = Verifier.Verify([RealTvmFixtures.File("android-opencl/lib0.o"), RealTvmFixtures.File("android-opencl/tiny_q4f16_1_devc.o"),
+            RealTvmFixtures.File("android-opencl/lib0.o")], new VerifyOptions());
+        var node = JsonNode.Parse(VerificationReport.ToJson(r))!;
+        Assert.True(Validate(node).IsValid);
+        Assert.Equal(2, node["libraries"]![0]!["notes"]!.AsArray().Count);
+        Assert.Equal(3, node["libraries"]![0]!["inputs"]!.AsArray().Count);
+        var md = VerificationReport.ToMarkdown(r);
+        Assert.Contains("- note: ", md);
+        Assert.Contains("checked as one library", md);
+        node["libraries"]![0]!["inputs"] = new JsonArray("lib0.o");
+        Assert.False(Validate(node).IsValid); // one argument is not a pairing
+    }
 }

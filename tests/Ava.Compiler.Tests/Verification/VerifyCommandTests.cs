@@ -30,6 +30,17 @@ public class VerifyCommandTests
     }
 
     [Fact]
+    public async Task Verify_of_the_real_lib0_and_devc_given_separately_exits_0_and_says_they_were_checked_as_one_library()
+    {
+        var dir = Path.Combine(RealTvmFixtures.Directory("android-cpu"));
+        var r = await AlcRun.RunAsync(dir, null, ["verify", "lib0.o", "tinycpu_q4f16_1_devc.o"]);
+        Assert.Equal(0, r.ExitCode);
+        var flat = string.Join(" ", r.StdErr.Split('\n').Select(l => l.Trim()));
+        Assert.Contains("note: lib0.o and tinycpu_q4f16_1_devc.o were given as separate arguments and share the system-lib prefix 'tinycpu_q4f16_1_': they are checked as one library.", flat);
+        Assert.Contains("ACCEPTED: 1 of 1 library accepted", flat);
+    }
+
+    [Fact]
     public async Task Json_prints_one_result_object_on_stdout()
     {
         var r = await Alc("verify", "v020-android.tar", "--json");

@@ -1,7 +1,7 @@
 namespace Ava.Compiler.Pipeline.Stages;
 
 /// <summary>
-/// A private temp folder holding a symbolic link to every entry of a model folder, deleted on dispose. A tool that
+/// A private folder holding a symbolic link to every entry of a model folder, deleted on dispose. A tool that
 /// writes into "its" model folder (MLC's convert_weight writes an index next to a single model.safetensors) writes
 /// here, so the source — a Hugging Face cache snapshot shared with other tools — stays byte-for-byte as downloaded.
 /// </summary>
@@ -11,9 +11,11 @@ public sealed class ModelLinks : IDisposable
 
     public string Path { get; }
 
-    public static ModelLinks Create(string modelDirectory)
+    /// <param name="directory">The folder to (re)create; whatever a killed run left there is removed first.</param>
+    public static ModelLinks Create(string modelDirectory, string directory)
     {
-        var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"alc-model-{Guid.NewGuid():N}");
+        var dir = directory;
+        if (Directory.Exists(dir)) new ModelLinks(dir).Dispose();
         Directory.CreateDirectory(dir);
         foreach (var entry in Directory.EnumerateFileSystemEntries(modelDirectory))
         {

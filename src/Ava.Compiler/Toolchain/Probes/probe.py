@@ -65,7 +65,64 @@ def probe_tvm_ffi():
         result["core"] = os.path.abspath(core.__file__)
     except Exception as exc:  # noqa: BLE001 - reported as data; the tvm_ffi import itself succeeded
         result["coreError"] = _error(exc)["error"]
+    base = getattr(tvm_ffi, "base", None)
+    loaded_ffi = getattr(getattr(base, "_LIB", None), "_name", None)
+    result["ffiLibrary"] = os.path.abspath(loaded_ffi) if loaded_ffi else None
+    result.update(_testing_library(tvm_ffi))
     return result
+
+
+def _mapped(basename):
+    """The file of a shared library this process has mapped (Linux /proc/self/maps), or None."""
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                parts = line.split(None, 5)
+                path = parts[5].strip() if len(parts) == 6 else ""
+                if os.path.basename(path).startswith(basename):
+                    return path
+    except (IOError, OSError):
+        pass
+    return None
+
+
+def _testing_library(tvm_ffi):
+    """Where libtvm_ffi_testing is, found as tvm-ffi 0.1.0 finds it, and whether it exports the dummy target.
+
+    The Cython core links libtvm_ffi_testing and calls TVMFFITestingDummyTarget at import (apache/tvm-ffi@9a6ec6ee
+    CMakeLists.txt:269-277, python/tvm_ffi/cython/base.pxi:457-458); tvm-ffi's own loader looks for libraries in the
+    package's lib/, ../../build/lib, ../../../build/lib, then LD_LIBRARY_PATH and PATH (DYLD_LIBRARY_PATH and PATH on
+    macOS) (python/tvm_ffi/libinfo.py:52-121). The copy the process mapped wins; otherwise the loader's answer.
+    """
+    import ctypes
+
+    out = {"testingLibrary": None, "testingSymbol": None, "testingVia": None, "testingSearchPath": []}
+    libinfo = getattr(tvm_ffi, "libinfo", None)
+    try:
+        if libinfo is None:
+            from tvm_ffi import libinfo
+        out["testingSearchPath"] = list(libinfo.get_dll_directories())
+    except Exception as exc:  # noqa: BLE001
+        out["testingError"] = _error(exc)["error"]
+        libinfo = None
+    path = _mapped("libtvm_ffi_testing.")
+    if path is not None:
+        out["testingVia"] = "mapped by the tvm_ffi core"
+    elif libinfo is not None:
+        try:
+            path = libinfo.find_library_by_basename("tvm_ffi_testing")
+            out["testingVia"] = "tvm_ffi.libinfo search path"
+        except Exception as exc:  # noqa: BLE001 - RuntimeError("Cannot find library: ...") lists the candidates
+            out["testingError"] = _error(exc)["error"].splitlines()[0]
+    if path is None:
+        return out
+    out["testingLibrary"] = os.path.abspath(path)
+    try:
+        lib = ctypes.CDLL(path)
+        out["testingSymbol"] = hasattr(lib, "TVMFFITestingDummyTarget")
+    except OSError as exc:
+        out["testingError"] = "cannot load %s: %s" % (path, exc)
+    return out
 
 
 def probe_tvm():

@@ -39,13 +39,16 @@ public static class LinkProof
         var profile = new AbiCatalog(options.AbiDirectory).LoadProfile(options.Abi);
         var extra = names.Libraries.Select(_ => new List<Problem>()).ToList();
         var bundleProblems = new List<Problem>();
-        var groups = options.Bundle ? [Enumerable.Range(0, libraries.Count).ToList()] : Enumerable.Range(0, libraries.Count).Select(i => new List<int> { i }).ToList();
+        // Loose objects the name checks paired into one library (LibraryResult.Inputs) are linked together too.
+        var libOf = LibraryOfEachInput(names, libraries);
+        var groups = options.Bundle ? [Enumerable.Range(0, libraries.Count).ToList()]
+            : Enumerable.Range(0, names.Libraries.Count).Select(l => Enumerable.Range(0, libraries.Count).Where(i => libOf[i] == l).ToList()).ToList();
 
         using (var inputs = LinkInputs.Write(libraries))
         {
             foreach (var group in groups)
             {
-                var files = group.SelectMany(i => inputs.Files[i]).ToList();
+                var files = DistinctWithinLibrary(group, inputs, libOf);
                 if (files.Count == 0) continue; // no objects: the name checks already rejected it
                 var args = new List<string>
                 {
@@ -75,7 +78,7 @@ public static class LinkProof
                 if (errors.Count == 0)
                     errors.Add(new LinkerError("other", null, [], $"exited with code {run.ExitCode} without an error message"));
                 foreach (var e in errors)
-                    Place(ToProblem(e, inputs, libraries, runtimes, profile, setup, groupNames), e, inputs, group, options.Bundle, extra, bundleProblems);
+                    Place(ToProblem(e, inputs, libraries, runtimes, profile, setup, groupNames), e, inputs, group, libOf, options.Bundle, extra, bundleProblems);
             }
         }
 
@@ -162,13 +165,50 @@ public static class LinkProof
     }
 
     /// <summary>A problem belongs to the library whose objects it names; across libraries in a bundle, to the bundle.</summary>
-    private static void Place(Problem p, LinkerError e, LinkInputs inputs, List<int> group, bool bundle,
+    private static void Place(Problem p, LinkerError e, LinkInputs inputs, List<int> group, int[] libOf, bool bundle,
         List<List<Problem>> extra, List<Problem> bundleProblems)
     {
-        var owners = e.Sites.Select(s => inputs.Owner.TryGetValue(s.File, out var o) ? o : -1).Where(o => o >= 0).Distinct().ToList();
+        var owners = e.Sites.Select(s => inputs.Owner.TryGetValue(s.File, out var o) ? libOf[o] : -1).Where(o => o >= 0).Distinct().ToList();
         if (owners.Count == 1) extra[owners[0]].Add(p);
         else if (bundle) bundleProblems.Add(p);
-        else foreach (var i in group) extra[i].Add(p);
+        else foreach (var l in group.Select(i => libOf[i]).Distinct()) extra[l].Add(p);
+    }
+
+    /// <summary>For each input path, the index of the library result it was checked in (paired loose objects share one).</summary>
+    private static int[] LibraryOfEachInput(VerificationResult names, IReadOnlyList<VerifyInput> libraries)
+    {
+        var libOf = new int[libraries.Count];
+        var next = 0;
+        for (var i = 0; i < libraries.Count; i++)
+        {
+            var owner = -1;
+            for (var l = 0; l < names.Libraries.Count && owner < 0; l++)
+                if (names.Libraries[l].Inputs is { } paired && paired.Contains(libraries[i].Display)) owner = l;
+            if (owner < 0)
+            {
+                while (next < names.Libraries.Count && names.Libraries[next].Inputs is not null) next++;
+                owner = Math.Min(next++, names.Libraries.Count - 1);
+            }
+            libOf[i] = owner;
+        }
+        return libOf;
+    }
+
+    /// <summary>
+    /// The object files of a link group, an object whose bytes equal an earlier one of the same library left out (the
+    /// name checks counted it once: the same member as a loose file and inside a tar, or one file given twice).
+    /// </summary>
+    private static List<string> DistinctWithinLibrary(List<int> group, LinkInputs inputs, int[] libOf)
+    {
+        var seen = new HashSet<(int, string)>();
+        var files = new List<string>();
+        foreach (var i in group)
+            foreach (var f in inputs.Files[i])
+            {
+                var sha = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(inputs.Root, f))));
+                if (seen.Add((libOf[i], sha))) files.Add(f);
+            }
+        return files;
     }
 }
 

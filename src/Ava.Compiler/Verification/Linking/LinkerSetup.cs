@@ -28,7 +28,7 @@ public sealed record LinkerSetup
 
     public LinkerSetup WithSystemLibs(string folder) => this with { SystemLibs = folder };
 
-    /// <summary>The NDK's own ld.lld and API-26 sysroot libraries; a missing part is bad input naming the path looked at.</summary>
+    /// <summary>The NDK's own ld.lld and API-24 sysroot libraries; a missing part is bad input naming the path looked at.</summary>
     public static LinkerSetup FromNdk(string ndk, string source)
     {
         var prebuilt = Path.Combine(ndk, "toolchains", "llvm", "prebuilt");
@@ -39,7 +39,7 @@ public sealed record LinkerSetup
         var sys = Path.Combine(host, "sysroot", "usr", "lib", Triple, ApiLevel.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!Directory.Exists(sys))
             throw new BadInputException($"The NDK at '{ndk}' has no API {ApiLevel} sysroot ('{sys}' is missing).",
-                "Install NDK r27 (it ships API 26 libraries for aarch64), or pass --linker PATH and --system-libs DIR.");
+                "Install NDK r27 (it ships API 24 libraries for aarch64), or pass --linker PATH and --system-libs DIR.");
         return new LinkerSetup { Linker = Path.Combine(host, "bin", "ld.lld"), SystemLibs = sys, Source = source };
     }
 }

@@ -23,18 +23,25 @@ public sealed class TvmCheck : DoctorCheck
         var version = probe.String("version") ?? "unknown";
         var commit = probe.String("gitCommit");
         var where = Path.GetDirectoryName(probe.String("file")) ?? "?";
-        var found = $"TVM {version}" + (commit is null ? "" : $" built from {commit[..Math.Min(8, commit.Length)]}") + $" at {where}";
+        // libinfo's GIT_COMMIT_HASH is "NOT-FOUND" when the tree had no .git (a `git archive` / release tarball); say
+        // that in words instead of showing it as a commit.
+        var known = commit is not (null or "" or "NOT-FOUND");
+        var found = $"TVM {version}" + (known ? $" built from {ShortCommit(commit!)}" : ", commit unknown (built from a source archive)") + $" at {where}";
         if (version != pin.Version)
             return Fail(found, expected, Fixes.UseLockedTvm(c));
         if (probe.Bool("runtimeOnly") == true)
             return Fail(found + " (runtime-only libtvm_runtime; cannot compile)", expected,
                 $"Unset TVM_USE_RUNTIME_LIB and build the full libtvm. " + Fixes.BuildTvm(c));
         // A tarball build reports no commit; the version matches, so it is probably right but cannot be proven.
-        if (commit is null or "" or "NOT-FOUND")
-            return Warn(found + ", commit unknown", expected,
+        if (!known)
+            return Warn(found, expected,
                 $"Build TVM from a git checkout of {pin.Tag} ({pin.Commit}) so the build records its commit.");
-        if (!Commits.Same(pin.Commit, commit))
+        if (!Commits.Same(pin.Commit, commit!))
             return Fail(found, expected, $"Check out {pin.Tag} in the TVM source ('git -C {c.Locations.TvmSourceDir?.Path ?? "<tvm>"} checkout {pin.Commit} && git submodule update --init --recursive') and rebuild, {Fixes.Setup}.");
         return Pass(found, expected);
     }
+
+    /// <summary>The first 8 hex digits of a commit hash; anything else (a tag, a describe string) is shown whole.</summary>
+    private static string ShortCommit(string commit) =>
+        commit.Length > 8 && commit.All(char.IsAsciiHexDigit) ? commit[..8] : commit;
 }
