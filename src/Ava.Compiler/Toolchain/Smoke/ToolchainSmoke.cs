@@ -93,6 +93,11 @@ public static class ToolchainSmoke
             {
                 result = Failed(result, SmokeStatus.ToolchainBroken, StageOf(e.LogPath, folder), e.LogPath, null, null, locations, options, cache, key);
             }
+            catch (ToolchainMissingException e) when (e.InnerException is ExternalToolException tool)
+            {
+                // A Python module MLC imports is missing (the pipeline says so as a toolchain problem).
+                result = Failed(result, SmokeStatus.ToolchainBroken, StageOf(tool.LogPath, folder), tool.LogPath, null, null, locations, options, cache, key);
+            }
             catch (ToolchainMissingException e)
             {
                 // The interpreter could not be started at all.
