@@ -1,10 +1,11 @@
 using Ava.Compiler.Errors;
+using Microsoft.Extensions.FileSystemGlobbing;
 
 namespace Ava.Action;
 
 /// <summary>
-/// Resolves the multi-line path inputs: each line is a path or a file-name pattern ('*', '?') under the working
-/// directory, optionally below a '**' folder (any depth), e.g. <c>dist/**/*.AON</c>. A missing literal path is an error
+/// Resolves the multi-line path inputs: each line is a path or a glob under the working directory ('*' and '?'
+/// within one folder, '**' any number of folders), e.g. <c>dist/**/models/*.AON</c> or <c>dist/*/model.ALM</c>. A missing literal path is an error
 /// (a typo would otherwise publish less than intended); a pattern may match nothing as long as the input as a whole
 /// matches something.
 /// </summary>
@@ -34,16 +35,24 @@ public static class FileSet
 
     private static bool IsPattern(string line) => line.IndexOfAny(['*', '?']) >= 0;
 
+    /// <summary>
+    /// The literal folders before the first wildcard are the base (so '../x/*.ALM' and absolute paths work as before);
+    /// the rest is matched by Microsoft.Extensions.FileSystemGlobbing: '*' within one folder, '**' any depth.
+    /// </summary>
     private static List<string> Match(string root, string line)
     {
         var normalised = line.Replace('\\', '/');
-        var recursive = normalised.Contains("/**/", StringComparison.Ordinal) || normalised.StartsWith("**/", StringComparison.Ordinal);
-        var full = Path.GetFullPath(Path.Combine(root, recursive ? normalised.Replace("**/", "") : normalised));
-        var dir = Path.GetDirectoryName(full)!;
-        var name = Path.GetFileName(full);
-        if (!IsPattern(name) && !recursive) return File.Exists(full) ? [full] : [];
-        if (!Directory.Exists(dir)) return [];
-        return Directory.GetFiles(dir, name, recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
-            .Order(StringComparer.Ordinal).ToList();
+        if (!IsPattern(normalised))
+        {
+            var literal = Path.GetFullPath(Path.Combine(root, normalised));
+            return File.Exists(literal) ? [literal] : [];
+        }
+        var segments = normalised.Split('/');
+        var fixedCount = segments.TakeWhile(seg => !IsPattern(seg)).Count();
+        var baseDir = Path.GetFullPath(Path.Combine(root, fixedCount == 0 ? "." : string.Join('/', segments[..fixedCount]) + "/"));
+        if (!Directory.Exists(baseDir)) return [];
+        var matcher = new Matcher(StringComparison.Ordinal);
+        matcher.AddInclude(string.Join('/', segments[fixedCount..]));
+        return matcher.GetResultsInFullPath(baseDir).Select(Path.GetFullPath).Order(StringComparer.Ordinal).ToList();
     }
 }

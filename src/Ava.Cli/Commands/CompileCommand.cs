@@ -1,7 +1,8 @@
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
-using Ava.Compiler.Errors;
-using Ava.Compiler.Recipes;
+using Ava.Compiler.HuggingFace;
+using Ava.Compiler.Pipeline;
+using Ava.Compiler.Pipeline.Compile;
 
 namespace Ava.Cli.Commands;
 
@@ -45,18 +46,34 @@ public sealed class CompileCommand : AlcCommand
             """,
     };
 
-    public override Task<int> ExecuteAsync(CommandInput input, CliContext context, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandInput input, CliContext context, CancellationToken cancellationToken)
     {
-        var target = input.Value("--target") ?? "android";
-        if (target is not ("android" or "android-arm64"))
-            throw new BadInputException($"Unknown target '{target}'.", "Use --target android (arm64-v8a phones, the only target AVA ships).");
-        var recipe = RecipeLoader.Load(RecipeOptions.Resolve(input, context), input.PositionalValue("model")!);
-        if (recipe.Unsupported is not null)
-            throw new BadInputException($"The recipe '{recipe.Name}' cannot be built yet: {recipe.Unsupported}", "Pick another recipe ('alc recipes list').");
-        return recipe.Kind switch
+        if (HubEnvironment.FromEnvironment(context.Environment).Token is { } token) context.Redactor.Add(token);
+        var request = new CompileRequest(input.PositionalValue("model")!, RecipeOptions.Resolve(input, context), Folders(input, context),
+                context.WorkingDirectory, context.Environment)
+            .WithTarget(input.Value("--target") ?? "android")
+            .WithSource(input.Value("--source"))
+            .WithVocab(input.Value("--vocab"))
+            .WithQuantization(input.Value("--quantization"))
+            .WithContextWindowSize(input.Int("--context", 128, 1 << 20))
+            .WithPrefillChunkSize(input.Int("--prefill-chunk", 16, 1 << 16))
+            .WithSkipDoctor(input.Flag("--skip-doctor"))
+            .WithSkipSmoke(input.Flag("--skip-smoke"))
+            .WithPlanOnly(input.Flag("--plan"))
+            .WithToolchain(ToolchainOptions.Read(input));
+        switch (await ModelCompiler.RunAsync(request, context.CreateReporter(), cancellationToken))
         {
-            Recipe.KindOnnxEmbedding => AonCompileView.RunAsync(recipe, input, context, cancellationToken),
-            _ => LlmCompileView.RunAsync(recipe, input, context, cancellationToken),
-        };
+            case LlmPlanned planned: LlmCompileView.RenderPlan(context, planned, input.Json); break;
+            case LlmBuilt llm: LlmCompileView.RenderResult(context, llm.Report, llm.Smoke, input.Json); break;
+            case AonBuilt aon: AonCompileView.Render(context, aon, input.Json); break;
+        }
+        return 0;
     }
+
+    /// <summary>--build-dir, --out and --registry (else ALC_REGISTRY, else registry/) over the working folder.</summary>
+    private static CompileFolders Folders(CommandInput input, CliContext context) =>
+        CompileFolders.For(context.WorkingDirectory, context.Environment)
+            .WithBuild(input.Value("--build-dir") is { } build ? context.ResolvePath(build) : null)
+            .WithDist(context.ResolvePath(input.Value("--out") ?? "dist"))
+            .WithRegistry(RegistryOptions.Open(input, context).Root);
 }

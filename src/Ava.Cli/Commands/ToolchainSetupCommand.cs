@@ -1,3 +1,4 @@
+using Ava.Compiler.Processes;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Ava.Compiler.Errors;

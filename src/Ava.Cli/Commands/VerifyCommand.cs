@@ -25,6 +25,7 @@ public sealed class VerifyCommand : AlcCommand
             OptionSpec.Value("--ndk", "DIR", "Android NDK root for --link (default: ALC_ANDROID_NDK, ANDROID_NDK_HOME, ANDROID_NDK_ROOT). Implies --link."),
             OptionSpec.Value("--linker", "PATH", "An ld.lld to use for --link instead of the NDK's (needs --system-libs). Implies --link."),
             OptionSpec.Value("--report", "DIR", "Write verification-report.md and verification-report.json into DIR."),
+            OptionSpec.Flag("--strict", "Refuse a package (.ALM/.AON tar) without alc-manifest.json instead of warning that it cannot be checked (the default in the Action and the compile pipeline)."),
         ],
         Details = """
             A library is rejected when it references an old-API symbol (TVMFuncCall, TVMAPISetLastError, ...), a newer
@@ -38,7 +39,9 @@ public sealed class VerifyCommand : AlcCommand
             afterwards) are linked into a throwaway shared object; undefined and duplicate symbols are reported like the
             name checks. Without an NDK or linker the proof is skipped with a note and the name checks decide.
             An .ALM package is also checked against the alc-manifest.json inside it: a modified, missing or extra file
-            rejects it.
+            rejects it; a package without one is unverifiable (a warning, refused with --strict). Any tar member the
+            phone's unpacker could not extract safely (absolute or '..' name, symbolic or hard link, device, FIFO, a
+            name given twice) rejects the archive.
 
             Exit codes: 0 all accepted, 1 a library was rejected, 2 bad input (damaged or unsupported file, unknown option).
 
@@ -59,6 +62,7 @@ public sealed class VerifyCommand : AlcCommand
             .WithAbi(abi)
             .WithSystemLibs(input.Value("--system-libs") is { } sys ? context.ResolvePath(sys) : null)
             .WithBundle(input.Flag("--bundle"))
+            .WithStrict(input.Flag("--strict"))
             .WithAbiDirectory(AbiDirectory(context));
 
         var reporter = input.Json ? null : context.CreateReporter();
@@ -114,7 +118,7 @@ public sealed class VerifyCommand : AlcCommand
     private static void Render(IAnsiConsole console, VerificationResult r)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("library").AddColumn("verdict").AddColumn("TVM generation").AddColumn("prefix").AddColumn("objects");
+            .AddColumn("library").AddColumn("verdict").AddColumn("TVM generation").AddColumn("prefix").AddColumn("objects").AddColumn("metadata");
         foreach (var l in r.Libraries)
         {
             var objects = string.Join("\n", l.Objects.Select(o => $"{ShortName(o.Path)}: {(o.Format == "elf" ? "ELF" : "Mach-O")}{o.Bits} {o.Architecture} {o.Role.ToString().ToLowerInvariant()}"));
@@ -123,7 +127,8 @@ public sealed class VerifyCommand : AlcCommand
                 new Markup(l.Verdict == Verdict.Accepted ? "[green]accepted[/]" : "[red]rejected[/]"),
                 new Text(l.Generation),
                 new Text(l.Prefix ?? "-"),
-                new Text(objects.Length == 0 ? "-" : objects));
+                new Text(objects.Length == 0 ? "-" : objects),
+                new Text(l.Metadata?.Describe() ?? LibraryMetadata.Missing(l)));
         }
         console.Write(table);
 
@@ -131,6 +136,7 @@ public sealed class VerifyCommand : AlcCommand
         foreach (var l in r.Libraries)
         {
             if (l.Problems.Count > 0) RenderProblems(console, l.Path, l.Problems);
+            if (l.PackageProof is not null) console.MarkupLine($"package proof: {Markup.Escape(l.Path)}: {Markup.Escape(l.PackageProof)}");
             foreach (var n in l.Notes) console.MarkupLine($"note: {Markup.Escape(n)}");
             foreach (var s in l.Skipped) console.MarkupLine($"note: skipped {Markup.Escape(s.Path)}: {Markup.Escape(s.Reason)}");
             if (l.UncheckedCount > 0)

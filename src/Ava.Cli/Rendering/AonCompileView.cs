@@ -1,26 +1,18 @@
 using System.Text.Json.Nodes;
 using Ava.Cli.CommandLine;
-using Ava.Compiler.HuggingFace;
-using Ava.Compiler.Onnx;
-using Ava.Compiler.Recipes;
+using Ava.Compiler.Pipeline.Compile;
 using Spectre.Console;
 
 namespace Ava.Cli.Rendering;
 
-/// <summary>`alc compile` for onnx-embedding recipes: runs the `.AON` stages and shows the result table.</summary>
+/// <summary>`alc compile` for onnx-embedding recipes: the validation table of a finished `.AON` build.</summary>
 internal static class AonCompileView
 {
-    public static async Task<int> RunAsync(Recipe recipe, CommandInput input, CliContext context, CancellationToken cancellationToken)
+    public static void Render(CliContext context, AonBuilt built, bool json)
     {
-        var embedding = EmbeddingRecipes.From(recipe, input.Value("--source"), input.Value("--vocab"), context.ResolvePath);
-        var hub = HubEnvironment.FromEnvironment(context.Environment);
-        if (hub.Token is { } token) context.Redactor.Add(token);
-
-        var result = await AonCompiler.RunAsync(embedding, LlmCompileView.Folders(input, context), context.Environment, context.CreateReporter(),
-            HubModelFiles.Using(hub), cancellationToken);
+        var (recipe, result) = (built.Recipe, built.Result);
         var registered = result.Registered;
-
-        if (input.Json)
+        if (json)
         {
             JsonOutput.Write(context.Out, new
             {
@@ -33,7 +25,7 @@ internal static class AonCompileView
                 report = result.Report,
                 registry = new { path = registered.Path, change = registered.Change },
             });
-            return 0;
+            return;
         }
 
         var v = result.Report["validation"]!.AsObject();
@@ -49,7 +41,6 @@ internal static class AonCompileView
         foreach (var f in result.PublishedFiles) context.Human.MarkupLine("  " + Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, f)));
         context.Human.MarkupLine($"  registry: {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, registered.Path))} ({registered.Change.ToString().ToLowerInvariant()})");
         context.Human.MarkupLine($"[green]PASS[/] {Markup.Escape(Path.GetFileName(result.ArtifactPath))} verified and written to {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, Path.GetDirectoryName(result.ArtifactPath)!))}/");
-        return 0;
     }
 
     private static string Mb(JsonNode? bytes) => $"{(long)bytes! / 1e6:F2} MB";

@@ -1,74 +1,29 @@
 using Ava.Cli.CommandLine;
-using Ava.Compiler.Errors;
 using Ava.Compiler.Pipeline;
+using Ava.Compiler.Pipeline.Compile;
 using Ava.Compiler.Pipeline.Llm;
-using Ava.Compiler.Recipes;
-using Ava.Compiler.Toolchain;
-using Ava.Compiler.Toolchain.Doctor;
-using Ava.Compiler.Toolchain.Smoke;
 using Spectre.Console;
 
 namespace Ava.Cli.Rendering;
 
-/// <summary>`alc compile` for llm recipes: plans or runs the MLC-LLM stages and shows the result table.</summary>
+/// <summary>`alc compile` for llm recipes: shows the plan, or the stage table of a finished compile.</summary>
 internal static class LlmCompileView
 {
-    public static async Task<int> RunAsync(Recipe recipe, CommandInput input, CliContext context, CancellationToken cancellationToken)
+    public static void RenderPlan(CliContext context, LlmPlanned planned, bool json)
     {
-        var locations = ToolchainOptions.Resolve(input, context);
-        var lockFile = ToolchainLock.Default;
-
-        var sourceDir = input.Value("--source") is { } s and not "hf" ? context.ResolvePath(s) : null;
-        if (sourceDir is not null && !Directory.Exists(sourceDir))
-            throw new BadInputException($"--source '{sourceDir}' is not a folder.", "For an LLM pass 'hf' (the recipe's Hub repo, the default) or the folder of a Hugging Face model (config.json, *.safetensors, tokenizer files).");
-
-        var build = LlmBuild.Create(recipe, locations, context.Environment, Folders(input, context), new LlmBuildOverrides
-        {
-            Quantization = input.Value("--quantization"),
-            SourceDirectory = sourceDir,
-            ContextWindowSize = input.Int("--context", 128, 1 << 20),
-            PrefillChunkSize = input.Int("--prefill-chunk", 16, 1 << 16),
-        }, lockFile);
-        var pipeline = new LlmPipeline(build);
-
-        if (input.Flag("--plan"))
-        {
-            var plan = pipeline.Plan();
-            // Only what alc sets for the toolchain, not the whole inherited environment.
-            var shownEnv = ToolchainEnvironment.For(locations, lockFile, HostPlatform.Current, context.Environment)
-                .ToDictionary(kv => kv.Key, kv => kv.Value);
-            if (input.Json) JsonOutput.Write(context.Out, new { ok = true, plan = plan with { Environment = shownEnv } });
-            RenderPlan(context, plan, shownEnv, locations.Python is null);
-            return 0;
-        }
-
-        SmokeResult? smoke = null;
-        if (!input.Flag("--skip-doctor"))
-        {
-            var doctorOptions = ToolchainOptions.DoctorOptions(context);
-            var report = await Doctor.RunAsync(locations, DoctorScope.Compile, doctorOptions, cancellationToken);
-            report.ThrowIfNotOk();
-            // Once per toolchain key: a toolchain that cannot compile a 2-layer model stops here, before the download.
-            if (!input.Flag("--skip-smoke"))
-                (smoke, _) = await ToolchainSmoke.EnsurePassedAsync(locations, doctorOptions, recipe.Source, context.CreateReporter(), cancellationToken);
-        }
-
-        var result = await pipeline.RunAsync(context.CreateReporter(), cancellationToken);
-        var registered = result.Registered!;
-        if (input.Json) JsonOutput.Write(context.Out, new { ok = true, report = result, registry = new { path = registered.Path, change = registered.Change }, smoke });
-        RenderResult(context, result);
-        context.Human.MarkupLine($"  registry: {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, registered.Path))} ({registered.Change.ToString().ToLowerInvariant()})");
-        return 0;
+        if (json) JsonOutput.Write(context.Out, new { ok = true, plan = planned.Plan });
+        RenderPlan(context, planned.Plan, planned.Environment, planned.PythonUnknown);
     }
 
-    /// <summary>--build-dir, --out and --registry (else ALC_REGISTRY, else registry/) over the working folder.</summary>
-    internal static CompileFolders Folders(CommandInput input, CliContext context) =>
-        CompileFolders.For(context.WorkingDirectory, context.Environment)
-            .WithBuild(input.Value("--build-dir") is { } build ? context.ResolvePath(build) : null)
-            .WithDist(context.ResolvePath(input.Value("--out") ?? "dist"))
-            .WithRegistry(Commands.RegistryOptions.Open(input, context).Root);
+    public static void RenderResult(CliContext context, CompileReport report, Compiler.Toolchain.Smoke.SmokeResult? smoke, bool json)
+    {
+        var registered = report.Registered!;
+        if (json) JsonOutput.Write(context.Out, new { ok = true, report, registry = new { path = registered.Path, change = registered.Change }, smoke });
+        RenderResult(context, report);
+        context.Human.MarkupLine($"  registry: {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, registered.Path))} ({registered.Change.ToString().ToLowerInvariant()})");
+    }
 
-    internal static void RenderPlan(CliContext context, BuildPlanView plan, IReadOnlyDictionary<string, string> env, bool pythonUnknown)
+    private static void RenderPlan(CliContext context, BuildPlanView plan, IReadOnlyDictionary<string, string> env, bool pythonUnknown)
     {
         var h = context.Human;
         h.MarkupLine($"[bold]{Markup.Escape(plan.AvaName)}[/] = {Markup.Escape(plan.Recipe)} {Markup.Escape(plan.Quantization)}, system-lib prefix {Markup.Escape(plan.SystemLibPrefix)}");
@@ -85,7 +40,7 @@ internal static class LlmCompileView
         h.MarkupLine($"outputs: {Markup.Escape(plan.ModelDirectory)}, {Markup.Escape(plan.Package)}");
     }
 
-    internal static void RenderResult(CliContext context, CompileReport report)
+    private static void RenderResult(CliContext context, CompileReport report)
     {
         var table = new Table().AddColumns("stage", "status", "time", "peak memory", "summary");
         foreach (var s in report.Stages)

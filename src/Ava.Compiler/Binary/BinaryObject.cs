@@ -37,6 +37,9 @@ public sealed record BinaryObject(
     ObjectKind Kind,
     IReadOnlyList<BinarySymbol> Symbols)
 {
+    /// <summary>The packed import blob this object defines (a TVM device object), read structurally; null when none.</summary>
+    public PackedBlob? Blob { get; init; }
+
     /// <summary>Symbols other objects may link against: defined and global or weak.</summary>
     public IEnumerable<BinarySymbol> Exports => Symbols.Where(s => s.IsDefined && s.IsExternal);
 

@@ -1,3 +1,4 @@
+using Ava.Compiler.Processes;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Reporting;
 

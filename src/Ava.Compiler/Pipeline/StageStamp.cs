@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Ava.Compiler.Processes;
 
 namespace Ava.Compiler.Pipeline;
 
@@ -57,11 +58,6 @@ public sealed record StageStamp
 }
 
 public sealed record StampFile(string Path, long Size);
-
-/// <summary>One external program run by a stage.</summary>
-/// <param name="Command">The command line as shown to people (secrets redacted by the caller).</param>
-/// <param name="PeakMemoryBytes">Highest resident memory of the whole process tree seen while it ran (sampled).</param>
-public sealed record ToolMetrics(string Command, int ExitCode, double WallSeconds, long PeakMemoryBytes, string? LogPath);
 
 /// <summary>A stage as it stands after a run or a skip.</summary>
 public sealed record StageRecord(string Name, string Key, StageStatus Status, string Directory, StageStamp Stamp);

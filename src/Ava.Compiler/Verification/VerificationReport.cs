@@ -54,10 +54,10 @@ public static class VerificationReport
             sb.AppendLine($"Link proof: {Md(link.Note)}");
             sb.AppendLine();
         }
-        sb.AppendLine("| library | verdict | TVM generation | prefix | objects | errors |");
-        sb.AppendLine("|---|---|---|---|---|---|");
+        sb.AppendLine("| library | verdict | TVM generation | prefix | objects | errors | metadata |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var l in r.Libraries)
-            sb.AppendLine($"| `{Cell(l.Path)}` | {(l.Verdict == Verdict.Accepted ? "accepted" : "**rejected**")} | {Cell(l.Generation)} | {(l.Prefix is null ? "—" : $"`{Cell(l.Prefix)}`")} | {l.Objects.Count} | {l.Problems.Count(p => p.Severity == Severity.Error)} |");
+            sb.AppendLine($"| `{Cell(l.Path)}` | {(l.Verdict == Verdict.Accepted ? "accepted" : "**rejected**")} | {Cell(l.Generation)} | {(l.Prefix is null ? "—" : $"`{Cell(l.Prefix)}`")} | {l.Objects.Count} | {l.Problems.Count(p => p.Severity == Severity.Error)} | {Md(l.Metadata?.Describe() ?? LibraryMetadata.Missing(l))} |");
         sb.AppendLine();
 
         if (r.Problems.Count > 0)
@@ -74,6 +74,24 @@ public static class VerificationReport
             sb.AppendLine($"Generation: {Md(l.Generation)}." + (l.ModelLib is not null ? $" model_lib: `{l.ModelLib}`." : ""));
             sb.AppendLine();
             if (l.Problems.Count > 0) Problems(sb, l.Problems);
+            if (l.Metadata is { } m)
+            {
+                sb.AppendLine($"Metadata (from {Md(m.Source)}): model\\_type `{m.ModelType}`, quantization `{m.Quantization}`, context\\_window\\_size {m.ContextWindowSize}, " +
+                              $"sliding\\_window\\_size {m.SlidingWindowSize}, prefill\\_chunk\\_size {m.PrefillChunkSize}, {m.ParamCount} parameters" +
+                              (m.ParamBytes is { } pb ? $" ({LibraryMetadata.Bytes(pb)})" : $" (bytes unknown: {Md(string.Join(", ", m.UnresolvedDims))} unresolved)") +
+                              $", largest temporary buffer {LibraryMetadata.Bytes(m.MaxTemporaryBytes)}{(m.MaxTemporaryFunction is null ? "" : $" ({Md(m.MaxTemporaryFunction)})")}.");
+                sb.AppendLine();
+            }
+            else if (l.MetadataNote is not null)
+            {
+                sb.AppendLine($"Metadata: none ({Md(l.MetadataNote)}).");
+                sb.AppendLine();
+            }
+            if (l.PackageProof is not null)
+            {
+                sb.AppendLine($"Package proof: {Md(l.PackageProof)}.");
+                sb.AppendLine();
+            }
             if (l.Objects.Count > 0)
             {
                 sb.AppendLine("| object | format | architecture | role | TVM generation | TVM referenced | TVM defined |");

@@ -26,6 +26,14 @@ public sealed record VerifyOptions
     /// <summary>Where ABI data files live; null = built-in copies.</summary>
     public string? AbiDirectory { get; init; }
 
+    /// <summary>
+    /// Refuse packages that cannot be checked: an <c>.ALM</c>/<c>.AON</c> tar without its <c>alc-manifest.json</c> is an
+    /// error instead of a warning. On by default in the Action and the compile pipeline; <c>alc verify --strict</c>.
+    /// </summary>
+    public bool Strict { get; init; }
+
+    public VerifyOptions WithStrict(bool strict = true) => this with { Strict = strict };
+
     public VerifyOptions WithTarget(string target) => this with { Target = target };
 
     public VerifyOptions WithAbi(string abi) => this with { Abi = abi };

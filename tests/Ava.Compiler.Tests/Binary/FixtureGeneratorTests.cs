@@ -6,7 +6,7 @@ namespace Ava.Compiler.Tests.Binary;
 public class FixtureGeneratorTests
 {
     [Fact]
-    public void The_committed_binary_fixtures_are_what_the_generator_script_builds_from_the_sources()
+    public async Task The_committed_binary_fixtures_are_what_the_generator_script_builds_from_the_sources()
     {
         using var dir = new TempDir("fixtures");
         var outDir = dir["out"];
@@ -19,7 +19,7 @@ public class FixtureGeneratorTests
         var stderr = p.StandardError.ReadToEndAsync();
         p.StandardOutput.ReadToEnd();
         Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)), "generate.sh did not finish");
-        Assert.True(p.ExitCode == 0, $"generate.sh failed (clang-14/lld-14 are installed by scripts/install-test-deps): {stderr.Result}");
+        Assert.True(p.ExitCode == 0, $"generate.sh failed (clang-14/lld-14 are installed by scripts/install-test-deps): {await stderr}");
 
         var committed = RepoPaths.Combine("tests", "fixtures", "tvm", "out");
         var expected = Directory.GetFiles(committed, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(committed, f)).Order().ToList();

@@ -169,6 +169,36 @@ public class CompileTests
     }
 
     [Fact]
+    public async Task Weights_converted_with_another_quantization_are_refused_by_the_package_proof_before_dist()
+    {
+        using var h = new CompileHarness();
+        // The stand-in's convert_weight lays the weights out for q4f16_0 while compile builds the q4f16_1 library.
+        var r = await h.RunAsync(h.Environment(("MLC_STANDIN_CONVERT_QUANTIZATION", "q4f16_0")));
+        Assert.Equal(1, r.ExitCode);
+        var error = r.Json().RootElement.GetProperty("error");
+        var problem = error.GetProperty("problem").GetString()!;
+        Assert.Contains("Package proof failed", problem);
+        Assert.Contains("package-param-shape", problem);
+        Assert.Contains("mlc_llm convert_weight --quantization q4f16_1", error.GetProperty("fix").GetString());
+        Assert.False(Directory.Exists(h.Dist), "nothing may land in dist/");
+    }
+
+    [Fact]
+    public async Task The_package_stage_records_estimated_vram_from_the_library_metadata_beside_the_plan()
+    {
+        using var h = new CompileHarness();
+        AssertOk(await h.RunAsync());
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(h.ModelFolder, "alc-manifest.json")))!;
+        var details = manifest["details"]!;
+        var memory = details["memoryFromMetadata"]!;
+        Assert.Equal(memory["paramBytes"]!.GetValue<long>() + memory["temporaryBytes"]!.GetValue<long>() + memory["kvCacheBytes"]!.GetValue<long>(),
+            details["estimatedVramBytes"]!.GetValue<long>());
+        Assert.NotNull(details["plannedVramBytes"]);
+        Assert.Equal("q4f16_1", details["metadata"]!["quantization"]!.GetValue<string>());
+        Assert.Contains("Memory from the library's metadata", File.ReadAllText(Path.Combine(h.Build, "compile-report.md")));
+    }
+
+    [Fact]
     public async Task A_crashed_tool_exits_4_with_its_log_and_the_rerun_resumes_to_byte_identical_outputs()
     {
         using var crashed = new CompileHarness();

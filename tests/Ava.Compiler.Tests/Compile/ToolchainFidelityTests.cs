@@ -62,5 +62,5 @@ public class ToolchainFidelityTests
     }
 
     private static Dictionary<string, string> Snapshot(string dir) =>
-        Directory.GetFiles(dir).ToDictionary(Path.GetFileName, f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))))!;
+        Directory.GetFiles(dir).ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))))!;
 }

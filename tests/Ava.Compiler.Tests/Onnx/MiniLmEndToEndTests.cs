@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Ava.Compiler.Onnx;
-using Ava.Compiler.Pipeline.Stages;
+using Ava.Compiler.Pipeline.Aon;
 using Ava.Compiler.Tests.Infrastructure;
 
 namespace Ava.Compiler.Tests.Onnx;

@@ -37,7 +37,10 @@ internal static class TinyEmbedder
 
     /// <summary>A recipes folder holding tiny-embed.yml (source: file) with the given gate.</summary>
     public static string Recipes(TempDir dir, string model, string vocab, double minMean = 0.9, double min = 0.9) =>
-        Path.GetDirectoryName(dir.Write("recipes/tiny-embed.yml", $"""
+        Path.GetDirectoryName(dir.Write("recipes/tiny-embed.yml", RecipeText(model, vocab, minMean, min)))!;
+
+    /// <summary>tiny-embed.yml: the model and vocab as a local file source, the cosine gate, no latency runs.</summary>
+    public static string RecipeText(string model, string vocab, double minMean = 0.9, double min = 0.9) => $"""
             schema: 1
             name: tiny-embed
             kind: onnx-embedding
@@ -54,5 +57,5 @@ internal static class TinyEmbedder
               min_mean_cosine: {minMean.ToString(System.Globalization.CultureInfo.InvariantCulture)}
               min_cosine: {min.ToString(System.Globalization.CultureInfo.InvariantCulture)}
               latency_runs: 0
-            """))!;
+            """;
 }

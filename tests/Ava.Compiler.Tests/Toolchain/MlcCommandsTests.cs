@@ -1,3 +1,4 @@
+using Ava.Compiler.Processes;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Pipeline;
 using Ava.Compiler.Tests.Infrastructure;

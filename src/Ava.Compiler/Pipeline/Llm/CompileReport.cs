@@ -1,3 +1,4 @@
+using Ava.Compiler.Processes;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -27,6 +28,9 @@ public sealed record CompileReport
     public JsonObject? Plan { get; init; }
 
     public JsonObject? Verification { get; init; }
+
+    /// <summary>The package proof's memory from the library's metadata beside the planner's figure (package stage data).</summary>
+    public JsonObject? Memory { get; init; }
 
     public required CompileOutputs Outputs { get; init; }
 
@@ -109,6 +113,13 @@ public sealed record CompileReport
             sb.AppendLine(c, $"- context window {Plan["contextWindowSize"]}, prefill chunk {Plan["prefillChunkSize"]}");
             sb.AppendLine(c, $"- estimated {Mib(Plan["estimatedVramBytes"])} MiB of a {Mib(Plan["budgetBytes"])} MiB budget: weights {Mib(Plan["weightBytes"])} MiB, KV cache {Mib(Plan["kvCacheBytes"])} MiB (sliding-window layers trimmed: {Mib(Plan["kvCacheSlidingBytes"])} MiB), temporaries {Mib(Plan["temporaryBytes"])} MiB");
             if (Plan["notes"] is JsonArray notes) foreach (var n in notes) sb.AppendLine(c, $"- {n}");
+        }
+        if (Memory is not null)
+        {
+            sb.AppendLine();
+            sb.AppendLine("## Memory from the library's metadata (estimated_vram_bytes)");
+            sb.AppendLine(c, $"- {Mib(Memory["estimatedVramBytes"])} MiB: parameters {Mib(Memory["paramBytes"])} MiB, largest temporary buffer {Mib(Memory["temporaryBytes"])} MiB ({Memory["temporaryFunction"]}), KV cache {Mib(Memory["kvCacheBytes"])} MiB for {Memory["kvTokens"]} tokens");
+            sb.AppendLine(c, $"- planner before compiling: {Mib(Memory["plannedVramBytes"])} MiB; difference {Mib(Memory["differenceBytes"])} MiB (metadata minus plan)");
         }
         if (Verification is not null)
         {

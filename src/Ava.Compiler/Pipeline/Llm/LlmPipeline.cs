@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Ava.Compiler.Hashing;
-using Ava.Compiler.Pipeline.Stages;
+using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Planning;
 using Ava.Compiler.Reporting;
 
@@ -69,11 +69,15 @@ public sealed class LlmPipeline
             memory);
     }
 
-    public async Task<CompileReport> RunAsync(IReporter reporter, CancellationToken cancellationToken)
+    public Task<CompileReport> RunAsync(IReporter reporter, CancellationToken cancellationToken) =>
+        DiskGuard.MapAsync($"the build of {Build.Name.Value}", () => RunGuardedAsync(reporter, cancellationToken));
+
+    private async Task<CompileReport> RunGuardedAsync(IReporter reporter, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var records = await Engine.RunAsync(Folder, reporter, cancellationToken);
         var byName = records.ToDictionary(r => r.Name);
+        DiskGuard.RequireRoomToPublish(Build.DistDirectory, Build.RegistryDirectory, Build.BuildDirectory);
         var updated = DistPublisher.Publish(Build, byName[PackageStage.StageName]);
         reporter.Info(updated ? $"dist: wrote {Build.DistModelDirectory} and {Build.DistPackagePath}" : "dist: up to date");
         // Every run, after dist/ holds the files: a registry folder that was moved, emptied or edited gets the entry back.
@@ -92,6 +96,7 @@ public sealed class LlmPipeline
                 r.Stamp.Tools.Select(t => t.PeakMemoryBytes).DefaultIfEmpty(0).Max(), r.Stamp.Summary, r.Stamp.Tools, Folder.LogPath(r.Name))).ToList(),
             Plan = byName[ConfigureStage.StageName].Stamp.Data?["plan"]?.DeepClone() as JsonObject,
             Verification = byName[VerifyStage.StageName].Stamp.Data?.DeepClone() as JsonObject,
+            Memory = byName[PackageStage.StageName].Stamp.Data?["memory"]?.DeepClone() as JsonObject,
             Outputs = new CompileOutputs(Build.DistModelDirectory, Build.DistPackagePath,
                 package["packageBytes"]?.GetValue<long>() ?? 0, package["packageSha256"]?.GetValue<string>() ?? "",
                 registered.Path, Build.BuildDirectory,

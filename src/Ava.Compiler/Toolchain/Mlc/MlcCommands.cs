@@ -1,3 +1,4 @@
+using Ava.Compiler.Processes;
 using System.Globalization;
 using Ava.Compiler.Pipeline;
 

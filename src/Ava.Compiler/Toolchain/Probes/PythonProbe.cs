@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using CliWrap;
-using CliWrap.Buffered;
+using Ava.Compiler.Processes;
 
 namespace Ava.Compiler.Toolchain.Probes;
 
@@ -69,32 +68,12 @@ public sealed class PythonProbe
 
     private async Task<ProbeResult> RunUncachedAsync(string probe, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
     {
-        var environment = new Dictionary<string, string?>(_environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value), StringComparer.Ordinal);
+        var environment = new Dictionary<string, string>(_environment, StringComparer.Ordinal);
         foreach (var (k, v) in arguments) environment[k] = v;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_timeout);
-        BufferedCommandResult result;
-        try
-        {
-            result = await Cli.Wrap(_python)
-                .WithArguments(["-c", Script.Value, probe])
-                .WithEnvironmentVariables(b => b.Set(environment))
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new ProbeResult(probe, null, $"the '{probe}' probe did not answer within {_timeout.TotalSeconds:0} s", null);
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return new ProbeResult(probe, null, $"{_python} could not be started ({e.Message})", null);
-        }
-        catch (CliWrap.Exceptions.CommandExecutionException e)
-        {
-            return new ProbeResult(probe, null, $"{_python} could not be started ({e.Message})", null);
-        }
-        return Interpret(probe, result.ExitCode, result.StandardOutput, result.StandardError);
+        var run = await ToolRun.RunAsync(_python, ["-c", Script.Value, probe], _timeout, cancellationToken, environment);
+        if (run.TimedOut) return new ProbeResult(probe, null, $"the '{probe}' probe did not answer within {_timeout.TotalSeconds:0} s", null);
+        if (run.StartError is not null) return new ProbeResult(probe, null, run.StartError, null);
+        return Interpret(probe, run.ExitCode!.Value, run.StandardOutput, run.StandardError);
     }
 
     internal static ProbeResult Interpret(string probe, int exitCode, string stdout, string stderr)

@@ -3,7 +3,7 @@ using Ava.Compiler.Errors;
 using Ava.Compiler.HuggingFace;
 using Ava.Compiler.Pipeline;
 using Ava.Compiler.Pipeline.Llm;
-using Ava.Compiler.Pipeline.Stages;
+using Ava.Compiler.Processes;
 using Ava.Compiler.Recipes;
 using Ava.Compiler.Reporting;
 using Ava.Compiler.Toolchain.Doctor;

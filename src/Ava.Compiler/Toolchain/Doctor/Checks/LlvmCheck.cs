@@ -1,3 +1,4 @@
+using Ava.Compiler.Processes;
 using System.Globalization;
 
 namespace Ava.Compiler.Toolchain.Doctor.Checks;

@@ -1,0 +1,40 @@
+using Ava.Compiler.Processes;
+using System.Text.Json.Nodes;
+using Ava.Compiler.Hashing;
+using Ava.Compiler.Pipeline.Llm;
+using Ava.Compiler.Toolchain.Mlc;
+
+namespace Ava.Compiler.Pipeline.Llm;
+
+/// <summary>
+/// <c>mlc_llm compile --device android</c> with the explicit system-lib prefix: a gzip tar of lib0.o and
+/// <c>{prefix}devc.o</c> (AArch64 relocatables, OpenCL kernels inside the blob).
+/// </summary>
+public sealed class CompileStage(LlmBuild build) : IStage
+{
+    public const string StageName = "compile";
+
+    public string Name => StageName;
+
+    public IReadOnlyList<string> DependsOn => [ConfigureStage.StageName];
+
+    public string TarName => $"{build.ModelLib}-android.tar";
+
+    public void DescribeInputs(KeyBuilder key, StageKeyContext context)
+    {
+        key.Add("stage-version", 1).Add("quantization", build.Quantization).Add("model-type", build.Llm.ModelType)
+            .Add("device", MlcCommands.AndroidDevice).Add("system-lib-prefix", build.SystemLibPrefix);
+        build.AddToolchain(key);
+    }
+
+    public ToolCommand Command(string configureDirectory, string output) =>
+        build.Mlc.Compile(configureDirectory, build.Quantization, build.Llm.ModelType, build.SystemLibPrefix, Path.Combine(output, TarName));
+
+    public async Task<StageOutcome> RunAsync(StageContext context)
+    {
+        await MlcStep.RunAsync(context, Command(context.OutputOf(ConfigureStage.StageName), context.OutputDirectory), build.Environment);
+        var tar = MlcStep.Require(context, TarName, "compile");
+        return new StageOutcome($"{TarName}, {new FileInfo(tar).Length / 1024} KiB",
+            new JsonObject { ["tar"] = TarName, ["systemLibPrefix"] = build.SystemLibPrefix });
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using Ava.Compiler.Errors;
+using Ava.Compiler.Hashing;
+using Ava.Compiler.HuggingFace;
+using Ava.Compiler.Pipeline.Llm;
+
+namespace Ava.Compiler.Pipeline.Llm;
+
+/// <summary>
+/// Makes the Hugging Face model available without copying it: a local folder is used in place (its content is the
+/// stage key), a Hub model is fetched into the Hub cache (resumable, see <c>alc fetch</c>) and used from its snapshot
+/// folder. The stage data names the folder and, for the Hub, the commit the revision resolved to.
+/// </summary>
+public sealed class FetchStage(LlmBuild build) : IStage
+{
+    public const string StageName = "fetch";
+
+    /// <summary>What MLC reads: config, safetensors weights and index, tokenizer files. No PyTorch .bin, no GGUF.</summary>
+    public static readonly IReadOnlyList<string> Include =
+        ["*.json", "*.safetensors", "tokenizer.model", "*.tiktoken", "vocab.txt", "merges.txt"];
+
+    public string Name => StageName;
+
+    public IReadOnlyList<string> DependsOn => [];
+
+    public void DescribeInputs(KeyBuilder key, StageKeyContext context)
+    {
+        key.Add("stage-version", 1);
+        if (build.SourceDirectory is { } dir)
+        {
+            if (!File.Exists(Path.Combine(dir, "config.json")))
+                throw new BadInputException($"The model folder '{dir}' has no config.json.", "Pass the folder of a Hugging Face model (config.json, *.safetensors, tokenizer files).");
+            key.Add("local", "true").AddDirectory("model", dir, context.HashCache);
+        }
+        else
+        {
+            key.Add("repo", build.Recipe.Source.HfRepo).Add("revision", build.Recipe.Source.Revision);
+        }
+    }
+
+    public async Task<StageOutcome> RunAsync(StageContext context)
+    {
+        JsonObject data;
+        if (build.SourceDirectory is { } dir)
+        {
+            data = new JsonObject { ["modelDirectory"] = Path.GetFullPath(dir), ["origin"] = "local folder" };
+        }
+        else
+        {
+            var options = HubEnvironment.FromEnvironment(build.Environment);
+            using var fetcher = new HubFetcher(options, new ReporterFetchObserver(context.Reporter));
+            var request = FetchRequest.For(build.Recipe.Source.HfRepo).WithRevision(build.Recipe.Source.Revision).WithInclude(Include);
+            var result = await fetcher.FetchAsync(request, context.CancellationToken);
+            context.Log($"fetched {result.Repo} {result.Revision} -> {result.Commit}: {result.Files.Count} files, {result.BytesTransferred} bytes transferred");
+            data = new JsonObject
+            {
+                ["modelDirectory"] = result.SnapshotFolder,
+                ["origin"] = "huggingface",
+                ["repo"] = build.Recipe.Source.HfRepo,
+                ["revision"] = result.Revision,
+                ["commit"] = result.Commit,
+            };
+        }
+        var modelDir = data["modelDirectory"]!.GetValue<string>();
+        if (!File.Exists(Path.Combine(modelDir, "config.json")))
+            throw new BadInputException($"The model at '{modelDir}' has no config.json.", "Check the recipe's source.hf_repo, or pass a complete local model folder with --source-dir.");
+        File.WriteAllText(Path.Combine(context.OutputDirectory, "source.json"), data.ToJsonString());
+        return new StageOutcome($"model at {modelDir}", data);
+    }
+
+    public static string ModelDirectory(StageContext context) => context.DataOf(StageName)["modelDirectory"]!.GetValue<string>();
+}

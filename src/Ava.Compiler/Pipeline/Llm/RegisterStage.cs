@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using Ava.Compiler.Errors;
+using Ava.Compiler.Hashing;
+using Ava.Compiler.IO;
+using Ava.Compiler.Pipeline.Llm;
+using Ava.Compiler.Registry;
+
+namespace Ava.Compiler.Pipeline.Llm;
+
+/// <summary>
+/// The registry record of the build: the <see cref="ModelEntry"/> (schema <c>alc-registry-model/1</c>) made from the
+/// packaged folder, the <c>.ALM</c>, the recipe and the verification report, checked against the schema and kept in the
+/// stage folder. <see cref="Register"/> then puts it into the registry (<c>registry/models/&lt;AVA name&gt;.json</c>)
+/// through <see cref="ModelRegistry.Register"/> once dist/ holds the files it points at, so alc compile and the Action
+/// write the same record.
+/// </summary>
+public sealed class RegisterStage(LlmBuild build) : IStage
+{
+    public const string StageName = "register";
+
+    public string Name => StageName;
+
+    public IReadOnlyList<string> DependsOn => [VerifyStage.StageName, PackageStage.StageName];
+
+    public string EntryFile => build.Name.Value + ".json";
+
+    public void DescribeInputs(KeyBuilder key, StageKeyContext context)
+    {
+        key.Add("stage-version", 2).Add("quantization", build.Quantization);
+        // The entry records the recipe file's hash: an edited recipe is a new entry even when no stage rebuilt.
+        if (build.Recipe.Path is { } recipe) key.AddFile("recipe", recipe, context.HashCache);
+    }
+
+    public Task<StageOutcome> RunAsync(StageContext context)
+    {
+        var package = context.OutputOf(PackageStage.StageName);
+        var data = context.DataOf(PackageStage.StageName);
+        var packagePath = Path.Combine(package, build.Name.PackageFile);
+        var entry = RegistryEntries.ForLlm(new LlmRegistration
+        {
+            DistDirectory = build.DistDirectory,
+            Name = build.Name.Value,
+            Recipe = build.Recipe,
+            VerificationReport = Path.Combine(context.OutputOf(VerifyStage.StageName), "verification-report.json"),
+            CompiledAt = RegistryEntries.CompiledAt(build.Environment),
+            // Hashed while the package stage wrote it: the .ALM (gigabytes) is not read again.
+            PackageDigest = data["packageSha256"] is null
+                ? context.HashCache.Get(packagePath)
+                : new FileDigest(data["packageBytes"]!.GetValue<long>(), data["packageXxHash128"]!.GetValue<string>(), data["packageSha256"]!.GetValue<string>()),
+            ModelFolder = Path.Combine(package, build.Name.Value),
+            PackagePath = packagePath,
+        });
+        return Task.FromResult(Keep(entry, context.OutputDirectory, EntryFile));
+    }
+
+    /// <summary>Writes the build's entry into <see cref="LlmBuild.RegistryDirectory"/> (the same bytes again: untouched).</summary>
+    public static RegisterResult Register(LlmBuild build, StageRecord record) => Register(build.RegistryDirectory, record);
+
+    /// <summary>Checks an entry against the schema and keeps it in the stage folder.</summary>
+    internal static StageOutcome Keep(ModelEntry entry, string outputDirectory, string file)
+    {
+        var text = RegistryJson.Serialize(entry);
+        var problems = RegistrySchemas.ValidateModel(JsonNode.Parse(text)!);
+        if (problems.Count > 0)
+            throw new BadInputException($"The registry entry for {entry.Name} is not valid: {string.Join("; ", problems)}.",
+                "Rebuild the model so its manifest carries these facts ('alc compile' writes them all).");
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, file), text);
+        return new StageOutcome($"{entry.Name}: {entry.Verification.Status.ToString().ToLowerInvariant()}, {entry.Artifacts.Count} artifacts",
+            new JsonObject { ["entry"] = file });
+    }
+
+    /// <summary>Registers the entry a register stage kept (its data names the file).</summary>
+    internal static RegisterResult Register(string registryDirectory, StageRecord record)
+    {
+        var file = record.Stamp.Data?["entry"]?.GetValue<string>()
+                   ?? throw new InvalidOperationException($"The {record.Name} stage's stamp names no entry file.");
+        return new ModelRegistry(registryDirectory).Register(ModelRegistry.LoadModel(Path.Combine(record.Directory, file)));
+    }
+}

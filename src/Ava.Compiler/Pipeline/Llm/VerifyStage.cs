@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using Ava.Compiler.Errors;
+using Ava.Compiler.Hashing;
+using Ava.Compiler.Pipeline.Llm;
+using Ava.Compiler.Verification;
+using Ava.Compiler.Verification.Linking;
+
+namespace Ava.Compiler.Pipeline.Llm;
+
+/// <summary>
+/// Proves the compiled library links against AVA's TVM v0.22.0 runtime with the verification core (the same one
+/// <c>alc verify</c> uses): new FFI symbols only, the expected system-lib prefix, AArch64 objects, and — when AVA's
+/// libtvm_runtime.so is configured — every TVM import exported by it. With an Android NDK configured as well, the
+/// NDK's ld.lld then links the objects the way the app build does (<see cref="LinkProof"/>). A rejected library stops
+/// the build here (exit 1) with the US-2 message, before anything is packaged; the report is kept in the build folder
+/// either way. Reports name files relative to the build folder, the runtime by file name and the NDK as $NDK, so the
+/// same build elsewhere writes the same bytes.
+/// </summary>
+public sealed class VerifyStage(LlmBuild build) : IStage
+{
+    public const string StageName = "verify";
+    public const string Target = "android-arm64";
+
+    public string Name => StageName;
+
+    public IReadOnlyList<string> DependsOn => [CompileStage.StageName];
+
+    public void DescribeInputs(KeyBuilder key, StageKeyContext context)
+    {
+        key.Add("stage-version", 2).Add("target", Target).Add("abi", build.Lock.AbiProfile).Add("model-lib", build.ModelLib);
+        if (build.AvaRuntimeLibrary is { } runtime) key.AddFile("runtime", runtime, context.HashCache);
+        PipelineLinkProof.For(build).AddTo(key, context.HashCache);
+    }
+
+    public async Task<StageOutcome> RunAsync(StageContext context)
+    {
+        var tarName = context.DataOf(CompileStage.StageName)["tar"]!.GetValue<string>();
+        var library = new VerifyInput(Path.Combine(context.OutputOf(CompileStage.StageName), tarName), $"{CompileStage.StageName}/{tarName}");
+        List<VerifyInput> runtimes = build.AvaRuntimeLibrary is { } r ? [new VerifyInput(r, Path.GetFileName(r))] : [];
+        var link = PipelineLinkProof.For(build);
+        var options = new VerifyOptions().WithStrict().WithTarget(Target).WithAbi(build.Lock.AbiProfile).WithSystemLibs(link.Setup?.SystemLibs);
+
+        var result = Verifier.Verify([library], runtimes, options, context.Reporter);
+        result = link.Setup is null
+            ? result with { Link = new LinkResult { Performed = false, Note = link.SkipReason! } }
+            : await LinkProof.RunAsync(result, [library], runtimes, link.Setup, options, context.Reporter, context.CancellationToken);
+        if (result.Link is { Performed: true } performed)
+            result = result with { Link = performed with { Linker = link.LinkerDisplay, SystemLibs = link.SystemLibsDisplay } };
+
+        // The report lands in the build folder even when the stage fails (its output folder is discarded then).
+        VerificationReport.Write(result, context.Folder.Root);
+        VerificationReport.Write(result, context.OutputDirectory);
+
+        var checkedLibrary = result.Libraries.Single();
+        if (!result.Ok)
+        {
+            // A rejected library must never be reused: drop the compile output so a rerun with a fixed toolchain
+            // compiles again (its key cannot see which Python packages produced it). The weights are kept.
+            IO.AtomicDirectory.TryDeleteTree(context.OutputOf(CompileStage.StageName));
+            var errors = result.AllProblems.Where(p => p.Severity == Severity.Error).ToList();
+            throw new VerificationFailedException(
+                string.Join(" ", errors.Select(p => p.Message).Distinct()),
+                $"{errors.Select(p => p.Fix).Distinct().FirstOrDefault() ?? "Use the pinned toolchain."} Nothing was packaged. Report: {Path.Combine(context.Folder.Root, VerificationReport.MarkdownFileName)}");
+        }
+        if (checkedLibrary.ModelLib != build.ModelLib)
+            throw new VerificationFailedException(
+                $"The compiled library's model_lib is '{checkedLibrary.ModelLib ?? "(none)"}', but alc asked MLC for '{build.ModelLib}' (--system-lib-prefix {build.SystemLibPrefix}).",
+                "MLC honours an explicit prefix only with --device android; check that the MLC-LLM checkout is the pinned commit ('alc doctor').");
+
+        var names = build.AvaRuntimeLibrary is null
+            ? "names checked against the ABI profile (set the AVA runtime path for the proof against libtvm_runtime.so)"
+            : $"names checked against {Path.GetFileName(build.AvaRuntimeLibrary)}";
+        var linked = result.Link!.Performed
+            ? $"linked with the NDK's ld.lld for {LinkerSetup.Triple}{LinkerSetup.ApiLevel}"
+            : "link proof skipped: " + link.SkipCode switch
+            {
+                "no-ndk" => "no Android NDK configured",
+                "no-runtime" => "no AVA runtime configured",
+                _ => "the NDK has no usable ld.lld or sysroot",
+            };
+        return new StageOutcome($"accepted: {checkedLibrary.Generation}, model_lib {checkedLibrary.ModelLib}; {names}; {linked}",
+            new JsonObject
+            {
+                ["verdict"] = "accepted",
+                ["generation"] = checkedLibrary.Generation,
+                ["abi"] = result.Abi,
+                ["runtime"] = result.Runtime,
+                ["runtimeSources"] = new JsonArray(result.RuntimeSources.Select(s => (JsonNode)JsonValue.Create(s)!).ToArray()),
+                ["systemLibs"] = new JsonArray(result.SystemLibs.Select(s => (JsonNode)JsonValue.Create(s)!).ToArray()),
+                ["modelLib"] = checkedLibrary.ModelLib,
+                ["objects"] = checkedLibrary.Objects.Count,
+                ["warnings"] = result.AllProblems.Count(p => p.Severity == Severity.Warning),
+                ["linkProof"] = new JsonObject
+                {
+                    ["performed"] = result.Link.Performed,
+                    ["linked"] = result.Link.Linked,
+                    ["linker"] = result.Link.Linker,
+                    ["ndkRevision"] = link.NdkRevision,
+                    ["note"] = result.Link.Note,
+                },
+            });
+    }
+}
