@@ -26,7 +26,8 @@ public sealed class CompileCommand : AlcCommand
             OptionSpec.Value("--context", "TOKENS", "llm: context window (default: planned from the model and the recipe's memory budget)."),
             OptionSpec.Value("--prefill-chunk", "TOKENS", "llm: prefill chunk size (default: the recipe's, else 256)."),
             OptionSpec.Flag("--plan", "Print the stages and the files they would write (llm: also their keys, the exact MLC-LLM commands and environment); run nothing."),
-            OptionSpec.Flag("--skip-doctor", "llm: skip the toolchain checks that otherwise stop a wrong toolchain before any download."),
+            OptionSpec.Flag("--skip-doctor", "llm: skip the toolchain checks (and the smoke test) that otherwise stop a wrong toolchain before any download."),
+            OptionSpec.Flag("--skip-smoke", "llm: skip only the smoke test ('alc doctor --smoke') that runs once per toolchain before the first compile."),
             .. ToolchainOptions.Options,
         ],
         Environment = [.. EnvironmentHelp.Hub, .. EnvironmentHelp.Fetch, .. EnvironmentHelp.Toolchain, .. EnvironmentHelp.Output, .. EnvironmentHelp.Console],
@@ -58,13 +59,14 @@ public sealed class CompileCommand : AlcCommand
             .WithContextWindowSize(input.Int("--context", 128, 1 << 20))
             .WithPrefillChunkSize(input.Int("--prefill-chunk", 16, 1 << 16))
             .WithSkipDoctor(input.Flag("--skip-doctor"))
+            .WithSkipSmoke(input.Flag("--skip-smoke"))
             .WithPlanOnly(input.Flag("--plan"))
             .WithToolchain(ToolchainOptions.Read(input));
         switch (await ModelCompiler.RunAsync(request, context.CreateReporter(), cancellationToken))
         {
             case LlmPlanned planned: LlmCompileView.RenderPlan(context, planned, input.Json); break;
             case AonPlanned aonPlan: AonCompileView.RenderPlan(context, aonPlan, input.Json); break;
-            case LlmBuilt llm: LlmCompileView.RenderResult(context, llm.Report, input.Json); break;
+            case LlmBuilt llm: LlmCompileView.RenderResult(context, llm.Report, llm.Smoke, input.Json); break;
             case AonBuilt aon: AonCompileView.Render(context, aon, input.Json); break;
         }
         return 0;

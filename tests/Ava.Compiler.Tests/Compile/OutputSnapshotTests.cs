@@ -102,6 +102,8 @@ public partial class OutputSnapshotTests
         ["ALC_MLC_LLM_DIR"] = RepoPaths.Combine("tests", "fixtures", "mlc-standin"),
         ["MLC_STANDIN_CALLS"] = Path.Combine(dir, "calls.log"),
         ["PYTHONDONTWRITEBYTECODE"] = "1",
+        // The packages toolchain.lock.json installs, as stubs: the stand-in imports them where MLC-LLM does.
+        ["PYTHONPATH"] = PythonStubs.SharedDirectory,
         ["SOURCE_DATE_EPOCH"] = Epoch,
     };
 

@@ -24,7 +24,11 @@ public abstract record Built(Recipe Recipe, string AvaName, string Artifact, str
     : CompileOutcome(Recipe);
 
 public sealed record LlmBuilt(Recipe Recipe, CompileReport Report)
-    : Built(Recipe, Report.AvaName, Report.Outputs.Package, Report.ToMarkdown(), Report.Registered!);
+    : Built(Recipe, Report.AvaName, Report.Outputs.Package, Report.ToMarkdown(), Report.Registered!)
+{
+    /// <summary>The toolchain smoke test this compile ran or found cached; null when the toolchain checks were skipped.</summary>
+    public Toolchain.Smoke.SmokeResult? Smoke { get; init; }
+}
 
 public sealed record AonBuilt(Recipe Recipe, AonCompileResult Result)
     : Built(Recipe, Result.Recipe.AvaName, Result.ArtifactPath, Result.ReportMarkdown, Result.Registered);

@@ -7,6 +7,7 @@ using Ava.Compiler.Recipes;
 using Ava.Compiler.Reporting;
 using Ava.Compiler.Toolchain;
 using Ava.Compiler.Toolchain.Doctor;
+using Ava.Compiler.Toolchain.Smoke;
 
 namespace Ava.Compiler.Pipeline.Compile;
 
@@ -91,12 +92,16 @@ public static class ModelCompiler
             return new LlmPlanned(recipe, plan with { Environment = shown }, shown, locations.Python is null);
         }
 
+        SmokeResult? smoke = null;
         if (!request.SkipDoctor)
         {
-            var doctor = await Doctor.RunAsync(locations, DoctorScope.Compile,
-                DoctorOptions.Default.WithEnvironment(request.Environment).WithWorkingDirectory(request.WorkingDirectory), ct);
+            var options = DoctorOptions.Default.WithEnvironment(request.Environment).WithWorkingDirectory(request.WorkingDirectory);
+            var doctor = await Doctor.RunAsync(locations, DoctorScope.Compile, options, ct);
             doctor.ThrowIfNotOk();
+            // Once per toolchain key: a toolchain that cannot compile a 2-layer model stops here, before the download.
+            if (!request.SkipSmoke)
+                (smoke, _) = await ToolchainSmoke.EnsurePassedAsync(locations, options, recipe.Source, reporter, ct);
         }
-        return new LlmBuilt(recipe, await pipeline.RunAsync(reporter, ct));
+        return new LlmBuilt(recipe, await pipeline.RunAsync(reporter, ct)) { Smoke = smoke };
     }
 }
