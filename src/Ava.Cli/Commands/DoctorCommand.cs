@@ -3,7 +3,6 @@ using Ava.Cli.Rendering;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Toolchain;
 using Ava.Compiler.Toolchain.Doctor;
-using Spectre.Console;
 
 namespace Ava.Cli.Commands;
 
@@ -12,6 +11,7 @@ public sealed class DoctorCommand : AlcCommand
     public override CommandSpec Spec { get; } = new("doctor", "Check the TVM v0.22.0 + tvm-ffi 0.1.0 + MLC-LLM + LLVM 15 + NDK 27 toolchain against the lock.")
     {
         Options = [OptionSpec.Flag("--fast", "Only the subset 'alc compile' runs first (skips importing mlc_llm and reading symbol tables)."), .. ToolchainOptions.Options],
+        Environment = [.. EnvironmentHelp.Toolchain, .. EnvironmentHelp.Console],
         Details = "Every check names what it found, what toolchain.lock.json expects, and the fix. Exit 3 when a required check fails.\n" +
                   "Locations come from the flags, ALC_* variables, ./alc.toolchain.json, ~/.config/alc/toolchain.json, the upstream variables " +
                   "(TVM_SOURCE_DIR, MLC_LLM_SOURCE_DIR, ANDROID_NDK_HOME...) and a search of the usual places.",
@@ -27,7 +27,7 @@ public sealed class DoctorCommand : AlcCommand
 
         if (input.Json)
             JsonOutput.Write(context.Out, ToJson(report, options.Lock, exit));
-        Render(context.Human, report);
+        DoctorView.Render(context.Screen, report.Checks, onlyProblems: false);
         return (int)exit;
     }
 
@@ -41,29 +41,4 @@ public sealed class DoctorCommand : AlcCommand
             .ToDictionary(l => l.Name, l => new { path = l.Value!.Path, source = l.Value.Source }),
         checks = report.Checks.Select(c => new { id = c.Id, title = c.Title, status = c.Status, required = c.Required, found = c.Found, expected = c.Expected, fix = c.Fix }),
     };
-
-    private static void Render(IAnsiConsole console, DoctorReport report)
-    {
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("Check").AddColumn("Status").AddColumn("Found").AddColumn("Expected").AddColumn("Fix");
-        foreach (var c in report.Checks)
-        {
-            var status = c.Status switch
-            {
-                CheckStatus.Pass => "[green]ok[/]",
-                CheckStatus.Warn => "[yellow]warn[/]",
-                CheckStatus.Fail => c.Required ? "[red]FAIL[/]" : "[yellow]fail (optional)[/]",
-                _ => "[grey]skipped[/]",
-            };
-            table.AddRow(Markup.Escape(c.Title), status, Markup.Escape(c.Found), Markup.Escape(c.Expected), Markup.Escape(c.Fix ?? ""));
-        }
-        console.Write(table);
-        var failed = report.Failures.Count();
-        console.MarkupLine(failed == 0
-            ? $"[green]The toolchain matches the lock[/] ({report.Checks.Count(c => c.Status == CheckStatus.Pass)} checks passed{Warnings(report)})."
-            : $"[red]{failed} required check(s) failed.[/] Apply the fixes above, or run 'alc toolchain setup'.");
-    }
-
-    private static string Warnings(DoctorReport report) =>
-        report.Checks.Count(c => c.Status == CheckStatus.Warn) is var w and > 0 ? $", {w} warning(s)" : "";
 }

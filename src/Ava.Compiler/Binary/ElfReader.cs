@@ -38,7 +38,10 @@ internal static class ElfReader
 
         var kind = type switch { 1 => ObjectKind.Relocatable, 2 => ObjectKind.Executable, 3 => ObjectKind.SharedLibrary, _ => ObjectKind.Other };
         var obj = new BinaryObject(path, ObjectFormat.Elf, is64 ? 64 : 32, big, machine, Architecture(machine), kind, []);
-        if (shoff == 0) return obj; // no section headers: nothing to link against (checked by the caller's rules)
+        var phoff = f.Word(is64 ? 32 : 28, is64);
+        int phentsize = f.U16(is64 ? 54 : 42), phnum = f.U16(is64 ? 56 : 44);
+        if (shoff == 0) // no section headers: no symbols to link against, but a shared object's DT_NEEDED still counts
+            return kind == ObjectKind.Relocatable ? obj : obj.WithDynamic(ElfDynamic.FromSegments(src, phoff, phentsize, phnum, is64, big));
 
         var minEnt = is64 ? 64 : 40;
         Malformed.Check(shentsize >= minEnt, path, $"section header entries are {shentsize} bytes, less than {minEnt}");
@@ -67,7 +70,10 @@ internal static class ElfReader
         var symIndex = Array.FindIndex(sections, s => s.Type == wanted);
         if (symIndex < 0 && kind != ObjectKind.Relocatable) symIndex = Array.FindIndex(sections, s => s.Type == ShtSymtab);
         if (symIndex < 0) symIndex = Array.FindIndex(sections, s => s.Type is ShtSymtab or ShtDynsym);
-        if (symIndex < 0) return obj; // a stripped object exports and imports nothing
+        // .dynamic follows .dynsym/.dynstr in the file: read after them, so a gzip-backed source never restarts.
+        BinaryObject WithNeeded(BinaryObject o) =>
+            kind == ObjectKind.Relocatable ? o : o.WithDynamic(Dynamic(src, sections, phoff, phentsize, phnum, is64, big));
+        if (symIndex < 0) return WithNeeded(obj); // a stripped object exports and imports nothing
 
         var sym = sections[symIndex];
         var symSize = is64 ? 24 : 16;
@@ -142,7 +148,7 @@ internal static class ElfReader
             }
             var blob = blobIndex < 0 ? null : ReadBlob(src, sections, sym.Offset + (ulong)blobIndex * entSize, is64, big, kind,
                 StringTable.NameAt(strBytes, nameOffsets[blobIndex]) ?? "", indexes[blobIndex]);
-            return obj with { Symbols = symbols.Build(sectionNames), Blob = blob };
+            return WithNeeded(obj with { Symbols = symbols.Build(sectionNames), Blob = blob });
         }
         finally
         {
@@ -183,6 +189,20 @@ internal static class ElfReader
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>DT_SONAME and DT_NEEDED from the SHT_DYNAMIC section, else from the PT_DYNAMIC segment.</summary>
+    private static ElfDynamic.Info Dynamic(ByteSource src, Section[] sections, ulong phoff, int phentsize, int phnum, bool is64, bool big)
+    {
+        var index = Array.FindIndex(sections, s => s.Type == ElfDynamic.ShtDynamic);
+        if (index < 0) return ElfDynamic.FromSegments(src, phoff, phentsize, phnum, is64, big);
+        var dyn = sections[index];
+        Malformed.Check(dyn.Link < sections.Length && dyn.Link != index, src.Path, "the dynamic section's string table index is invalid");
+        var strSec = sections[dyn.Link];
+        CheckRange(src, dyn, "dynamic section");
+        CheckRange(src, strSec, "dynamic string table");
+        var strings = src.ReadArray((long)strSec.Offset, (long)strSec.Size, "dynamic string table");
+        return ElfDynamic.FromSection(src, dyn.Offset, dyn.Size, strings, is64, big);
     }
 
     /// <summary>

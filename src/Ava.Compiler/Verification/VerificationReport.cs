@@ -49,6 +49,8 @@ public static class VerificationReport
         sb.AppendLine($"Runtime symbols from: {Md(string.Join(", ", r.RuntimeSources))}." +
                       (r.SystemLibs.Count > 0 ? $" System libraries: {Md(string.Join(", ", r.SystemLibs))}." : " System libraries: not checked (no --system-libs)."));
         sb.AppendLine();
+        if (r.App is { } app) AppChain(sb, app, r.Target);
+        if (r.RuntimeSet is { } runtime) RuntimeSection(sb, runtime);
         if (r.Link is { } link)
         {
             sb.AppendLine($"Link proof: {Md(link.Note)}");
@@ -119,13 +121,59 @@ public static class VerificationReport
         return sb.ToString();
     }
 
-    private static void Problems(StringBuilder sb, IEnumerable<Problem> problems)
+    /// <summary>The app's runtime stack, one row per link in load order (jar → bridge → runtime → each model library).</summary>
+    private static void AppChain(StringBuilder sb, AppChain.AppChainResult app, string target)
     {
-        foreach (var p in problems)
+        sb.AppendLine($"## App runtime chain — {(app.Ok ? "proven" : app.Links.Any(l => l.Status == Verification.AppChain.LinkStatus.Failed) ? "**broken**" : "**not proven**")}");
+        sb.AppendLine();
+        sb.AppendLine($"tvm4j API: {Md(app.Api.Label)}. App: {Md(string.Join(", ", app.Inputs))} (target `{target}`).");
+        sb.AppendLine();
+        sb.AppendLine("| | link | from | to | why |");
+        sb.AppendLine("|---|---|---|---|---|");
+        foreach (var l in app.Links)
+            sb.AppendLine($"| {Verification.AppChain.AppChainSummary.Mark(l.Status)} | {Verification.AppChain.AppChainSummary.KindLabel(l.Kind)} | `{Cell(l.From)}` | `{Cell(l.To)}` | {Md(l.Reason)} |");
+        sb.AppendLine();
+        var problems = app.Links.SelectMany(l => l.Problems).ToList();
+        if (problems.Count > 0) Problems(sb, problems);
+        sb.AppendLine("| app library | role | generation |");
+        sb.AppendLine("|---|---|---|");
+        foreach (var lib in app.Libraries)
+            sb.AppendLine($"| `{Cell(lib.Path)}` | {string.Join(", ", lib.Roles.Select(x => x.ToString().ToLowerInvariant()))} | {Md(lib.Generation)} |");
+        sb.AppendLine();
+    }
+
+    /// <summary>Each runtime file with what it exports: the set the libraries were checked and linked against.</summary>
+    private static void RuntimeSection(StringBuilder sb, Runtime.RuntimeSetReport runtime)
+    {
+        sb.AppendLine("## Runtime");
+        sb.AppendLine();
+        sb.AppendLine($"Given: {string.Join(", ", runtime.Given.Select(g => $"`{Cell(g)}`"))}.");
+        sb.AppendLine();
+        var prefixes = runtime.Files.SelectMany(f => f.TvmExports.Keys).Where(k => !k.StartsWith("other", StringComparison.Ordinal)).Distinct().ToList();
+        sb.AppendLine($"| file | role | {string.Join(" | ", prefixes.Select(Md))} | DT\\_NEEDED | generation |");
+        sb.AppendLine($"|---|---|{string.Concat(prefixes.Select(_ => "---|"))}---|---|");
+        foreach (var f in runtime.Files)
         {
-            var tag = p.Severity switch { Severity.Error => "**error**", Severity.Warning => "warning", _ => "note" };
-            sb.AppendLine($"- {tag} `{p.Code}`: {Md(p.Message)}");
-            sb.AppendLine($"  - Fix: {Md(p.Fix)}");
+            var needed = f.Needed.Count == 0 ? "—" : string.Join("<br>", f.Needed.Select(n => $"`{Cell(n)}`" + (f.NeededMissing.Contains(n) ? " (not given)" : "")));
+            var generation = Cell(f.Generation) + (f.GenerationEvidence.Count > 0 ? ": " + Md(string.Join("; ", f.GenerationEvidence)) : "");
+            sb.AppendLine($"| `{Cell(f.Path)}` | {Cell(f.Role)} | {string.Join(" | ", prefixes.Select(p => f.TvmExports.GetValueOrDefault(p).ToString(System.Globalization.CultureInfo.InvariantCulture)))} | {needed} | {generation} |");
+        }
+        sb.AppendLine();
+        foreach (var i in runtime.Ignored) sb.AppendLine($"- not part of the runtime: `{Cell(i.Path)}`: {Md(i.Reason)}");
+        if (runtime.Ignored.Count > 0) sb.AppendLine();
+        if (runtime.Problems.Count > 0) Problems(sb, runtime.Problems);
+    }
+
+    /// <summary>The same shape as the console: "error: headline", where, notes, one help per library.</summary>
+    private static void Problems(StringBuilder sb, IReadOnlyList<Problem> problems)
+    {
+        foreach (var d in Diagnostics.Of(problems))
+        {
+            var tag = d.Severity switch { Severity.Error => "**error**", Severity.Warning => "**warning**", _ => "note" };
+            sb.AppendLine($"- {tag} `{d.Code}`: {Md(d.Headline)}");
+            if (d.Where.Count > 0) sb.AppendLine($"  - in: {string.Join(", ", d.Where.Select(w => $"`{Cell(w)}`"))}");
+            foreach (var n in d.Notes) sb.AppendLine($"  - note: {Md(n)}");
+            if (d.Help is { } help) sb.AppendLine($"  - help: {Md(help)}");
         }
         sb.AppendLine();
     }

@@ -63,7 +63,10 @@ public static class Verifier
         var profile = catalog.LoadProfile(options.Abi);
         var target = catalog.Target(options.Target);
         PhaseClock.Mark("abi profile loaded");
-        var surface = RuntimeSurface.Load(runtimes, options.SystemLibs, options.SystemLibs, profile);
+        var runtimeSet = runtimes.Count == 0 ? null
+            : Runtime.RuntimeSet.Load(runtimes, catalog.LoadRuntimeLayout(), profile.Generations, options.RuntimeOption);
+        var runtimeProblems = runtimeSet is null ? [] : Runtime.RuntimeSetCheck.Run(runtimeSet, profile);
+        var surface = RuntimeSurface.Load(runtimeSet, options.SystemLibs, options.SystemLibs, profile);
         PhaseClock.Mark("runtime surface");
         var check = new LibraryCheck(profile, target, surface, options.Bundle);
 
@@ -72,6 +75,7 @@ public static class Verifier
         PhaseClock.Mark("libraries read");
         foreach (var lib in inputs)
         {
+            Runtime.RuntimeAsLibrary.ThrowIfRuntime(lib.Input, lib.Entries, options.RuntimeOption);
             var outcome = check.Run(lib.Input, lib.Entries);
             PhaseClock.Mark($"checked {lib.Input.Display}");
             outcome = outcome with { Result = WithMetadata(outcome.Result, lib.Entries, lib.Input) };
@@ -99,7 +103,8 @@ public static class Verifier
 
         var bundleProblems = options.Bundle ? BundleCheck.Run(outcomes) : [];
         var libs = outcomes.Select(o => o.Result).ToList();
-        var rejected = bundleProblems.Any(p => p.Severity == Severity.Error) || libs.Any(l => l.Verdict == Verdict.Rejected);
+        var rejected = bundleProblems.Any(p => p.Severity == Severity.Error) || libs.Any(l => l.Verdict == Verdict.Rejected)
+                       || runtimeProblems.Any(p => p.Severity == Severity.Error);
         return new VerificationResult
         {
             Verdict = rejected ? Verdict.Rejected : Verdict.Accepted,
@@ -107,6 +112,7 @@ public static class Verifier
             Abi = profile.Id,
             Runtime = profile.Runtime,
             RuntimeSources = surface.TvmSources,
+            RuntimeSet = runtimeSet is null ? null : Runtime.RuntimeSetReport.Of(runtimeSet, runtimeProblems),
             SystemLibs = surface.SystemSources,
             Bundle = options.Bundle,
             Libraries = libs,

@@ -25,7 +25,7 @@ public class DoctorTests
     {
         using var tc = new FakeToolchain();
         var packed = new LocatedPath(FakeToolchain.Fixture("libtvm4j_runtime_packed.so"), "--ava-runtime");
-        var report = await Run(tc, locations: tc.Locations.WithAvaRuntimeLibrary(packed));
+        var report = await Run(tc, locations: tc.Locations.WithAvaRuntime(packed));
         Assert.All(report.Checks.Where(c => c.Id != "disk"), c => Assert.True(c.Status == CheckStatus.Pass, $"{c.Id}: {c.Status} {c.Found} | {c.Fix}"));
         Assert.True(report.Ok);
         Assert.Contains("gemma3n: not in MLC-LLM", report["mlc-llm-models"]!.Found);
@@ -312,7 +312,7 @@ public class DoctorTests
         Assert.Contains("convert_weight", r.Found);
         Assert.Contains("loader/utils.py:58", r.Found);
         Assert.Contains("--index-url https://download.pytorch.org/whl/cpu 'torch==2.9.0'", r.Fix);
-        var e = Assert.Throws<ToolchainMissingException>(report.ThrowIfNotOk);
+        var e = Assert.ThrowsAny<ToolchainMissingException>(report.ThrowIfNotOk);
         Assert.Contains("No module named 'torch'", e.Problem);
     }
 
@@ -366,7 +366,8 @@ public class DoctorTests
         tc.SetTvmFfi("0.1.4");
         tc.SetLlvm("17.0.1", "AArch64");
         var report = await Run(tc, DoctorScope.Compile);
-        var e = Assert.Throws<ToolchainMissingException>(report.ThrowIfNotOk);
+        // The core keeps one paragraph (JSON, the Action); the CLI renders the report it carries as doctor's list.
+        var e = Assert.ThrowsAny<ToolchainMissingException>(report.ThrowIfNotOk);
         Assert.Contains("tvm-ffi package: found tvm_ffi 0.1.4", e.Problem);
         Assert.Contains("LLVM: found LLVM 17.0.1", e.Problem);
         Assert.Contains("[tvm-ffi]", e.Fix);
@@ -436,13 +437,30 @@ public class DoctorTests
         Assert.Equal(CheckStatus.Skipped, none["ava-runtime"]!.Status);
         Assert.True(none.Ok);
 
-        var old = await Run(tc, locations: tc.Locations.WithAvaRuntimeLibrary(new LocatedPath(FakeToolchain.Fixture("libtvm_runtime-v0.20.so"), "--ava-runtime")));
+        var old = await Run(tc, locations: tc.Locations.WithAvaRuntime(new LocatedPath(FakeToolchain.Fixture("libtvm_runtime-v0.20.so"), "--ava-runtime")));
         var r = Failed(old, "ava-runtime");
-        Assert.Contains("missing TVMFFIAnyViewToOwnedAny", r.Found);
-        Assert.Contains("and 37 more", r.Found);
-        Assert.Contains("old ≤ v0.20 API", r.Found);
+        Assert.Contains("exports the old C API (TVMFuncCall, TVMAPISetLastError)", r.Found);
+        Assert.Contains("it is a ≤ v0.20 runtime", r.Found);
+        Assert.Contains("Missing TVMFFIAnyViewToOwnedAny", r.Found);
 
-        var garbage = tc.Locations.WithAvaRuntimeLibrary(new LocatedPath(tc["tvm/CMakeLists.txt"], "--ava-runtime"));
-        Assert.Contains("not a readable shared library", Failed(await Run(tc, locations: garbage), "ava-runtime").Found);
+        var garbage = tc.Locations.WithAvaRuntime(new LocatedPath(tc["tvm/CMakeLists.txt"], "--ava-runtime"));
+        Assert.Contains("is not an object file, shared library or archive", Failed(await Run(tc, locations: garbage), "ava-runtime").Found);
+    }
+
+    [Fact]
+    public async Task The_ava_runtime_check_takes_a_standard_builds_folder_and_says_to_pass_libtvm_ffi_when_only_libtvm_runtime_is_given()
+    {
+        using var tc = new FakeToolchain();
+        var folder = await Run(tc, locations: tc.Locations.WithAvaRuntime(new LocatedPath(Ava.Compiler.Tests.Infrastructure.Fixtures.Tvm("runtime-split"), "--ava-runtime")));
+        var ok = folder["ava-runtime"]!;
+        Assert.True(ok.Status == CheckStatus.Pass, ok.Found);
+        Assert.Contains("libtvm_ffi.so (42 TVMFFI*, 0 TVMBackend*; generation ≥ v0.22)", ok.Found);
+        Assert.Contains("libtvm_runtime.so (0 TVMFFI*, 9 TVMBackend*; needs libtvm_ffi.so", ok.Found);
+
+        var alone = await Run(tc, locations: tc.Locations.WithAvaRuntime(new LocatedPath(Ava.Compiler.Tests.Infrastructure.Fixtures.Tvm("runtime-no-ffi/libtvm_runtime.so"), "--ava-runtime")));
+        var r = Failed(alone, "ava-runtime");
+        Assert.Contains("exports no TVMFFI* symbols: they live in libtvm_ffi.so — pass it too", r.Found);
+        Assert.Contains("links libtvm_ffi.so (DT_NEEDED), but libtvm_ffi.so is not among the runtime files given", r.Found);
+        Assert.Contains("--ava-runtime path/to/libtvm_ffi.so", r.Fix);
     }
 }

@@ -14,6 +14,10 @@ public abstract record CompileOutcome(Recipe Recipe);
 public sealed record LlmPlanned(Recipe Recipe, BuildPlanView Plan, IReadOnlyDictionary<string, string> Environment, bool PythonUnknown)
     : CompileOutcome(Recipe);
 
+/// <summary>An `.AON` compile planned, not run: the stages it would run and every file it would write.</summary>
+public sealed record AonPlanned(Recipe Recipe, string AvaName, string Source, string BuildDirectory, IReadOnlyList<string> Stages, IReadOnlyList<string> Files)
+    : CompileOutcome(Recipe);
+
 /// <summary>A model built, verified, published to dist/ and registered, whichever its kind.</summary>
 /// <param name="Artifact">The file a release ships: the `.ALM` or the `.AON`.</param>
 public abstract record Built(Recipe Recipe, string AvaName, string Artifact, string ReportMarkdown, RegisterResult Registered)

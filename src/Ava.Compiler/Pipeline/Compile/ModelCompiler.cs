@@ -49,6 +49,18 @@ public static class ModelCompiler
             throw new BadInputException($"{request.Names.Given(CompileInput.Quantization, q)} applies to LLM recipes; {recipe.Name} is an INT8 embedding recipe.",
                 $"{request.Names.Drop(CompileInput.Quantization)} for this model.");
         var embedding = EmbeddingRecipes.From(recipe, request.Source, request.Vocab, request.ResolvePath);
+        // A plan runs nothing for every recipe kind: no stage, nothing in build/, dist/ or the registry.
+        if (request.PlanOnly)
+        {
+            var models = Path.Combine(request.Folders.Dist, "models");
+            string[] files =
+            [
+                .. new[] { ".AON", ".vocab.txt", ".report.md", ".report.json", ".alc-manifest.json" }.Select(x => Path.Combine(models, embedding.AvaName + x)),
+                Path.Combine(request.Folders.Registry, "models", embedding.AvaName + ".json"),
+            ];
+            return new AonPlanned(recipe, embedding.AvaName, embedding.Source.Describe(), request.Folders.BuildFor(embedding.Id),
+                AonPipeline.Stages(embedding, DateTimeOffset.UnixEpoch).Select(st => st.Name).ToList(), files);
+        }
         var result = await AonPipeline.RunAsync(embedding, request.Folders, request.Environment, reporter,
             HubModelFiles.Using(HubEnvironment.FromEnvironment(request.Environment)), ct);
         return new AonBuilt(recipe, result);

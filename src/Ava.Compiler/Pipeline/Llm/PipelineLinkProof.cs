@@ -40,12 +40,12 @@ public sealed record PipelineLinkProof
                 SkipCode = "no-ndk",
                 SkipReason = "No Android NDK is configured (--ndk, ALC_ANDROID_NDK, ANDROID_NDK_HOME or the toolchain config), so the link proof with its ld.lld was skipped; the verdict rests on the symbol-name checks.",
             };
-        if (build.AvaRuntimeLibrary is null)
+        if (build.AvaRuntime.Count == 0)
             return new PipelineLinkProof
             {
                 Ndk = ndk,
                 SkipCode = "no-runtime",
-                SkipReason = "AVA's libtvm_runtime.so is not configured (--ava-runtime FILE or ALC_AVA_RUNTIME, e.g. the app's jniLibs/arm64-v8a/libtvm_runtime.so), so the link proof was skipped; the verdict rests on the symbol-name checks.",
+                SkipReason = "AVA's runtime is not configured (--ava-runtime or ALC_AVA_RUNTIME: the app's jniLibs/arm64-v8a/ folder, or libtvm_runtime.so with libtvm_ffi.so, or libtvm4j_runtime_packed.so), so the link proof was skipped; the verdict rests on the symbol-name checks.",
             };
         try
         {
