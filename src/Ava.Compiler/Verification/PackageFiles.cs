@@ -100,7 +100,10 @@ internal sealed class PackageFiles
                 members[name] = (e.Length, Convert.ToHexStringLower(MD5.HashData(e.DataStream)));
             }
         }
-        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException or ArgumentException or OverflowException or IOException)
+        // The same set ManifestCheck catches: System.Formats.Tar throws NotSupportedException for entry types it cannot
+        // read (GNU sparse 'S') and InvalidOperationException for some damaged headers.
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException or ArgumentException or OverflowException or IOException
+                                       or InvalidOperationException or NotSupportedException)
         {
             return null; // not a tar: the object readers report damage their own way
         }

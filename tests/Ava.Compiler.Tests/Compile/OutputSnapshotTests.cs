@@ -87,7 +87,12 @@ public partial class OutputSnapshotTests
     {
         var dir = Path.Combine(Root, "llm");
         var model = TinyGemma.Create(Path.Combine(dir, "model"));
-        var env = LlmEnvironment(dir);
+        // The stand-in imports what MLC-LLM really imports (tvm, torch, safetensors, ...): the lock's packages as stubs,
+        // written under the run folder so the plan's PYTHONPATH reads $ROOT/python-stubs on every run.
+        var env = new Dictionary<string, string>(LlmEnvironment(dir))
+        {
+            ["PYTHONPATH"] = PythonStubs.Install(Path.Combine(Root, "python-stubs")),
+        };
         string[] args = ["compile", "gemma3-1b", "--target", "android", "--source", model, "--recipes", RepoPaths.Combine("recipes"), "--skip-doctor", "--json"];
         files["llm/stdout.compile.json"] = Json(await Ok(dir, env, args));
         files["llm/stdout.rerun.json"] = Json(await Ok(dir, env, args));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ava.Compiler.Planning;
 using Ava.Compiler.Tests.Infrastructure;
 
 namespace Ava.Compiler.Tests.Compile;
@@ -7,7 +8,11 @@ namespace Ava.Compiler.Tests.Compile;
 /// Each LLM recipe compiles (stand-in MLC) from a config.json in its checkpoint's shape: the Gemma 3 4B text_config
 /// without heads, head_dim or vocab (filled by Gemma3TextConfig's defaults), the Gemma 3 1B and Gemma 2 2B configs with
 /// their numbers (mlc-tvm.md §11). NOTE: these are written here, not the published files, which could not be found
-/// verbatim (tests/fixtures/hf-configs/PROVENANCE.md); the weights are the small ones TinyGemma makes.
+/// verbatim (tests/fixtures/hf-configs/PROVENANCE.md). The weights must match the config, as MLC's convert_weight and
+/// the package proof require (library metadata vs tensor-cache.json): the three sizes that only scale the weights
+/// (hidden_size, intermediate_size, num_hidden_layers) are shrunk to TinyGemma's, every other field stays as written
+/// (and every field the checkpoint leaves out stays out, filled by the class defaults), and the weights are written in
+/// that shape.
 /// </summary>
 public class RecipeConfigCompileTests
 {
@@ -37,7 +42,15 @@ public class RecipeConfigCompileTests
     public async Task Each_recipe_compiles_from_a_config_in_its_checkpoint_s_shape(string recipe, string avaName, string config)
     {
         using var h = new CompileHarness();
-        File.WriteAllText(Path.Combine(h.Model, "config.json"), config);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(config)!.AsObject();
+        var text = node["text_config"]?.AsObject() ?? node;
+        text["hidden_size"] = 64;
+        text["intermediate_size"] = 128;
+        text["num_hidden_layers"] = 2;
+        File.WriteAllText(Path.Combine(h.Model, "config.json"), node.ToJsonString());
+        // Gemma3TextConfig's defaults for the fields the 4B text_config leaves out (ConfigClasses.Gemma3); gemma2 has none.
+        int Field(string name) => text[name]?.GetValue<int>() ?? ConfigClasses.Gemma3.DefaultFor(name)!.Value;
+        TinyGemma.WriteWeightsFor(h.Model, 64, 128, 2, Field("num_attention_heads"), Field("num_key_value_heads"), Field("head_dim"), Field("vocab_size"));
         var r = await AlcRun.RunAsync(h.Dir.Path, h.Environment(),
             "compile", recipe, "--target", "android", "--source", h.Model, "--recipes", RepoPaths.Combine("recipes"), "--skip-doctor", "--json");
         Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}\n{r.StdErr}");

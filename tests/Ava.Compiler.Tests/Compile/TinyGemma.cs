@@ -43,6 +43,26 @@ public static class TinyGemma
         return directory;
     }
 
+    /// <summary>
+    /// Replaces the model's weights with model.safetensors in the shape <paramref name="text"/> (a config's language-model
+    /// fields, defaults already applied) gives, as MLC's convert_weight expects them: one tensor per parameter.
+    /// </summary>
+    public static void WriteWeightsFor(string directory, int hidden, int intermediate, int layers, int heads, int kvHeads, int headDim, int vocab)
+    {
+        var tensors = new List<(string Name, int[] Shape)> { ("model.embed_tokens.weight", [vocab, hidden]), ("model.norm.weight", [hidden]) };
+        for (var i = 0; i < layers; i++)
+        {
+            tensors.Add(($"model.layers.{i}.self_attn.q_proj.weight", [heads * headDim, hidden]));
+            tensors.Add(($"model.layers.{i}.self_attn.k_proj.weight", [kvHeads * headDim, hidden]));
+            tensors.Add(($"model.layers.{i}.self_attn.v_proj.weight", [kvHeads * headDim, hidden]));
+            tensors.Add(($"model.layers.{i}.self_attn.o_proj.weight", [hidden, heads * headDim]));
+            tensors.Add(($"model.layers.{i}.mlp.gate_proj.weight", [intermediate, hidden]));
+            tensors.Add(($"model.layers.{i}.mlp.up_proj.weight", [intermediate, hidden]));
+            tensors.Add(($"model.layers.{i}.mlp.down_proj.weight", [hidden, intermediate]));
+        }
+        WriteSafetensors(Path.Combine(directory, "model.safetensors"), tensors);
+    }
+
     /// <summary>Writes a safetensors file of bf16 tensors filled with a fixed pattern.</summary>
     public static void WriteSafetensors(string path, IReadOnlyList<(string Name, int[] Shape)> tensors)
     {

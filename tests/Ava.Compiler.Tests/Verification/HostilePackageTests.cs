@@ -17,13 +17,20 @@ public class HostilePackageTests
     private const string Root = "AVA-GE2-2B16";
     private const string Lld = "/usr/bin/ld.lld-14";
 
-    /// <summary>A real package: the pipeline's manifest and deterministic tar writer over a model tar and a config.</summary>
+    /// <summary>
+    /// A real package: the pipeline's manifest and deterministic tar writer over a model tar and the model folder that
+    /// matches its library metadata (mlc-chat-config.json, tensor-cache.json, params_shard_0.bin from the package
+    /// fixture), so the package proof passes and only the member checks are under test.
+    /// </summary>
     private static string Package(TempDir dir, bool withManifest = true, string name = Root + ".ALM")
     {
         var folder = Directory.CreateDirectory(Path.Combine(dir.Path, "pkg", Root)).FullName;
         Directory.CreateDirectory(Path.Combine(folder, "lib"));
         File.Copy(Fixtures.Tvm("v022-android.tar"), Path.Combine(folder, "lib", "model.tar"));
-        File.WriteAllText(Path.Combine(folder, "mlc-chat-config.json"), "{\"model_lib\": \"gemma2_q4f16_1\"}\n");
+        using (var reader = new TarReader(File.OpenRead(Fixtures.Tvm("v022-android-package.ALM"))))
+            while (reader.GetNextEntry() is { } e)
+                if (e.Name is "mlc-chat-config.json" or "tensor-cache.json" or "params_shard_0.bin")
+                    e.ExtractToFile(Path.Combine(folder, e.Name), overwrite: false);
         if (withManifest) PackageManifest.Describe(folder, Root, "llm", new HashCache()).WriteTo(folder);
         var alm = Path.Combine(dir.Path, name);
         PackageWriter.WriteTar(folder, Root, alm, 315532800);
