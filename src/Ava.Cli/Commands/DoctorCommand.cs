@@ -76,7 +76,7 @@ public sealed class DoctorCommand : AlcCommand
         }
         if (smoke.Result is not { } r)
         {
-            screen.Line("smoke compile: not run for this toolchain yet ('alc doctor --smoke' compiles a tiny model with it in about a minute).");
+            screen.Prose("smoke compile: ", "not run for this toolchain yet ('alc doctor --smoke' compiles a tiny model with it in about a minute).");
             return;
         }
         if (r.Passed)
@@ -86,8 +86,8 @@ public sealed class DoctorCommand : AlcCommand
             return;
         }
         screen.Line(screen.Red("smoke compile: " + r.Summary(smoke.Cached)));
-        if (r.ErrorLine is not null) screen.Line($"  last error: {r.ErrorLine}");
-        screen.Line($"  fix: {r.Fix ?? ""}");
+        if (r.ErrorLine is not null) screen.Prose("  last error: ", r.ErrorLine);
+        screen.Prose("  fix: ", r.Fix ?? "");
         if (r.LogPath is not null) screen.Line($"  log: {r.LogPath}");
     }
 }

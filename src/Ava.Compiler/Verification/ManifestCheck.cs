@@ -23,14 +23,7 @@ internal static class ManifestCheck
         hasManifest = false;
         if (!File.Exists(path)) return [];
         using var file = File.OpenRead(path);
-        Stream stream = file;
-        var magic = new byte[2];
-        if (file.Read(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
-        {
-            file.Position = 0;
-            stream = new GZipStream(file, CompressionMode.Decompress);
-        }
-        else file.Position = 0;
+        var stream = TarStream.Open(file);
 
         var found = new Dictionary<string, (long Size, string Sha256)>(StringComparer.Ordinal);
         string? manifestName = null;

@@ -69,14 +69,7 @@ internal sealed class PackageFiles
     private static PackageFiles? OpenTar(string path, string display)
     {
         using var file = File.OpenRead(path);
-        Stream stream = file;
-        var magic = new byte[2];
-        if (file.Read(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
-        {
-            file.Position = 0;
-            stream = new GZipStream(file, CompressionMode.Decompress);
-        }
-        else file.Position = 0;
+        var stream = TarStream.Open(file);
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
         var members = new Dictionary<string, (long Size, string Md5)>(StringComparer.Ordinal);
         try
