@@ -13,9 +13,13 @@ namespace Ava.Compiler.Pipeline.Aon;
 /// once the package is in dist/.
 /// </summary>
 /// <param name="compiledAt">The time to record (<see cref="RegistryEntries.CompiledAt"/> of the caller's environment).</param>
-public sealed class AonRegisterStage(EmbeddingRecipe recipe, DateTimeOffset compiledAt) : IStage
+public sealed class AonRegisterStage(EmbeddingRecipe recipe, DateTimeOffset compiledAt) : IStage<RegisteredEntry>
 {
     public const string StageName = "aon-register";
+
+    public static readonly StageResult<RegisteredEntry> Output = new(StageName, Llm.LlmJsonContext.Default.RegisteredEntry);
+
+    public StageResult<RegisteredEntry> Result => Output;
 
     public string Name => StageName;
 
@@ -29,7 +33,7 @@ public sealed class AonRegisterStage(EmbeddingRecipe recipe, DateTimeOffset comp
         if (recipe.Recipe?.Path is { } path) key.AddFile("recipe", path, context.HashCache);
     }
 
-    public Task<StageOutcome> RunAsync(StageContext context)
+    public Task<StageOutcome<RegisteredEntry>> RunAsync(StageContext context)
     {
         var source = recipe.Recipe
                      ?? throw new BadInputException($"The embedding recipe '{recipe.Id}' was not read from a recipe file, so it cannot be registered.",

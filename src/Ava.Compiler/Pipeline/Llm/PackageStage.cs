@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.IO.Hashing;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.IO;
@@ -17,9 +16,13 @@ namespace Ava.Compiler.Pipeline.Llm;
 /// renamed objects, alc-manifest.json) and writes the deterministic <c>.ALM</c> package of it. Weights are hard
 /// links to the convert output, and already-hashed files are not read again.
 /// </summary>
-public sealed class PackageStage(LlmBuild build) : IStage
+public sealed class PackageStage(LlmBuild build) : IStage<PackageResult>
 {
     public const string StageName = "package";
+
+    public static readonly StageResult<PackageResult> Output = new(StageName, LlmJsonContext.Default.PackageResult);
+
+    public StageResult<PackageResult> Result => Output;
 
     /// <summary>Files of the configure output that are alc's own, not part of the model.</summary>
     private static readonly HashSet<string> NotModelFiles = [ConfigureStage.PlanFile];
@@ -31,7 +34,7 @@ public sealed class PackageStage(LlmBuild build) : IStage
     public void DescribeInputs(KeyBuilder key, StageKeyContext context) =>
         key.Add("stage-version", 1).Add("ava-name", build.Name.Value).Add("mtime", build.SourceDateEpoch);
 
-    public Task<StageOutcome> RunAsync(StageContext context)
+    public Task<StageOutcome<PackageResult>> RunAsync(StageContext context)
     {
         var folder = Path.Combine(context.OutputDirectory, build.Name.Value);
         Directory.CreateDirectory(folder);
@@ -45,23 +48,14 @@ public sealed class PackageStage(LlmBuild build) : IStage
             Place(cache, Path.Combine(configure, rel), Path.Combine(folder, rel));
         ExtractObjects(context, folder);
 
-        var manifest = PackageManifest.Describe(folder, build.Name.Value, "llm", cache, Details(context));
+        var manifest = PackageManifest.Describe(folder, build.Name.Value, "llm", cache, Details(context).ToJson());
         manifest.WriteTo(folder);
 
         var package = Path.Combine(context.OutputDirectory, build.Name.PackageFile);
         var (size, xx, sha) = WriteHashedPackage(folder, package);
         cache.Remember(package, new FileDigest(size, xx, sha));
-        return Task.FromResult(new StageOutcome($"{build.Name.PackageFile}: {manifest.Files.Count} files, {size / (1 << 20)} MiB",
-            new JsonObject
-            {
-                ["folder"] = build.Name.Value,
-                ["package"] = build.Name.PackageFile,
-                ["packageBytes"] = size,
-                ["packageXxHash128"] = xx,
-                ["packageSha256"] = sha,
-                ["files"] = manifest.Files.Count,
-                ["modelBytes"] = manifest.TotalBytes,
-            }));
+        return Task.FromResult(new StageOutcome<PackageResult>($"{build.Name.PackageFile}: {manifest.Files.Count} files, {size / (1 << 20)} MiB",
+            new PackageResult(build.Name.Value, build.Name.PackageFile, size, xx, sha, manifest.Files.Count, manifest.TotalBytes)));
     }
 
     /// <summary>Hard-links (or copies) a file, carrying its known hash over to the new path.</summary>
@@ -75,7 +69,7 @@ public sealed class PackageStage(LlmBuild build) : IStage
     /// <summary>lib0.o → AVALibrary.ADco, {prefix}devc.o → AVA-….ADco, read straight from MLC's gzip tar.</summary>
     private void ExtractObjects(StageContext context, string folder)
     {
-        var tar = Path.Combine(context.OutputOf(CompileStage.StageName), context.DataOf(CompileStage.StageName)["tar"]!.GetValue<string>());
+        var tar = CompileStage.TarOf(context);
         var wanted = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["lib0.o"] = AvaName.RuntimeLibraryFile,
@@ -103,37 +97,15 @@ public sealed class PackageStage(LlmBuild build) : IStage
                 "Rerun the compile stage with the pinned toolchain ('alc doctor').");
     }
 
-    private JsonObject Details(StageContext context)
+    private LlmPackageDetails Details(StageContext context)
     {
-        var fetch = context.DataOf(FetchStage.StageName);
-        var configure = context.DataOf(ConfigureStage.StageName);
-        var verify = context.DataOf(VerifyStage.StageName);
-        return new JsonObject
-        {
-            ["recipe"] = build.Recipe.Name,
-            ["quantization"] = build.Quantization,
-            ["modelType"] = build.Llm.ModelType,
-            ["modelLib"] = build.ModelLib,
-            ["systemLibPrefix"] = build.SystemLibPrefix,
-            ["source"] = new JsonObject
-            {
-                ["repo"] = build.Recipe.Source.HfRepo,
-                ["origin"] = fetch["origin"]?.DeepClone(),
-                ["commit"] = fetch["commit"]?.DeepClone(),
-            },
-            ["contextWindowSize"] = configure["contextWindowSize"]?.DeepClone(),
-            ["vocabSize"] = configure["vocabSize"]?.DeepClone(),
-            ["estimatedVramBytes"] = configure["plan"]?["estimatedVramBytes"]?.DeepClone(),
-            ["toolchain"] = new JsonObject
-            {
-                ["tvm"] = build.Lock.Tvm.Version,
-                ["tvmCommit"] = build.Lock.Tvm.Commit,
-                ["tvmFfi"] = build.Lock.TvmFfi.Version,
-                ["mlcLlmCommit"] = build.Lock.MlcLlm.Commit,
-                ["abiProfile"] = build.Lock.AbiProfile,
-            },
-            ["verification"] = verify.DeepClone(),
-        };
+        var fetch = context.ResultOf(FetchStage.Output);
+        var configure = context.ResultOf(ConfigureStage.Output);
+        return new LlmPackageDetails(build.Recipe.Name, build.Quantization, build.Llm.ModelType, build.ModelLib, build.SystemLibPrefix,
+            new PackageSource(build.Recipe.Source.HfRepo, fetch.Origin, fetch.Commit),
+            configure.ContextWindowSize, configure.VocabSize, configure.Plan.EstimatedVramBytes,
+            new PackageToolchain(build.Lock.Tvm.Version, build.Lock.Tvm.Commit, build.Lock.TvmFfi.Version, build.Lock.MlcLlm.Commit, build.Lock.AbiProfile),
+            context.ResultOf(VerifyStage.Output));
     }
 
     /// <summary>Writes the .ALM once and hashes it on the way out, so publishing needs no second read.</summary>

@@ -14,9 +14,13 @@ namespace Ava.Compiler.Pipeline.Llm;
 /// through <see cref="ModelRegistry.Register"/> once dist/ holds the files it points at, so alc compile and the Action
 /// write the same record.
 /// </summary>
-public sealed class RegisterStage(LlmBuild build) : IStage
+public sealed class RegisterStage(LlmBuild build) : IStage<RegisteredEntry>
 {
     public const string StageName = "register";
+
+    public static readonly StageResult<RegisteredEntry> Output = new(StageName, LlmJsonContext.Default.RegisteredEntry);
+
+    public StageResult<RegisteredEntry> Result => Output;
 
     public string Name => StageName;
 
@@ -31,10 +35,10 @@ public sealed class RegisterStage(LlmBuild build) : IStage
         if (build.Recipe.Path is { } recipe) key.AddFile("recipe", recipe, context.HashCache);
     }
 
-    public Task<StageOutcome> RunAsync(StageContext context)
+    public Task<StageOutcome<RegisteredEntry>> RunAsync(StageContext context)
     {
         var package = context.OutputOf(PackageStage.StageName);
-        var data = context.DataOf(PackageStage.StageName);
+        var packaged = context.ResultOf(PackageStage.Output);
         var packagePath = Path.Combine(package, build.Name.PackageFile);
         var entry = RegistryEntries.ForLlm(new LlmRegistration
         {
@@ -44,9 +48,9 @@ public sealed class RegisterStage(LlmBuild build) : IStage
             VerificationReport = Path.Combine(context.OutputOf(VerifyStage.StageName), "verification-report.json"),
             CompiledAt = RegistryEntries.CompiledAt(build.Environment),
             // Hashed while the package stage wrote it: the .ALM (gigabytes) is not read again.
-            PackageDigest = data["packageSha256"] is null
-                ? context.HashCache.Get(packagePath)
-                : new FileDigest(data["packageBytes"]!.GetValue<long>(), data["packageXxHash128"]!.GetValue<string>(), data["packageSha256"]!.GetValue<string>()),
+            PackageDigest = packaged is { PackageSha256: { } sha, PackageXxHash128: { } xx }
+                ? new FileDigest(packaged.PackageBytes, xx, sha)
+                : context.HashCache.Get(packagePath),
             ModelFolder = Path.Combine(package, build.Name.Value),
             PackagePath = packagePath,
         });
@@ -57,7 +61,7 @@ public sealed class RegisterStage(LlmBuild build) : IStage
     public static RegisterResult Register(LlmBuild build, StageRecord record) => Register(build.RegistryDirectory, record);
 
     /// <summary>Checks an entry against the schema and keeps it in the stage folder.</summary>
-    internal static StageOutcome Keep(ModelEntry entry, string outputDirectory, string file)
+    internal static StageOutcome<RegisteredEntry> Keep(ModelEntry entry, string outputDirectory, string file)
     {
         var text = RegistryJson.Serialize(entry);
         var problems = RegistrySchemas.ValidateModel(JsonNode.Parse(text)!);
@@ -65,15 +69,14 @@ public sealed class RegisterStage(LlmBuild build) : IStage
             throw new BadInputException($"The registry entry for {entry.Name} is not valid: {string.Join("; ", problems)}.",
                 "Rebuild the model so its manifest carries these facts ('alc compile' writes them all).");
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, file), text);
-        return new StageOutcome($"{entry.Name}: {entry.Verification.Status.ToString().ToLowerInvariant()}, {entry.Artifacts.Count} artifacts",
-            new JsonObject { ["entry"] = file });
+        return new StageOutcome<RegisteredEntry>($"{entry.Name}: {entry.Verification.Status.ToString().ToLowerInvariant()}, {entry.Artifacts.Count} artifacts",
+            new RegisteredEntry(file));
     }
 
     /// <summary>Registers the entry a register stage kept (its data names the file).</summary>
     internal static RegisterResult Register(string registryDirectory, StageRecord record)
     {
-        var file = record.Stamp.Data?["entry"]?.GetValue<string>()
-                   ?? throw new InvalidOperationException($"The {record.Name} stage's stamp names no entry file.");
+        var file = new StageResult<RegisteredEntry>(record.Name, LlmJsonContext.Default.RegisteredEntry).Of(record).Entry;
         return new ModelRegistry(registryDirectory).Register(ModelRegistry.LoadModel(Path.Combine(record.Directory, file)));
     }
 }
