@@ -54,7 +54,7 @@ public static class AonPipeline
         var package = records.Single(r => r.Name == AonPackageStage.StageName).Directory;
         var published = DistPublisher.PublishFiles(package, Path.Combine(distDirectory, "models"), AonPackageStage.ManifestName(recipe.AvaName));
         // Every run, after dist/ holds the files: a registry folder that was moved, emptied or edited gets the entry back.
-        var registered = AonRegisterStage.Register(folders.Registry, records.Single(r => r.Name == AonRegisterStage.StageName));
+        var registered = new Registrar(folders.Registry).Register(AonRegisterStage.Output, records);
         reporter.Info($"registry: {registered.Path} ({registered.Change.ToString().ToLowerInvariant()})");
         // The full report (latency, stage times) stays in the build folder; the packaged one has no timings.
         var validation = AonValidateStage.Output.Of(records);

@@ -1,4 +1,3 @@
-using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Onnx;
@@ -9,15 +8,15 @@ namespace Ava.Compiler.Pipeline.Aon;
 /// <summary>
 /// `.AON` path, step 5: the registry record — the same <see cref="ModelEntry"/> (<c>alc-registry-model/1</c>) the LLM
 /// path's register stage makes, read from the package (manifest, accuracy report, vocabulary), checked against the
-/// schema and kept in the stage folder. <see cref="Register"/> writes it to <c>registry/models/&lt;AVA name&gt;.json</c>
-/// once the package is in dist/.
+/// schema and kept in the stage folder (<see cref="Registrar.Keep"/>); the pipeline's <see cref="Registrar"/> writes it to
+/// <c>registry/models/&lt;AVA name&gt;.json</c> once the package is in dist/.
 /// </summary>
 /// <param name="compiledAt">The time to record (<see cref="RegistryEntries.CompiledAt"/> of the caller's environment).</param>
 public sealed class AonRegisterStage(EmbeddingRecipe recipe, DateTimeOffset compiledAt) : IStage<RegisteredEntry>
 {
     public const string StageName = "aon-register";
 
-    public static readonly StageResult<RegisteredEntry> Output = new(StageName, Llm.LlmJsonContext.Default.RegisteredEntry);
+    public static readonly StageResult<RegisteredEntry> Output = new(StageName, PipelineJsonContext.Default.RegisteredEntry);
 
     public StageResult<RegisteredEntry> Result => Output;
 
@@ -47,9 +46,6 @@ public sealed class AonRegisterStage(EmbeddingRecipe recipe, DateTimeOffset comp
             CompiledAt = compiledAt,
             ModelsDirectory = context.OutputOf(AonPackageStage.StageName),
         });
-        return Task.FromResult(RegisterStage.Keep(entry, context.OutputDirectory, EntryName(recipe.AvaName)));
+        return Task.FromResult(Registrar.Keep(entry, context.OutputDirectory, EntryName(recipe.AvaName)));
     }
-
-    /// <summary>Writes the kept entry into the registry folder (the same bytes again: untouched).</summary>
-    public static RegisterResult Register(string registryDirectory, Pipeline.StageRecord record) => RegisterStage.Register(registryDirectory, record);
 }

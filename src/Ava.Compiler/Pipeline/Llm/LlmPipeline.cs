@@ -87,7 +87,7 @@ public sealed class LlmPipeline
         var updated = DistPublisher.Publish(Build, byName[PackageStage.StageName]);
         reporter.Info(updated ? $"dist: wrote {Build.DistModelDirectory} and {Build.DistPackagePath}" : "dist: up to date");
         // Every run, after dist/ holds the files: a registry folder that was moved, emptied or edited gets the entry back.
-        var registered = RegisterStage.Register(Build, byName[RegisterStage.StageName]);
+        var registered = new Registrar(Build.RegistryDirectory).Register(RegisterStage.Output, records);
         reporter.Info($"registry: {registered.Path} ({registered.Change.ToString().ToLowerInvariant()})");
 
         var package = PackageStage.Output.Of(byName[PackageStage.StageName]);

@@ -39,8 +39,6 @@ public sealed record CompileResult(string Tar, string SystemLibPrefix);
 public sealed record PackageResult(string Folder, string Package, long PackageBytes, string? PackageXxHash128, string? PackageSha256,
     int Files, long ModelBytes);
 
-/// <summary>The register stage's entry file (in its folder).</summary>
-public sealed record RegisteredEntry(string Entry);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(BuildPlan))]
@@ -52,7 +50,6 @@ public sealed record RegisteredEntry(string Entry);
 [JsonSerializable(typeof(CompileResult))]
 [JsonSerializable(typeof(LlmVerificationSummary))]
 [JsonSerializable(typeof(PackageResult))]
-[JsonSerializable(typeof(RegisteredEntry))]
 internal sealed partial class LlmJsonContext : JsonSerializerContext;
 
 /// <summary>

@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
-using Ava.Compiler.IO;
 using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Registry;
 
@@ -10,15 +8,14 @@ namespace Ava.Compiler.Pipeline.Llm;
 /// <summary>
 /// The registry record of the build: the <see cref="ModelEntry"/> (schema <c>alc-registry-model/1</c>) made from the
 /// packaged folder, the <c>.ALM</c>, the recipe and the verification report, checked against the schema and kept in the
-/// stage folder. <see cref="Register"/> then puts it into the registry (<c>registry/models/&lt;AVA name&gt;.json</c>)
-/// through <see cref="ModelRegistry.Register"/> once dist/ holds the files it points at, so alc compile and the Action
-/// write the same record.
+/// stage folder (<see cref="Registrar.Keep"/>); the pipeline's <see cref="Registrar"/> then puts it into the registry once
+/// dist/ holds the files it points at.
 /// </summary>
 public sealed class RegisterStage(LlmBuild build) : IStage<RegisteredEntry>
 {
     public const string StageName = "register";
 
-    public static readonly StageResult<RegisteredEntry> Output = new(StageName, LlmJsonContext.Default.RegisteredEntry);
+    public static readonly StageResult<RegisteredEntry> Output = new(StageName, PipelineJsonContext.Default.RegisteredEntry);
 
     public StageResult<RegisteredEntry> Result => Output;
 
@@ -54,29 +51,6 @@ public sealed class RegisterStage(LlmBuild build) : IStage<RegisteredEntry>
             ModelFolder = Path.Combine(package, build.Name.Value),
             PackagePath = packagePath,
         });
-        return Task.FromResult(Keep(entry, context.OutputDirectory, EntryFile));
-    }
-
-    /// <summary>Writes the build's entry into <see cref="LlmBuild.RegistryDirectory"/> (the same bytes again: untouched).</summary>
-    public static RegisterResult Register(LlmBuild build, StageRecord record) => Register(build.RegistryDirectory, record);
-
-    /// <summary>Checks an entry against the schema and keeps it in the stage folder.</summary>
-    internal static StageOutcome<RegisteredEntry> Keep(ModelEntry entry, string outputDirectory, string file)
-    {
-        var text = RegistryJson.Serialize(entry);
-        var problems = RegistrySchemas.ValidateModel(JsonNode.Parse(text)!);
-        if (problems.Count > 0)
-            throw new BadInputException($"The registry entry for {entry.Name} is not valid: {string.Join("; ", problems)}.",
-                "Rebuild the model so its manifest carries these facts ('alc compile' writes them all).");
-        AtomicFile.WriteAllText(Path.Combine(outputDirectory, file), text);
-        return new StageOutcome<RegisteredEntry>($"{entry.Name}: {entry.Verification.Status.ToString().ToLowerInvariant()}, {entry.Artifacts.Count} artifacts",
-            new RegisteredEntry(file));
-    }
-
-    /// <summary>Registers the entry a register stage kept (its data names the file).</summary>
-    internal static RegisterResult Register(string registryDirectory, StageRecord record)
-    {
-        var file = new StageResult<RegisteredEntry>(record.Name, LlmJsonContext.Default.RegisteredEntry).Of(record).Entry;
-        return new ModelRegistry(registryDirectory).Register(ModelRegistry.LoadModel(Path.Combine(record.Directory, file)));
+        return Task.FromResult(Registrar.Keep(entry, context.OutputDirectory, EntryFile));
     }
 }
