@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Ava.Compiler.Errors;
-using CliWrap;
 
 namespace Ava.Compiler.Processes;
 
@@ -39,24 +38,15 @@ public static class ToolRunner
             onLine?.Invoke(line);
         }
 
-        var cli = Cli.Wrap(command.FileName)
-            .WithArguments(command.Arguments)
-            .WithEnvironmentVariables(command.Environment)
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(PipeTarget.ToDelegate(Line))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(Line));
-        if (command.WorkingDirectory is not null) cli = cli.WithWorkingDirectory(command.WorkingDirectory);
-
         var clock = Stopwatch.StartNew();
         int exitCode;
         long peak;
         try
         {
-            var task = cli.ExecuteAsync(cancellationToken);
-            await using (var sampler = new ProcessTreeSampler(task.ProcessId, TimeSpan.FromMilliseconds(100)))
+            var started = StreamedProcess.Start(command, Line, cancellationToken);
+            await using (var sampler = new ProcessTreeSampler(started.ProcessId, TimeSpan.FromMilliseconds(100)))
             {
-                var result = await task;
-                exitCode = result.ExitCode;
+                exitCode = await started.Exit;
                 peak = sampler.PeakBytes;
             }
         }
