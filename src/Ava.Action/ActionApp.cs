@@ -4,6 +4,7 @@ using Ava.Action.Reporting;
 using Ava.Action.Runner;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
+using Ava.Compiler.IO;
 using Ava.Compiler.Pipeline;
 using Ava.Compiler.Registry;
 using Ava.Compiler.Reporting;
@@ -129,6 +130,13 @@ public static class ActionApp
         {
             core.SetFailed("Cancelled. Run the job again; finished stages and uploaded assets are reused.");
             return 130;
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            // A full disk is the environment (exit 3), never "a bug in alc".
+            var full = DiskFull.Error("an output", e);
+            core.SetFailed(redactor.Redact($"{full.Problem} {full.Fix}"));
+            return (int)full.ExitCode;
         }
         catch (Exception e)
         {

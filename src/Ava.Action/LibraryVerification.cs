@@ -21,7 +21,7 @@ public static class LibraryVerification
     {
         var libraries = artifacts.Where(IsLibrary).Select(a => new VerifyInput(a, Path.GetRelativePath(root, a).Replace('\\', '/'))).ToList();
         if (libraries.Count == 0) return null;
-        var result = Verifier.Verify(libraries, [], new VerifyOptions(), reporter);
+        var result = Verifier.Verify(libraries, [], new VerifyOptions().WithStrict(), reporter);
         foreach (var p in result.AllProblems.Where(p => p.Severity != Severity.Note))
         {
             var files = p.Where.Select(w => w.Split('!')[0]).Distinct().DefaultIfEmpty(null);

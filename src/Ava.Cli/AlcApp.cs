@@ -3,6 +3,7 @@ using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Ava.Compiler.Diagnostics;
 using Ava.Compiler.Errors;
+using Ava.Compiler.IO;
 using Spectre.Console;
 
 namespace Ava.Cli;
@@ -62,6 +63,13 @@ public static class AlcApp
         {
             ReportFailure(context, json, ExitCode.BadInput, "cancelled", "Cancelled.", "Run the command again; finished stages are kept.", null);
             return 130;
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            // A full disk is the environment (exit 3), wherever the write happened (a report, a cache): never "a bug in alc".
+            var full = DiskFull.Error("an output", e);
+            ReportFailure(context, json, full.ExitCode, full.Kind, full.Problem, full.Fix, null);
+            return (int)full.ExitCode;
         }
         catch (Exception e)
         {

@@ -17,7 +17,7 @@ public static class ToolchainOptions
         OptionSpec.Value("--mlc-llm", "DIR", "MLC-LLM checkout (ALC_MLC_LLM_DIR, MLC_LLM_SOURCE_DIR)."),
         OptionSpec.Value("--llvm-config", "PATH", "llvm-config of LLVM 15 (ALC_LLVM_CONFIG; ALC_LLVM_PREFIX for an install folder)."),
         OptionSpec.Value("--ndk", "DIR", "Android NDK 27 folder (ALC_ANDROID_NDK, ANDROID_NDK_HOME)."),
-        OptionSpec.Value("--ava-runtime", "PATH", "AVA's libtvm_runtime.so, to check against (ALC_AVA_RUNTIME)."),
+        OptionSpec.Repeatable("--ava-runtime", "PATH", "AVA's runtime to check against: the app's jniLibs/arm64-v8a/ folder, or its files (libtvm_runtime.so and libtvm_ffi.so, or libtvm4j_runtime_packed.so); repeatable (ALC_AVA_RUNTIME: a folder or a ':'-separated list)."),
         OptionSpec.Value("--toolchain-config", "FILE", "Toolchain config file (ALC_TOOLCHAIN_CONFIG); default ./alc.toolchain.json and ~/.config/alc/toolchain.json."),
         OptionSpec.Value("--toolchain-prefix", "DIR", "Where 'alc toolchain setup' built the toolchain (ALC_TOOLCHAIN_PREFIX); default ~/.local/share/alc/toolchain."),
     ];
@@ -30,7 +30,7 @@ public static class ToolchainOptions
         MlcLlmDir = input.Value("--mlc-llm"),
         LlvmConfig = input.Value("--llvm-config"),
         NdkDir = input.Value("--ndk"),
-        AvaRuntimeLibrary = input.Value("--ava-runtime"),
+        AvaRuntime = input.Values("--ava-runtime").ToList(),
         ConfigFile = input.Value("--toolchain-config"),
         Prefix = (prefixOption is null ? null : input.Value(prefixOption)) ?? input.Value("--toolchain-prefix"),
     };

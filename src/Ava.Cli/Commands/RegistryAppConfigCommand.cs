@@ -16,14 +16,14 @@ public sealed class RegistryAppConfigCommand : AlcCommand
         [
             OptionSpec.Value("--ab", "ID", "Ship this A/B experiment's arms (it must validate, link proof included)."),
             OptionSpec.Value("--models", "A,B", "Ship these registry models (LLMs and .AON NLU models)."),
-            OptionSpec.Flag("--local", "Write model_path (the on-phone folder models/llm/<name>) even for published models."),
+            OptionSpec.Flag("--local", "Also write ava_model_path (models/llm/<name>, the folder bundled in the app's assets)."),
             OptionSpec.Value("-o", "FILE", "Where to write (e.g. app/src/main/assets/mlc-app-config.json); required unless --json (the result then carries it)."),
             RegistryOptions.Directory,
             RegistryOptions.Dist,
         ],
         Details = """
             Without --ab or --models every verified model goes in. Each model_list record has MLC's fields (model_id =
-            AVA name, model_lib, estimated_vram_bytes, and model_url for a published .ALM or else model_path) and AVA's
+            AVA name = the model folder, model_lib, estimated_vram_bytes; no model_url: MLCChat reads it as an HF-style repo) and AVA's
             (ava_name, ava_quantization, ava_experimental, ava_package with size and sha256, ava_role and ava_weight for
             A/B arms). NLU models go to ava.nlu_list. Unverified models are refused (exit 1).
             """,
@@ -43,10 +43,10 @@ public sealed class RegistryAppConfigCommand : AlcCommand
             JsonOutput.Write(context.Out, new { ok = true, path = output, config });
             return Task.FromResult(0);
         }
-        var table = new Table().AddColumns("model_id", "model_lib", "estimated_vram_bytes", "model_url / model_path", "A/B");
+        var table = new Table().AddColumns("model_id", "model_lib", "estimated_vram_bytes", "package", "A/B");
         foreach (var m in config["model_list"]!.AsArray())
             table.AddRow(Markup.Escape((string)m!["model_id"]!), Markup.Escape((string)m["model_lib"]!), $"{(long)m["estimated_vram_bytes"]!:N0}",
-                Markup.Escape((string?)m["model_url"] ?? (string)m["model_path"]!), m["ava_role"] is { } r ? $"{r} {m["ava_weight"]} %" : "");
+                Markup.Escape((string?)m["ava_package"]?["url"] ?? (string?)m["ava_model_path"] ?? (string?)m["ava_package"]?["path"] ?? "-"), m["ava_role"] is { } r ? $"{r} {m["ava_weight"]} %" : "");
         foreach (var n in config["ava"]!["nlu_list"]!.AsArray())
             table.AddRow(Markup.Escape((string)n!["ava_name"]!), "(NLU, .AON)", "", Markup.Escape((string)n["model"]!["path"]!), "");
         context.Human.Write(table);

@@ -42,7 +42,7 @@ public sealed class AbiCatalog
         return ids.ToList();
     }
 
-    private static bool IsProfileFile(string fileName) => fileName is not ("generations.json" or "targets.json");
+    private static bool IsProfileFile(string fileName) => fileName is not ("generations.json" or "targets.json" or "runtime-layout.json");
 
     public AbiProfile LoadProfile(string idOrPath)
     {
@@ -70,6 +70,13 @@ public sealed class AbiCatalog
         var generations = Parse<GenerationTable>(generationsText.Item1, generationsText.Item2);
         Validate(profile, generations, source);
         return profile with { Generations = generations };
+    }
+
+    /// <summary>How runtimes are split into files and how their generation shows (abi/runtime-layout.json).</summary>
+    public RuntimeLayout LoadRuntimeLayout()
+    {
+        var (text, source) = ReadData("runtime-layout.json") ?? throw new BadInputException("The runtime layout abi/runtime-layout.json is missing.", "Restore it from the alc repository.");
+        return Parse<RuntimeLayout>(text, source);
     }
 
     public IReadOnlyList<TargetSpec> Targets()

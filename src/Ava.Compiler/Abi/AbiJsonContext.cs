@@ -9,4 +9,5 @@ namespace Ava.Compiler.Abi;
 [JsonSerializable(typeof(AbiProfile))]
 [JsonSerializable(typeof(GenerationTable))]
 [JsonSerializable(typeof(TargetFile))]
+[JsonSerializable(typeof(RuntimeLayout))]
 internal sealed partial class AbiJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using Ava.Compiler.Errors;
+using Ava.Compiler.IO;
 
 namespace Ava.Compiler.Binary;
 
@@ -33,19 +34,24 @@ public static class ArtifactReader
         if (Directory.Exists(full))
         {
             var entries = new List<ArtifactEntry>();
-            foreach (var file in Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            // FolderWalk: links that leave the folder, loops, pipes and devices are bad input, never followed or opened.
+            foreach (var file in FolderWalk.Files(full, display))
             {
-                var shown = Path.Combine(display, Path.GetRelativePath(full, file));
-                if (Path.GetFileName(file).StartsWith("._", StringComparison.Ordinal))
+                var shown = Path.Combine(display, file.RelativePath);
+                if (Path.GetFileName(file.RelativePath).StartsWith("._", StringComparison.Ordinal))
                 {
                     entries.Add(ArtifactEntry.Skipped(shown, AppleDoubleNote));
                     continue;
                 }
-                using var src = Open(file, shown);
+                using var src = Open(file.FullPath, shown);
                 Walk(src, 0, entries, topLevel: false, hash);
             }
             return entries;
         }
+        var kind = FileKind.OfTarget(full);
+        if (kind is not (FileKindValue.RegularFile or FileKindValue.Missing))
+            throw new BadInputException($"{display} is {FileKind.Describe(kind)}, not a regular file.",
+                "Pass an object file, shared library or archive (a pipe or device would block or never end).");
         using (var src = Open(full, display))
         {
             var entries = new List<ArtifactEntry>();
@@ -127,7 +133,12 @@ public static class ArtifactReader
                 foreach (var (name, data) in ArReader.Members(src)) Member(name, data, depth, into, hash);
                 break;
             case ContentKind.Tar:
-                foreach (var (name, data) in TarReader.Members(src)) Member(name, data, depth, into, hash);
+                foreach (var m in TarReader.Entries(src))
+                {
+                    if (m.Type == TarMemberType.File) Member(m.Name, src.Slice(m.DataOffset, m.Size, $"{src.Path}!{m.Name}"), depth, into, hash);
+                    else if (m.Type != TarMemberType.Directory)
+                        into.Add(ArtifactEntry.Skipped($"{src.Path}!{m.Name}", $"{TarMemberText.Describe(m)}, not a regular file; not read"));
+                }
                 break;
             case ContentKind.Gzip:
                 using (var inner = new GzipSource(src, src.Path))

@@ -37,6 +37,17 @@ public sealed record BinaryObject(
     ObjectKind Kind,
     IReadOnlyList<BinarySymbol> Symbols)
 {
+    /// <summary>An ELF shared object's DT_SONAME (the name other libraries' DT_NEEDED use for it), or null.</summary>
+    public string? Soname { get; init; }
+
+    /// <summary>An ELF shared object's DT_NEEDED entries in order: the libraries the dynamic linker loads with it.</summary>
+    public IReadOnlyList<string> Needed { get; init; } = [];
+
+    internal BinaryObject WithDynamic(ElfDynamic.Info info) => this with { Soname = info.Soname, Needed = info.Needed };
+
+    /// <summary>The packed import blob this object defines (a TVM device object), read structurally; null when none.</summary>
+    public PackedBlob? Blob { get; init; }
+
     /// <summary>Symbols other objects may link against: defined and global or weak.</summary>
     public IEnumerable<BinarySymbol> Exports => Symbols.Where(s => s.IsDefined && s.IsExternal);
 

@@ -9,7 +9,7 @@ namespace Ava.Compiler.Binary;
 /// </summary>
 internal static class ElfReader
 {
-    private const uint ShtSymtab = 2, ShtDynsym = 11;
+    private const uint ShtSymtab = 2, ShtDynsym = 11, ShtNobits = 8;
     private const ushort ShnUndef = 0, ShnLoReserve = 0xff00, ShnAbs = 0xfff1, ShnCommon = 0xfff2, ShnXindex = 0xffff;
 
     public static BinaryObject Read(ByteSource src)
@@ -38,7 +38,10 @@ internal static class ElfReader
 
         var kind = type switch { 1 => ObjectKind.Relocatable, 2 => ObjectKind.Executable, 3 => ObjectKind.SharedLibrary, _ => ObjectKind.Other };
         var obj = new BinaryObject(path, ObjectFormat.Elf, is64 ? 64 : 32, big, machine, Architecture(machine), kind, []);
-        if (shoff == 0) return obj; // no section headers: nothing to link against (checked by the caller's rules)
+        var phoff = f.Word(is64 ? 32 : 28, is64);
+        int phentsize = f.U16(is64 ? 54 : 42), phnum = f.U16(is64 ? 56 : 44);
+        if (shoff == 0) // no section headers: no symbols to link against, but a shared object's DT_NEEDED still counts
+            return kind == ObjectKind.Relocatable ? obj : obj.WithDynamic(ElfDynamic.FromSegments(src, phoff, phentsize, phnum, is64, big));
 
         var minEnt = is64 ? 64 : 40;
         Malformed.Check(shentsize >= minEnt, path, $"section header entries are {shentsize} bytes, less than {minEnt}");
@@ -59,15 +62,18 @@ internal static class ElfReader
         {
             var s = new Fields(table.AsSpan((int)(i * shentsize), minEnt), big);
             sections[i] = is64
-                ? new Section(s.U32(0), s.U32(4), s.U64(24), s.U64(32), s.U32(40), s.U64(56))
-                : new Section(s.U32(0), s.U32(4), s.U32(16), s.U32(20), s.U32(24), s.U32(36));
+                ? new Section(s.U32(0), s.U32(4), s.U64(24), s.U64(32), s.U32(40), s.U64(56), s.U64(16))
+                : new Section(s.U32(0), s.U32(4), s.U32(16), s.U32(20), s.U32(24), s.U32(36), s.U32(12));
         }
 
         var wanted = kind == ObjectKind.Relocatable ? ShtSymtab : ShtDynsym;
         var symIndex = Array.FindIndex(sections, s => s.Type == wanted);
         if (symIndex < 0 && kind != ObjectKind.Relocatable) symIndex = Array.FindIndex(sections, s => s.Type == ShtSymtab);
         if (symIndex < 0) symIndex = Array.FindIndex(sections, s => s.Type is ShtSymtab or ShtDynsym);
-        if (symIndex < 0) return obj; // a stripped object exports and imports nothing
+        // .dynamic follows .dynsym/.dynstr in the file: read after them, so a gzip-backed source never restarts.
+        BinaryObject WithNeeded(BinaryObject o) =>
+            kind == ObjectKind.Relocatable ? o : o.WithDynamic(Dynamic(src, sections, phoff, phentsize, phnum, is64, big));
+        if (symIndex < 0) return WithNeeded(obj); // a stripped object exports and imports nothing
 
         var sym = sections[symIndex];
         var symSize = is64 ? 24 : 16;
@@ -105,6 +111,7 @@ internal static class ElfReader
             int abs = names.Length, com = abs + 1, xindex = abs + 2, reserved = abs + 3;
 
             var symbols = new SymbolTable.Builder(count, strBytes.Length);
+            var blobIndex = -1;
             for (var i = 1; i < count; i++) // entry 0 is the reserved null symbol
             {
                 var info = infos[i];
@@ -134,9 +141,14 @@ internal static class ElfReader
                     6 => SymbolType.Tls, 10 => SymbolType.Indirect, _ => SymbolType.Other,
                 };
                 if (shndx == ShnCommon) symType = SymbolType.Common;
+                if (blobIndex < 0 && shndx != ShnUndef && shndx < ShnLoReserve && shndx < sections.Length
+                    && TvmBlobReader.IsBlobSymbol(strBytes.AsSpan((int)nameOff, length)))
+                    blobIndex = i;
                 symbols.Add(strBytes.AsSpan((int)nameOff, length), false, shndx != ShnUndef, binding, symType, section);
             }
-            return obj with { Symbols = symbols.Build(sectionNames) };
+            var blob = blobIndex < 0 ? null : ReadBlob(src, sections, sym.Offset + (ulong)blobIndex * entSize, is64, big, kind,
+                StringTable.NameAt(strBytes, nameOffsets[blobIndex]) ?? "", indexes[blobIndex]);
+            return WithNeeded(obj with { Symbols = symbols.Build(sectionNames), Blob = blob });
         }
         finally
         {
@@ -179,6 +191,44 @@ internal static class ElfReader
         }
     }
 
+    /// <summary>DT_SONAME and DT_NEEDED from the SHT_DYNAMIC section, else from the PT_DYNAMIC segment.</summary>
+    private static ElfDynamic.Info Dynamic(ByteSource src, Section[] sections, ulong phoff, int phentsize, int phnum, bool is64, bool big)
+    {
+        var index = Array.FindIndex(sections, s => s.Type == ElfDynamic.ShtDynamic);
+        if (index < 0) return ElfDynamic.FromSegments(src, phoff, phentsize, phnum, is64, big);
+        var dyn = sections[index];
+        Malformed.Check(dyn.Link < sections.Length && dyn.Link != index, src.Path, "the dynamic section's string table index is invalid");
+        var strSec = sections[dyn.Link];
+        CheckRange(src, dyn, "dynamic section");
+        CheckRange(src, strSec, "dynamic string table");
+        var strings = src.ReadArray((long)strSec.Offset, (long)strSec.Size, "dynamic string table");
+        return ElfDynamic.FromSection(src, dyn.Offset, dyn.Size, strings, is64, big);
+    }
+
+    /// <summary>
+    /// The packed import blob a device object defines (<c>&lt;prefix&gt;__tvm_ffi__library_bin</c>): the symbol's bytes
+    /// located through its section (st_value is a section offset in a relocatable object, an address elsewhere).
+    /// Damage inside the blob is recorded in the result, not thrown: the object's symbols are still valid.
+    /// </summary>
+    private static PackedBlob ReadBlob(ByteSource src, Section[] sections, ulong entryOffset, bool is64, bool big, ObjectKind kind, string name, ushort shndx)
+    {
+        Span<byte> entry = stackalloc byte[is64 ? 24 : 16];
+        src.Read((long)entryOffset, entry);
+        var e = new Fields(entry, big);
+        var value = is64 ? e.U64(8) : e.U32(4);
+        var size = is64 ? e.U64(16) : e.U32(8);
+        var sec = sections[shndx];
+        if (sec.Type == ShtNobits) return new PackedBlob(name, "unknown", [], null, "the blob symbol is in a section without file data");
+        var within = kind == ObjectKind.Relocatable ? value : value - sec.Addr;
+        if (kind != ObjectKind.Relocatable && value < sec.Addr || within > sec.Size || size > sec.Size - within
+            || sec.Offset > (ulong)src.Length || sec.Offset + within > (ulong)src.Length || size > (ulong)src.Length - (sec.Offset + within))
+            return new PackedBlob(name, "unknown", [], null, $"the blob symbol ({size} bytes at {value}) lies outside its section or the file");
+        // A symbol without a size (hand-written assembly; TVM's codegen always sets one) is bounded by its section.
+        if (size == 0) size = sec.Size - within;
+        if (size < 8) return new PackedBlob(name, "unknown", [], null, $"the blob symbol is {size} bytes, too small for its length header");
+        return TvmBlobReader.Read(src, (long)(sec.Offset + within), (long)size, name);
+    }
+
     private static void CheckRange(ByteSource src, Section s, string what) =>
         Malformed.Check(s.Offset <= (ulong)src.Length && s.Size <= (ulong)src.Length - s.Offset, src.Path,
             $"the {what} (offset {s.Offset}, {s.Size} bytes) runs past the end of the file ({src.Length} bytes)");
@@ -210,5 +260,5 @@ internal static class ElfReader
         _ => $"elf-machine-{machine}",
     };
 
-    private readonly record struct Section(uint Name, uint Type, ulong Offset, ulong Size, uint Link, ulong EntSize);
+    private readonly record struct Section(uint Name, uint Type, ulong Offset, ulong Size, uint Link, ulong EntSize, ulong Addr);
 }

@@ -42,6 +42,7 @@ internal static class MachOReader
 
         var cmds = src.ReadArray(headerSize, sizeofcmds, "load command area");
         var sectionNames = new List<string> { "" }; // n_sect is 1-based
+        var sectionSpans = new List<(ulong Addr, ulong Size, uint Offset)> { default };
         (uint SymOff, uint NSyms, uint StrOff, uint StrSize)? symtab = null;
         var at = 0;
         for (var i = 0; i < ncmds; i++)
@@ -63,6 +64,8 @@ internal static class MachOReader
                 {
                     var sect = cmds.AsSpan(at + segHeader + s * sectSize, sectSize);
                     sectionNames.Add($"{FixedName(sect[16..32])},{FixedName(sect[..16])}");
+                    var sf = new Fields(sect, big);
+                    sectionSpans.Add(seg64 ? (sf.U64(32), sf.U64(40), sf.U32(48)) : (sf.U32(32), sf.U32(36), sf.U32(40)));
                 }
             }
             else if (cmd == LcSymtab)
@@ -85,6 +88,7 @@ internal static class MachOReader
         string?[] sections = [.. sectionNames, "*ABS*", "*INDR*", "*COM*"];
         int abs = sectionNames.Count, indr = abs + 1, com = abs + 2;
         var symbols = new SymbolTable.Builder((int)Math.Min(st.NSyms, 1 << 20), strBytes.Length);
+        (string Name, int Section, ulong Value)? blobSymbol = null;
         for (var i = 0; i < st.NSyms; i++)
         {
             var e = new Fields(symBytes.AsSpan(i * entry, entry), big);
@@ -117,8 +121,20 @@ internal static class MachOReader
             // C names carry a leading '_' in Mach-O; a lone "_" stays as it is.
             var skipsUnderscore = length > 1 && strBytes[strx] == (byte)'_';
             symbols.Add(strBytes.AsSpan((int)strx, length), skipsUnderscore, defined, binding, symType, section);
+            if (blobSymbol is null && t == NSect && TvmBlobReader.IsBlobSymbol(strBytes.AsSpan((int)strx, length)))
+                blobSymbol = (StringTable.NameAt(strBytes, strx)![(skipsUnderscore ? 1 : 0)..], section, e.Word(8, is64));
         }
-        return obj with { Symbols = symbols.Build(sections) };
+        PackedBlob? blob = null;
+        if (blobSymbol is { } b)
+        {
+            // Mach-O symbols carry no size: the blob's own u64 length header bounds it within its section.
+            var (addr, size, offset) = sectionSpans[b.Section];
+            var within = b.Value - addr;
+            blob = b.Value < addr || within >= size || offset > (ulong)src.Length || size > (ulong)src.Length - offset || size - within < 8
+                ? new PackedBlob(b.Name, "unknown", [], null, "the blob symbol lies outside its section or the file")
+                : TvmBlobReader.Read(src, (long)(offset + within), (long)(size - within), b.Name);
+        }
+        return obj with { Symbols = symbols.Build(sections), Blob = blob };
     }
 
     /// <summary>Each architecture slice of a universal binary, as its own source.</summary>

@@ -14,15 +14,30 @@ internal static class TarReader
     public static bool LooksLikeHeader(ReadOnlySpan<byte> head) =>
         head.Length >= Block && (head[257..262].SequenceEqual("ustar"u8) || ChecksumMatches(head)) && head[0] != 0;
 
+    /// <summary>Regular-file members, read in place. Links, devices and folders are listed by <see cref="Entries"/>.</summary>
     public static IEnumerable<(string Name, ByteSource Data)> Members(ByteSource src)
+    {
+        foreach (var e in Entries(src))
+            if (e.Type is TarMemberType.File)
+                yield return (e.Name, src.Slice(e.DataOffset, e.Size, $"{src.Path}!{e.Name}"));
+    }
+
+    /// <summary>
+    /// Every member as the unpacker on the phone would see it: name (after GNU long names and pax <c>path</c>), type,
+    /// link target (after GNU long links and pax <c>linkpath</c>) and where its data is. An archive that stops before its
+    /// end-of-archive marker (two zero blocks) was cut short and is damage, even when the cut falls on a header boundary.
+    /// </summary>
+    public static IEnumerable<TarMember> Entries(ByteSource src)
     {
         var path = src.Path;
         long at = 0;
         var header = new byte[Block];
-        string? longName = null, paxPath = null;
+        string? longName = null, paxPath = null, longLink = null, paxLink = null;
         var index = 0;
-        while (at + Block <= src.Length)
+        while (true)
         {
+            Malformed.Check(at + Block <= src.Length, path,
+                $"the tar archive ends at byte {src.Length} without its end-of-archive marker: it was cut short");
             src.Read(at, header);
             if (header.AsSpan().IndexOfAnyExcept((byte)0) < 0) yield break; // end-of-archive marker
             Malformed.Check(ChecksumMatches(header), path, $"tar header {index} at offset {at} has a wrong checksum");
@@ -38,21 +53,38 @@ internal static class TarReader
                 case 'L': // GNU long name: the next header's name
                     longName = CString(src.ReadArray(dataAt, Math.Min(size, 1 << 16), "GNU long name"));
                     break;
+                case 'K': // GNU long link target
+                    longLink = CString(src.ReadArray(dataAt, Math.Min(size, 1 << 16), "GNU long link name"));
+                    break;
                 case 'x': // pax extended header for the next member
-                    paxPath = PaxPath(src.ReadArray(dataAt, Math.Min(size, 1 << 20), "pax header")) ?? paxPath;
+                    var pax = src.ReadArray(dataAt, Math.Min(size, 1 << 20), "pax header");
+                    paxPath = PaxValue(pax, "path", path) ?? paxPath;
+                    paxLink = PaxValue(pax, "linkpath", path) ?? paxLink;
                     break;
-                case '0' or '\0' or '7':
+                case 'g': // pax global header: applies to the archive, not a member
+                    break;
+                default:
                     var name = paxPath ?? longName ?? HeaderName(header);
-                    longName = paxPath = null;
-                    yield return (name, src.Slice(dataAt, size, $"{path}!{name}"));
-                    break;
-                default: // directories, links, global pax headers, GNU 'K': nothing to read
-                    if (type != 'K') longName = paxPath = null;
+                    var link = paxLink ?? longLink ?? CString(header.AsSpan(157, 100));
+                    longName = paxPath = longLink = paxLink = null;
+                    yield return new TarMember(index - 1, name, Classify(type), type, link, dataAt, size);
                     break;
             }
             at = next;
         }
     }
+
+    private static TarMemberType Classify(char type) => type switch
+    {
+        '0' or '\0' or '7' => TarMemberType.File,
+        '5' => TarMemberType.Directory,
+        '1' => TarMemberType.HardLink,
+        '2' => TarMemberType.SymbolicLink,
+        '3' => TarMemberType.CharacterDevice,
+        '4' => TarMemberType.BlockDevice,
+        '6' => TarMemberType.Fifo,
+        _ => TarMemberType.Other, // GNU sparse 'S', dump dir 'D', volume 'V', multi-volume 'M', vendor types
+    };
 
     private static string HeaderName(byte[] h)
     {
@@ -71,17 +103,33 @@ internal static class TarReader
         return Encoding.UTF8.GetString(end < 0 ? s : s[..end]);
     }
 
-    private static string? PaxPath(byte[] data)
+    /// <summary>
+    /// The value of <paramref name="key"/> in a pax extended header. Records are "&lt;len&gt; key=value\n" where len counts
+    /// the whole record (POSIX pax); a record that does not parse is damage, as it is for tar(1) and System.Formats.Tar.
+    /// </summary>
+    private static string? PaxValue(byte[] data, string key, string path)
     {
-        // Records are "<len> key=value\n".
-        foreach (var line in Encoding.UTF8.GetString(data).Split('\n'))
+        string? found = null;
+        var at = 0;
+        while (at < data.Length && data[at] != 0)
         {
-            var space = line.IndexOf(' ');
-            if (space < 0) continue;
-            var kv = line[(space + 1)..];
-            if (kv.StartsWith("path=", StringComparison.Ordinal)) return kv[5..];
+            var space = Array.IndexOf(data, (byte)' ', at);
+            var ok = space > at && space - at <= 10;
+            long len = 0;
+            for (var i = at; ok && i < space; i++)
+            {
+                ok = data[i] is >= (byte)'0' and <= (byte)'9';
+                len = len * 10 + (data[i] - '0');
+            }
+            ok = ok && len > space - at + 2 && at + len <= data.Length && data[at + len - 1] == '\n';
+            Malformed.Check(ok, path, $"a pax extended header has a record that does not parse at byte {at}");
+            var record = Encoding.UTF8.GetString(data, space + 1, (int)(at + len - 1 - (space + 1)));
+            var eq = record.IndexOf('=');
+            Malformed.Check(eq > 0, path, $"a pax extended header record at byte {at} has no key=value");
+            if (record.AsSpan(0, eq).SequenceEqual(key)) found = record[(eq + 1)..];
+            at += (int)len;
         }
-        return null;
+        return found;
     }
 
     private static long ParseNumber(ReadOnlySpan<byte> field, string path, int index)
@@ -124,3 +172,8 @@ internal static class TarReader
         return sum == stored;
     }
 }
+
+internal enum TarMemberType { File, Directory, HardLink, SymbolicLink, CharacterDevice, BlockDevice, Fifo, Other }
+
+/// <summary>One tar header as an unpacker sees it. <see cref="TypeFlag"/> is the raw type byte (for messages).</summary>
+internal sealed record TarMember(int Index, string Name, TarMemberType Type, char TypeFlag, string LinkName, long DataOffset, long Size);

@@ -10,6 +10,12 @@ public enum ExitCode
     ExternalToolFailed = 4,
     Network = 5,
 
+    /// <summary>
+    /// The resource is busy: another alc run holds the build folder. sysexits' EX_TEMPFAIL ("try again later"), next to
+    /// the EX_SOFTWARE (70) alc already uses; 0–5 keep their fixed meanings, and a scheduler can retry on 75 alone.
+    /// </summary>
+    Busy = 75,
+
     /// <summary>A bug in alc itself: never thrown on purpose, only mapped from an unexpected exception.</summary>
     InternalError = 70,
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Ava.Compiler.IO;
 
 namespace Ava.Compiler.Hashing;
 
@@ -43,11 +44,9 @@ public sealed class KeyBuilder
 
     public string Build() => FileHasher.XxHash128Of(_text.ToString());
 
+    /// <summary>Relative paths of the folder's regular files through <see cref="FolderWalk"/> (links kept inside, no pipes or devices, bounded).</summary>
     internal static IEnumerable<string> ListFiles(string directory) =>
-        Directory.EnumerateFiles(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-            .Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/'))
-            .Where(rel => !rel.Split('/').Any(part => part.StartsWith('.')))
-            .OrderBy(rel => rel, StringComparer.Ordinal);
+        FolderWalk.Files(directory, options: FolderWalkOptions.Default.WithSkipDotNames()).Select(f => f.RelativePath);
 }
 
 /// <summary>One named input of a stage key, kept so `--plan` can show what a key is made of.</summary>

@@ -38,8 +38,8 @@ public sealed class HubOfflineException(string problem, string fix, IReadOnlyLis
 /// <summary>Exit 5: the server answered, but not like the Hub (no commit id, no ETag, broken JSON).</summary>
 public sealed class HubProtocolException(string problem, string fix) : NetworkException(problem, fix);
 
-/// <summary>Exit 3: the cache's disk cannot hold the download.</summary>
-public sealed class HubDiskFullException(string problem, string fix, long neededBytes, long freeBytes) : ToolchainMissingException(problem, fix)
+/// <summary>Exit 3, kind "disk-full": the cache's disk cannot hold the download.</summary>
+public sealed class HubDiskFullException(string problem, string fix, long neededBytes, long freeBytes) : DiskFullException(problem, fix)
 {
     public long NeededBytes { get; } = neededBytes;
 

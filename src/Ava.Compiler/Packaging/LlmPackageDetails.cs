@@ -19,6 +19,9 @@ public sealed record LlmPackageDetails(
     int? ContextWindowSize,
     long? VocabSize,
     long? EstimatedVramBytes,
+    long? PlannedVramBytes,
+    MetadataMemory? MemoryFromMetadata,
+    MetadataSummary? Metadata,
     PackageToolchain? Toolchain,
     LlmVerificationSummary? Verification)
 {
@@ -29,7 +32,7 @@ public sealed record LlmPackageDetails(
     public static LlmPackageDetails From(JsonObject? details) =>
         details?.Deserialize(PackagingJsonContext.Default.LlmPackageDetails) ?? Empty;
 
-    private static readonly LlmPackageDetails Empty = new(null, null, null, null, null, null, null, null, null, null, null);
+    private static readonly LlmPackageDetails Empty = new(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 }
 
 /// <summary>Where the weights came from: the recipe's Hub repository, and the commit when they were fetched from it.</summary>
@@ -47,6 +50,13 @@ public enum SourceOrigin
     [JsonStringEnumMemberName("local folder")]
     LocalFolder,
 }
+
+/// <summary>MLC's memory estimate read from the library's metadata (the package proof).</summary>
+public sealed record MetadataMemory(long ParamBytes, long TemporaryBytes, string? TemporaryFunction, long KvCacheBytes, long KvTokens);
+
+/// <summary>What the library's metadata says it was compiled for (the package proof checked it against weights and config).</summary>
+public sealed record MetadataSummary(string ModelType, string Quantization, long ContextWindowSize, long PrefillChunkSize, long SlidingWindowSize,
+    int ParamCount);
 
 /// <summary>The toolchain pins the model was compiled with (from <c>toolchain.lock.json</c>).</summary>
 public sealed record PackageToolchain(string? Tvm, string? TvmCommit, string? TvmFfi, string? MlcLlmCommit, string? AbiProfile);

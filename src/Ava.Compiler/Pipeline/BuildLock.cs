@@ -22,12 +22,12 @@ public sealed class BuildLock : IDisposable
             File.WriteAllText(folder.LockPath + ".pid", $"pid {Environment.ProcessId}\n");
             return new BuildLock(stream);
         }
-        catch (IOException e)
+        catch (IOException e) when (!IO.DiskFull.Is(e))
         {
             var holder = TryReadHolder(folder.LockPath);
-            throw new BadInputException(
+            throw new BusyException(
                 $"Another alc run{holder} is using the build folder '{folder.Root}'.",
-                "Wait for it to finish, or pass a different --build folder. The lock is released automatically when that run ends or is killed.",
+                "Wait for it to finish and rerun (exit 75 means busy: retrying later is safe), or pass a different --build-dir. The lock is released automatically when that run ends or is killed.",
                 e);
         }
     }

@@ -1,3 +1,5 @@
+using Ava.Compiler.Processes;
+using Ava.Compiler.Errors;
 using System.Diagnostics;
 using System.Text.Json;
 using Ava.Compiler.Hashing;
@@ -55,6 +57,8 @@ public sealed class StageEngine
     public async Task<IReadOnlyList<StageRecord>> RunAsync(BuildFolder folder, IReporter reporter, CancellationToken cancellationToken = default)
     {
         using var buildLock = BuildLock.Acquire(folder);
+        if (ChildGuard.CleanStale(folder.Root) is { Count: > 0 } strays)
+            reporter.Info($"stopped {strays.Count} tool process group(s) a killed run left in {folder.Root} (group {string.Join(", ", strays)})");
         Directory.CreateDirectory(folder.StagesDirectory);
         Directory.CreateDirectory(folder.LogsDirectory);
         foreach (var stale in folder.StaleTempDirectories().ToList()) AtomicDirectory.TryDeleteTree(stale);
@@ -114,6 +118,11 @@ public sealed class StageEngine
             File.AppendAllText(logPath, $"# finished in {clock.Elapsed.TotalSeconds:0.000} s\n");
             if (outcome.Summary is not null) reporter.Info($"{stage.Name}: {outcome.Summary}");
             return new StageRecord(stage.Name, key, StageStatus.Ran, target, stamp);
+        }
+        catch (Exception e) when (e is not AlcException && DiskFull.Is(e))
+        {
+            AtomicDirectory.TryDeleteTree(tmp);
+            throw DiskFull.Error($"the output of stage {stage.Name} in {folder.Root}", e);
         }
         catch
         {

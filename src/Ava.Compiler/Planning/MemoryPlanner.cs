@@ -12,6 +12,9 @@ namespace Ava.Compiler.Planning;
 public static class MemoryPlanner
 {
     public const int DefaultPrefillChunk = 256;
+
+    /// <summary>gen_config's --max-batch-size default (mlc-ai/mlc-llm@7b15b196:python/mlc_llm/cli/gen_config.py:92-97).</summary>
+    public const int MlcDefaultMaxBatchSize = 128;
     private const int MinimumContext = 512;
 
     /// <param name="requestedContext">From the command line or the recipe; null lets the planner choose.</param>
@@ -20,7 +23,13 @@ public static class MemoryPlanner
     {
         var notes = new List<string>();
         var budget = (long)deviceMemoryMb << 20;
-        var sliding = slidingWindowOverride ?? arch.SlidingWindow;
+        // Gemma2Config has no sliding_window_size field, only the config's sliding_window, so MLC logs "Cannot override"
+        // and keeps the config's value (mlc-ai/mlc-llm@7b15b196:python/mlc_llm/model/gemma2/gemma2_model.py:33,39;
+        // python/mlc_llm/support/config.py:99-105): an override changes nothing there, and so it changes nothing here.
+        var overrideIgnored = rule == ContextRule.ForcedToSlidingWindow && slidingWindowOverride is not null;
+        var sliding = overrideIgnored ? arch.SlidingWindow : slidingWindowOverride ?? arch.SlidingWindow;
+        if (overrideIgnored)
+            notes.Add($"sliding_window_size {slidingWindowOverride} ignored: MLC's Gemma2Config cannot override it and keeps the config's sliding_window ({arch.SlidingWindow?.ToString() ?? "none"})");
 
         int context;
         bool pass;
@@ -82,20 +91,29 @@ public static class MemoryPlanner
     {
         var actBytes = quant.ActivationDtype == "float32" ? 4 : 2;
         var parameters = arch.Parameters;
-        var weightBytes = (long)Math.Ceiling(parameters * quant.StoredBitsPerWeight / 8);
+        // The embedding (tied to the final fc in Gemma) keeps the float width when the scheme does not quantize it (q4f16_2).
+        var embedding = (long)arch.VocabSize * arch.HiddenSize;
+        var weightBytes = (long)Math.Ceiling(((parameters - embedding) * quant.StoredBitsPerWeight + embedding * quant.EmbeddingBitsPerWeight) / 8);
         long perTokenPerLayer = 2L * arch.KvHeads * arch.HeadDim * actBytes;
         var kvFull = perTokenPerLayer * arch.Layers * context;
         var slidingLayers = arch.Layers - arch.GlobalLayers;
         var kvSliding = perTokenPerLayer * (arch.GlobalLayers * (long)context + slidingLayers * (long)Math.Min(context, sliding ?? context));
         // One prefill chunk's activations (MLP and residual streams), its attention scores against the whole
         // context, and fp32 logits for one token.
-        var temporary = (long)prefill * (2L * arch.IntermediateSize + 4L * arch.HiddenSize) * actBytes
-                        + (long)prefill * arch.Heads * context * 4
-                        + arch.VocabSize * 4L;
+        // MLC plans temporaries for a decode step of max_batch_size sequences too: gen_config's default is 128
+        // (mlc-ai/mlc-llm@7b15b196:python/mlc_llm/cli/gen_config.py:92-97), the batch bound of the memory plan
+        // (interface/compile.py:107-119). A decode step holds fp32 logits and the MLP stream for every sequence.
+        var batch = (long)(maxBatch ?? MlcDefaultMaxBatchSize);
+        var prefillTemporary = (long)prefill * (2L * arch.IntermediateSize + 4L * arch.HiddenSize) * actBytes
+                               + (long)prefill * arch.Heads * context * 4
+                               + arch.VocabSize * 4L;
+        var decodeTemporary = batch * ((2L * arch.IntermediateSize + 4L * arch.HiddenSize) * actBytes + arch.VocabSize * 4L);
+        var temporary = Math.Max(prefillTemporary, decodeTemporary);
         var finalNotes = new List<string>(notes)
         {
             $"prefill chunk {prefill}",
-            $"weights {parameters:N0} parameters × {quant.StoredBitsPerWeight} bits ({quant.Name})",
+            $"weights {parameters:N0} parameters × {quant.StoredBitsPerWeight:0.###} bits ({quant.Name}{(quant.EmbeddingBitsPerWeight != quant.StoredBitsPerWeight ? $", embedding {embedding:N0} × {quant.EmbeddingBitsPerWeight} bits" : "")})",
+            $"temporaries for a prefill chunk of {prefill} or a decode step of {batch} sequences (max_batch_size)",
         };
         return new MemoryPlan
         {

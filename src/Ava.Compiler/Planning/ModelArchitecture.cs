@@ -60,12 +60,22 @@ public sealed record ModelArchitecture
     public static ModelArchitecture Parse(JsonObject root, string source)
     {
         var topType = Str(root, "model_type");
-        var text = root["text_config"] as JsonObject ?? root;
+        var configClass = topType is null ? null : ConfigClasses.For(topType);
+        var text = root[configClass?.TextConfigKey ?? "text_config"] as JsonObject ?? root;
         var modelType = topType ?? Str(text, "model_type")
-            ?? throw new BadInputException($"{source} has no model_type.", "Use the config.json that came with the Hugging Face model.");
+            ?? throw new BadInputException($"{source} has no model_type, so alc cannot tell which model it describes.",
+                "Use the config.json published with the model on Hugging Face (every transformers config names its model_type).");
+        configClass ??= ConfigClasses.For(modelType);
+        if (configClass?.Unsupported is { } why)
+            throw new BadInputException($"{source} is a {modelType} model: {why}.", "Pick a recipe MLC-LLM supports (alc recipes list).");
 
-        int Need(string key) => Int(text, key) ?? Int(root, key)
-            ?? throw new BadInputException($"{source} has no '{key}' (needed to plan memory).", "Use the config.json that came with the Hugging Face model.");
+        // Read as MLC does: the field, else the default of the model type's config class, else there is none upstream.
+        int? Read(string key) => Int(text, key) ?? Int(root, key) ?? configClass?.DefaultFor(key)?.Value;
+        int Need(string key) => Read(key) ?? throw new BadInputException(
+            $"{source} has no '{key}', and {(configClass is null ? $"alc knows no config class for model_type '{modelType}'" : $"MLC-LLM's {configClass.Name} (model_type {modelType}) has no default for it")}, so the model cannot be sized.",
+            configClass is null
+                ? $"alc sizes only the model types its recipes use ({string.Join(", ", ConfigClasses.All.Where(c => c.Unsupported is null).Select(c => c.ModelType))}); MLC-LLM would need '{key}' too."
+                : $"MLC-LLM's convert_weight would stop on the same missing field; check that config.json is the file published with the model (re-fetch it with 'alc fetch <repo> --include config.json').");
 
         var hidden = Need("hidden_size");
         var heads = Need("num_attention_heads");
@@ -78,14 +88,14 @@ public sealed record ModelArchitecture
             IntermediateSize = Need("intermediate_size"),
             Layers = Need("num_hidden_layers"),
             Heads = heads,
-            KvHeads = Int(text, "num_key_value_heads") ?? heads,
-            HeadDim = Int(text, "head_dim") ?? hidden / heads,
-            // Gemma 3 4B's text_config omits vocab_size in some revisions; HF's Gemma3TextConfig default is 262208.
-            VocabSize = Int(text, "vocab_size") ?? Int(root, "vocab_size") ?? (isGemma3 ? 262208 : Need("vocab_size")),
+            // Gemma's config classes require (Gemma 2) or default (Gemma 3) these; other types fall back as transformers does.
+            KvHeads = configClass is null ? Read("num_key_value_heads") ?? heads : Need("num_key_value_heads"),
+            HeadDim = configClass is null ? Read("head_dim") ?? hidden / heads : Need("head_dim"),
+            VocabSize = Need("vocab_size"),
             SlidingWindow = Int(text, "sliding_window") ?? Int(text, "sliding_window_size"),
             // MLC's Gemma 3 model hard-codes a pattern of 6; Gemma 2 alternates sliding and global layers.
-            SlidingWindowPattern = Int(text, "sliding_window_pattern") ?? (isGemma3 ? 6 : isGemma2 ? 2 : null),
-            MaxPositionEmbeddings = Int(text, "max_position_embeddings"),
+            SlidingWindowPattern = isGemma3 ? Read("sliding_window_pattern") ?? 6 : isGemma2 ? 2 : Int(text, "sliding_window_pattern"),
+            MaxPositionEmbeddings = Read("max_position_embeddings"),
         };
     }
 

@@ -12,7 +12,8 @@ public sealed record StreamedRun(int ProcessId, Task<int> Exit);
 /// </summary>
 public static class StreamedProcess
 {
-    public static StreamedRun Start(ToolCommand command, Action<string> onLine, CancellationToken cancellationToken)
+    /// <param name="input">What the program reads on stdin (e.g. <see cref="ChildGuard.KeepAlive"/>); nothing when null.</param>
+    public static StreamedRun Start(ToolCommand command, Action<string> onLine, CancellationToken cancellationToken, PipeSource? input = null)
     {
         var cli = Cli.Wrap(command.FileName)
             .WithArguments(command.Arguments)
@@ -21,6 +22,7 @@ public static class StreamedProcess
             .WithStandardOutputPipe(PipeTarget.ToDelegate(onLine))
             .WithStandardErrorPipe(PipeTarget.ToDelegate(onLine));
         if (command.WorkingDirectory is not null) cli = cli.WithWorkingDirectory(command.WorkingDirectory);
+        if (input is not null) cli = cli.WithStandardInputPipe(input);
         var task = cli.ExecuteAsync(cancellationToken);
         return new StreamedRun(task.ProcessId, ExitCodeOf(task));
     }

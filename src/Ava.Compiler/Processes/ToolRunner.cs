@@ -38,12 +38,16 @@ public static class ToolRunner
             onLine?.Invoke(line);
         }
 
+        // Under ChildGuard the tool dies with alc, even when alc is killed with SIGKILL.
+        var (file, arguments) = ChildGuard.Wrap(command);
+        var guarded = command with { FileName = file, Arguments = arguments };
+
         var clock = Stopwatch.StartNew();
         int exitCode;
         long peak;
         try
         {
-            var started = StreamedProcess.Start(command, Line, cancellationToken);
+            var started = StreamedProcess.Start(guarded, Line, cancellationToken, ChildGuard.KeepAlive);
             await using (var sampler = new ProcessTreeSampler(started.ProcessId, TimeSpan.FromMilliseconds(100)))
             {
                 exitCode = await started.Exit;
@@ -64,6 +68,9 @@ public static class ToolRunner
         {
             string lastLines;
             lock (gate) lastLines = string.Join("\n", tail);
+            if (lastLines.Contains("No space left on device", StringComparison.Ordinal) || lastLines.Contains("ENOSPC", StringComparison.Ordinal))
+                throw new DiskFullException($"{Path.GetFileName(command.FileName)} ran out of disk space ({Describe(command)}; log: {logPath}).",
+                    "Free space on the disk holding the build folder (or pass --build-dir on a larger one) and rerun; finished stages are kept.");
             throw new ExternalToolException(
                 $"{Path.GetFileName(command.FileName)} failed with exit code {exitCode} ({Describe(command)}). Last lines of its log:\n{lastLines}",
                 "Read the log for the cause; finished stages are kept, so rerunning the same command resumes here.",

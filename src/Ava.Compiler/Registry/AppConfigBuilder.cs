@@ -10,7 +10,7 @@ public sealed record AppConfigSelection
 
     public IReadOnlyList<string> Models { get; init; } = [];
 
-    /// <summary>Write <c>model_path</c> (the on-phone folder) even for models with a published release URL.</summary>
+    /// <summary>Also write <c>ava_model_path</c> (the folder under the app's assets, <c>models/llm/&lt;name&gt;</c>) for a bundled build.</summary>
     public bool LocalPaths { get; init; }
 
     public AppConfigSelection WithExperiment(string? id) => this with { Experiment = id };
@@ -21,11 +21,16 @@ public sealed record AppConfigSelection
 }
 
 /// <summary>
-/// The app-side model list (US-3 "model metadata JSON"): <c>mlc-app-config.json</c> in the shape MLC's Android app
-/// reads (<c>model_list[]</c> of <c>model_id</c>, <c>model_lib</c>, <c>estimated_vram_bytes</c>, <c>model_url</c> or
-/// <c>model_path</c>; mlc-llm <c>interface/package.py</c>, <c>AppViewModel.kt</c> ModelRecord) plus AVA's fields: the
-/// AVA name, quantization, package hashes, A/B role and weight, and the `.AON` NLU models under <c>ava.nlu_list</c>.
-/// Only verified models are ever written; an experiment must pass <see cref="AbValidator"/> first.
+/// The app-side model list (US-3 "model metadata JSON"): <c>mlc-app-config.json</c>. The keys MLC's Android app reads
+/// keep MLC's meaning (mlc-ai/mlc-llm@7b15b196:android/MLCChat/app/src/main/java/ai/mlc/mlcchat/AppViewModel.kt:830-835
+/// ModelRecord): <c>model_id</c> names the model folder (<c>files/&lt;model_id&gt;/</c>, AppViewModel.kt:107) = the AVA
+/// name = the folder alc publishes, <c>model_lib</c>, <c>estimated_vram_bytes</c>. <c>model_url</c> is an HF-style repo
+/// base (MLCChat fetches <c>{model_url}/resolve/main/mlc-chat-config.json</c>, AppViewModel.kt:118,184) and alc publishes
+/// no such repo, so it is not written; <c>model_path</c> is iPhone-only upstream (interface/package.py:137-140) and is
+/// never written. What AVA's own app reads lives under <c>ava_*</c>: <c>ava_package</c> (the <c>.ALM</c> with size,
+/// SHA-256 and, once published, its release <c>url</c>, which AVA's downloader unpacks into <c>files/&lt;model_id&gt;/</c>),
+/// <c>ava_model_path</c> (<c>--local</c>), quantization, A/B role and weight, and the <c>.AON</c> NLU models under
+/// <c>ava.nlu_list</c>. Only verified models are ever written; an experiment must pass <see cref="AbValidator"/> first.
 /// </summary>
 public static class AppConfigBuilder
 {
@@ -73,9 +78,8 @@ public static class AppConfigBuilder
                 ["model_lib"] = m.Model.ModelLib,
                 ["estimated_vram_bytes"] = m.Model.EstimatedVramBytes,
             };
-            if (!selection.LocalPaths && package?.ReleaseUrl is { } url) record["model_url"] = url;
-            else record["model_path"] = $"models/llm/{m.Name}";
             record["ava_name"] = m.Name;
+            if (selection.LocalPaths) record["ava_model_path"] = $"models/llm/{m.Name}";
             record["ava_quantization"] = m.Quantization.Name;
             record["ava_experimental"] = m.Quantization.Experimental;
             record["ava_context_window_size"] = m.Model.ContextWindowSize;

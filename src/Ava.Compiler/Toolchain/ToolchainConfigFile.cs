@@ -36,7 +36,13 @@ public sealed record ToolchainConfigFile
 
     public string? NdkDir { get; init; }
 
-    public string? AvaRuntimeLibrary { get; init; }
+    /// <summary>AVA's runtime: a path (file or folder) or a list of them.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(PathListConverter))]
+    public IReadOnlyList<string>? AvaRuntime { get; init; }
+
+    /// <summary>The older name of <see cref="AvaRuntime"/>; the same meaning.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(PathListConverter))]
+    public IReadOnlyList<string>? AvaRuntimeLibrary { get; init; }
 
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -58,7 +64,7 @@ public sealed record ToolchainConfigFile
         catch (JsonException e)
         {
             throw new BadInputException($"The toolchain config '{path}' is not valid JSON for alc: {e.Message}",
-                "Fix the file; it holds an object with any of: prefix, tvmSourceDir, tvmBuildDir, mlcLlmDir, python, llvmConfig, llvmPrefix, ndkDir, avaRuntimeLibrary (paths).", e);
+                "Fix the file; it holds an object with any of: prefix, tvmSourceDir, tvmBuildDir, mlcLlmDir, python, llvmConfig, llvmPrefix, ndkDir (paths), avaRuntime (a path or a list of paths).", e);
         }
     }
 
@@ -73,4 +79,33 @@ public sealed record ToolchainConfigFile
     /// <summary>Writes the file atomically (setup records the prefix it built so later commands find it).</summary>
     public void Save(string path) =>
         IO.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options) + "\n");
+}
+
+/// <summary>A JSON string or array of strings, read as a list (a runtime given as one folder or as several files).</summary>
+internal sealed class PathListConverter : System.Text.Json.Serialization.JsonConverter<IReadOnlyList<string>>
+{
+    public override IReadOnlyList<string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String) return [reader.GetString()!];
+        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("expected a path or a list of paths");
+        var list = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String) throw new JsonException("expected a list of paths (strings)");
+            list.Add(reader.GetString()!);
+        }
+        return list;
+    }
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlyList<string> value, JsonSerializerOptions options)
+    {
+        if (value.Count == 1)
+        {
+            writer.WriteStringValue(value[0]);
+            return;
+        }
+        writer.WriteStartArray();
+        foreach (var v in value) writer.WriteStringValue(v);
+        writer.WriteEndArray();
+    }
 }

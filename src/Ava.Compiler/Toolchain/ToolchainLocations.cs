@@ -30,8 +30,12 @@ public sealed record ToolchainLocations
     /// <summary>The Android NDK root (the folder with source.properties).</summary>
     public LocatedPath? NdkDir { get; private init; }
 
-    /// <summary>Optional: AVA's own libtvm_runtime.so, the runtime the produced artifacts must link against.</summary>
-    public LocatedPath? AvaRuntimeLibrary { get; private init; }
+    /// <summary>
+    /// Optional: AVA's own runtime, the one the produced artifacts must link against, as files and folders (a standard
+    /// build's libtvm_runtime.so + libtvm_ffi.so, the app's jniLibs/arm64-v8a/, or libtvm4j_runtime_packed.so); empty when
+    /// not configured. Read with <see cref="Verification.Runtime.RuntimeSet"/>.
+    /// </summary>
+    public IReadOnlyList<LocatedPath> AvaRuntime { get; private init; } = [];
 
     public ToolchainLocations WithPrefix(LocatedPath? value) => this with { Prefix = value };
 
@@ -47,7 +51,9 @@ public sealed record ToolchainLocations
 
     public ToolchainLocations WithNdkDir(LocatedPath? value) => this with { NdkDir = value };
 
-    public ToolchainLocations WithAvaRuntimeLibrary(LocatedPath? value) => this with { AvaRuntimeLibrary = value };
+    public ToolchainLocations WithAvaRuntime(IReadOnlyList<LocatedPath> value) => this with { AvaRuntime = value };
+
+    public ToolchainLocations WithAvaRuntime(params LocatedPath[] value) => this with { AvaRuntime = value };
 
     /// <summary>The NDK clang driver that TVM_NDK_CC must name (it may not exist; doctor checks).</summary>
     public string? NdkClang(ToolchainLock lockFile, HostPlatform host) =>
@@ -64,6 +70,7 @@ public sealed record ToolchainLocations
         yield return ("python", Python);
         yield return ("llvmConfig", LlvmConfig);
         yield return ("ndkDir", NdkDir);
-        yield return ("avaRuntimeLibrary", AvaRuntimeLibrary);
+        yield return ("avaRuntime", AvaRuntime.Count == 0 ? null
+            : new LocatedPath(string.Join(System.IO.Path.PathSeparator, AvaRuntime.Select(r => r.Path)), AvaRuntime[0].Source));
     }
 }

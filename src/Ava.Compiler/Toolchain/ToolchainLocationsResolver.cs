@@ -107,7 +107,7 @@ public sealed class ToolchainLocationsResolver
                   ?? FromStandardEnv("ANDROID_NDK_HOME", "ANDROID_NDK_ROOT", "ANDROID_NDK")
                   ?? SearchNdk(prefix);
 
-        var runtime = Explicit(overrides.AvaRuntimeLibrary, "--ava-runtime", EnvAvaRuntime, c => c.AvaRuntimeLibrary);
+        var runtime = AvaRuntime(overrides, configs);
 
         return ToolchainLocations.Empty
             .WithPrefix(prefix)
@@ -117,7 +117,24 @@ public sealed class ToolchainLocationsResolver
             .WithPython(python)
             .WithLlvmConfig(llvm)
             .WithNdkDir(ndk)
-            .WithAvaRuntimeLibrary(runtime);
+            .WithAvaRuntime(runtime);
+    }
+
+    /// <summary>
+    /// AVA's runtime as files and folders: every <c>--ava-runtime</c>, else <c>ALC_AVA_RUNTIME</c> (a list joined by the
+    /// path separator, like PATH), else the config's <c>avaRuntime</c> (a path or a list; relative to the file).
+    /// </summary>
+    private IReadOnlyList<LocatedPath> AvaRuntime(ToolchainOverrides overrides, IReadOnlyList<ToolchainConfigFile> configs)
+    {
+        static IEnumerable<string> Split(string v) => v.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (overrides.AvaRuntime.Count > 0)
+            return overrides.AvaRuntime.SelectMany(Split).Select(p => new LocatedPath(Absolute(p, _workingDirectory), "--ava-runtime")).ToList();
+        if (Env(EnvAvaRuntime) is { } env)
+            return Split(env).Select(p => new LocatedPath(Absolute(p, _workingDirectory), EnvAvaRuntime)).ToList();
+        foreach (var c in configs)
+            if ((c.AvaRuntime ?? c.AvaRuntimeLibrary) is { Count: > 0 } list)
+                return list.Select(p => new LocatedPath(Absolute(p, Path.GetDirectoryName(c.Path!)!), "config " + c.Path)).ToList();
+        return [];
     }
 
     /// <summary>

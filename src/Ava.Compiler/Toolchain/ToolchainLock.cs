@@ -87,8 +87,6 @@ public sealed record TvmPin
     public required string Commit { get; init; }
 
     public required string Repository { get; init; }
-
-    public IReadOnlyList<string> PythonRequirements { get; init; } = [];
 }
 
 public sealed record TvmFfiPin
@@ -123,12 +121,6 @@ public sealed record MlcLlmPin
     public IReadOnlyList<string> AbsentModelTypes { get; init; } = [];
 
     public IReadOnlyList<string> RequiredQuantizations { get; init; } = [];
-
-    /// <summary>MLC-LLM's own requirements minus <see cref="ExcludedPythonRequirements"/>; installed after <c>pip install --no-deps</c>.</summary>
-    public IReadOnlyList<string> PythonRequirements { get; init; } = [];
-
-    /// <summary>Requirement name → why it is left out.</summary>
-    public IReadOnlyDictionary<string, string> ExcludedPythonRequirements { get; init; } = new Dictionary<string, string>();
 
     /// <summary>True when <paramref name="commit"/> (full or abbreviated, at least 7 hex digits) is the pin or a compatible commit.</summary>
     public bool Accepts(string commit) => MatchesPinned(commit) || CompatibleCommits.Any(c => Commits.Same(c, commit));
@@ -166,6 +158,50 @@ public sealed record PythonPin
     public required string Minimum { get; init; }
 
     public Version MinimumVersion => System.Version.Parse(Minimum);
+
+    /// <summary>
+    /// The one list of Python packages the toolchain needs besides TVM, tvm-ffi and MLC-LLM themselves: setup installs
+    /// it, doctor imports it, <c>alc toolchain requirements</c> prints it. Each names the upstream lines that import it.
+    /// </summary>
+    public IReadOnlyList<PythonPackage> Packages { get; init; } = [];
+
+    /// <summary>Requirements upstream declares that alc leaves out → why (the paths alc runs never import them).</summary>
+    public IReadOnlyDictionary<string, string> Excluded { get; init; } = new Dictionary<string, string>();
+
+    public IEnumerable<PythonPackage> InstalledBy(string part) => Packages.Where(p => p.InstalledBy == part);
+
+    public PythonPackage? ForModule(string module) => Packages.FirstOrDefault(p => p.Module == module);
+}
+
+/// <summary>One Python package of the toolchain, with the upstream lines that need it.</summary>
+public sealed record PythonPackage
+{
+    /// <summary>The pip requirement, e.g. <c>torch==2.9.0</c>.</summary>
+    public required string Requirement { get; init; }
+
+    /// <summary>The name <c>import</c> takes, e.g. <c>torch</c>.</summary>
+    public required string Module { get; init; }
+
+    /// <summary>The setup step group: <c>tvm</c> (TVM's Python package) or <c>mlc-llm</c>.</summary>
+    public required string InstalledBy { get; init; }
+
+    /// <summary>When upstream imports it: <c>import</c> (every mlc_llm command), <c>convert_weight</c>,
+    /// <c>gen_config-fallback</c> or <c>declared</c> (listed by upstream, not imported on alc's path).</summary>
+    public required string Phase { get; init; }
+
+    /// <summary>False for packages only a fallback path imports (doctor warns instead of failing).</summary>
+    public bool Required { get; init; } = true;
+
+    public required string Reason { get; init; }
+
+    /// <summary>Upstream lines, <c>repo@commit:path:line</c>.</summary>
+    public IReadOnlyList<string> NeededBy { get; init; } = [];
+
+    /// <summary>A package index per host OS (<c>linux</c>, <c>macos</c>) when PyPI's default build is the wrong one (CUDA torch).</summary>
+    public IReadOnlyDictionary<string, string> IndexUrl { get; init; } = new Dictionary<string, string>();
+
+    public string? IndexFor(HostOs os) =>
+        IndexUrl.GetValueOrDefault(os == HostOs.MacOs ? "macos" : "linux");
 }
 
 public sealed record DiskPin

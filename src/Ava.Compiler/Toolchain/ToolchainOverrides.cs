@@ -24,5 +24,6 @@ public sealed record ToolchainOverrides
 
     public string? NdkDir { get; init; }
 
-    public string? AvaRuntimeLibrary { get; init; }
+    /// <summary>AVA's runtime: files and folders (<c>--ava-runtime</c>, repeatable); each may also be a list joined by the path separator.</summary>
+    public IReadOnlyList<string> AvaRuntime { get; init; } = [];
 }

@@ -127,8 +127,8 @@ internal sealed class LibraryCheck
 
         foreach (var (name, where) in unresolved.Where(u => !generationProblems.Any(p => p.Symbol == u.Key)))
             problems.Add(Error("unresolved-symbol",
-                $"{name} is referenced by {Join(where.Select(Short))} but {Join(_surface.TvmSources)} does not export it: the app fails to link with 'undefined symbol: {name}'.",
-                $"Compile the library with the TVM the runtime was built from ({_profile.Runtime}), or pass the runtime the app really ships with --runtime.", name, where));
+                $"{name} is referenced by {Join(where.Select(Short))} but {Join(_surface.TvmSources)} does not export it{_surface.WhyMissing(name)}: the app fails to link with 'undefined symbol: {name}'.",
+                $"Compile the library with the TVM the runtime was built from ({_profile.Runtime}), or pass the runtime the app really ships with {_surface.Option}.", name, where));
         foreach (var (name, where) in unresolvedSystem)
             problems.Add(Error("unresolved-symbol",
                 $"{name} is referenced by {Join(where.Select(Short))} but none of {Join(_surface.SystemSources)} exports it: the app fails to link with 'undefined symbol: {name}'.",
@@ -489,8 +489,8 @@ internal sealed class LibraryCheck
             {
                 var replacement = h.Marker.Replacement?.Replace("<prefix>", PrefixFor(h)) ?? "(none)";
                 var consequence = h.Marker.AppliesToImports || h.Slot is not null
-                    ? $"the runtime ({_profile.Runtime}) does not export {h.Symbol}, so the app fails to link or load."
-                    : $"the runtime ({_profile.Runtime}) looks the model up by {replacement} and will not find it.";
+                    ? $"{_surface.NotExporting(h.Symbol, _profile)}, so the app fails to link or load."
+                    : $"{_surface.Named(_profile)} looks the model up by {replacement} and will not find it.";
                 problems.Add(Error("old-api",
                     $"Model uses old TVM API ({h.Symbol}). Expected new FFI API ({replacement}).{via}{generated[..^1]}; {consequence}",
                     _profile.Fix, h.Symbol, where));
@@ -504,7 +504,7 @@ internal sealed class LibraryCheck
                         ? $" The runtime exports {h.Symbol}, so the app would still link; only this generation marker shows the library was compiled by a newer TVM than the runtime, and its VM executable may expect runtime functions {_profile.Generation} lacks."
                         : $" The runtime does not export {h.Symbol}: the app fails to link with 'undefined symbol: {h.Symbol}'.";
                 problems.Add(Error("newer-api",
-                    $"Model uses newer TVM API ({h.Symbol}, emitted by TVM {_gen.Order[lo]} and later) than the runtime ({_profile.Runtime}).{via}{runtimeNote}{generated}",
+                    $"Model uses newer TVM API ({h.Symbol}, emitted by TVM {_gen.Order[lo]} and later) than {_surface.Named(_profile)}.{via}{runtimeNote}{generated}",
                     _profile.Fix, h.Symbol, where));
             }
         }

@@ -15,8 +15,12 @@ internal static class ManifestCheck
     public const string ProofName = "manifest";
 
     /// <summary>Problems for <paramref name="path"/>; empty when it is not a tar with a manifest, or when it matches.</summary>
-    public static List<Problem> Run(string path, string display)
+    public static List<Problem> Run(string path, string display) => Run(path, display, out _);
+
+    /// <param name="hasManifest">Whether the tar carries an <c>alc-manifest.json</c> at its root or one folder down.</param>
+    public static List<Problem> Run(string path, string display, out bool hasManifest)
     {
+        hasManifest = false;
         if (!File.Exists(path)) return [];
         using var file = File.OpenRead(path);
         Stream stream = file;
@@ -56,11 +60,13 @@ internal static class ManifestCheck
                 found[name] = (size, Convert.ToHexStringLower(sha.GetHashAndReset()));
             }
         }
-        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException or IOException
+                                       or ArgumentException or InvalidOperationException or OverflowException or NotSupportedException)
         {
-            return []; // not a tar: the readers report damage their own way
+            return []; // not a tar System.Formats.Tar can read: the readers report damage their own way, and it counts as unverifiable
         }
         if (manifestName is null) return [];
+        hasManifest = true;
 
         PackageManifest? manifest;
         try { manifest = JsonSerializer.Deserialize<PackageManifest>(manifestBytes, PackageManifest.Json); }
@@ -69,6 +75,8 @@ internal static class ManifestCheck
             return [Error("modified-file", $"{display}: its {PackageManifest.FileName} cannot be read ({e.Message}): the package was damaged or altered.", [display + "!" + manifestName], manifestName)];
         }
         if (manifest is null) return [];
+        if (manifest.Files is null || manifest.Files.Any(f => f is null || f.Path is null || f.Sha256 is null))
+            return [Error("modified-file", $"{display}: its {PackageManifest.FileName} lists a file without a path or SHA-256: the package was damaged or altered.", [display + "!" + manifestName], manifestName)];
 
         var root = manifestName.Contains('/') ? manifestName[..(manifestName.IndexOf('/') + 1)] : "";
         var problems = new List<Problem>();
@@ -83,7 +91,10 @@ internal static class ManifestCheck
                 problems.Add(Error("modified-file", $"{display}: {f.Path} was modified after packaging (SHA-256 {got.Sha256[..12]}…, size {got.Size}; the manifest says {f.Sha256[..Math.Min(12, f.Sha256.Length)]}…, size {f.Size}).", [display + "!" + name], f.Path));
         }
         foreach (var name in found.Keys.Where(n => !listed.Contains(n)).Order(StringComparer.Ordinal))
-            problems.Add(Error("extra-file", $"{display}: {name[root.Length..]} is in the package but not in {PackageManifest.FileName}: it was added after packaging.", [display + "!" + name], name[root.Length..]));
+        {
+            var inside = name.StartsWith(root, StringComparison.Ordinal) ? name[root.Length..] : name; // a member outside the package folder
+            problems.Add(Error("extra-file", $"{display}: {inside} is in the package but not in {PackageManifest.FileName}: it was added after packaging.", [display + "!" + name], inside));
+        }
         return problems;
     }
 

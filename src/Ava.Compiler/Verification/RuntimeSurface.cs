@@ -10,27 +10,45 @@ namespace Ava.Compiler.Verification;
 /// </summary>
 internal sealed record RuntimeSurface(HashSet<string> TvmExports, IReadOnlyList<string> TvmSources, HashSet<string>? SystemExports, IReadOnlyList<string> SystemSources)
 {
-    public static RuntimeSurface Load(IReadOnlyList<VerifyInput> runtimes, string? systemLibs, string? systemLibsDisplay, AbiProfile profile)
+    /// <summary>The runtime set the TVM exports came from; null when they are the profile's list.</summary>
+    public Runtime.RuntimeSet? Set { get; init; }
+
+    /// <summary>Why the runtime lacks a symbol when its whole part is missing (" (… they live in libtvm_ffi.so …)"), else "".</summary>
+    public string WhyMissing(string symbol) => Set?.WhyMissing(symbol, Generation) ?? "";
+
+    /// <summary>How the runtime was given, for fixes.</summary>
+    public string Option => Set?.Option ?? "--runtime";
+
+    /// <summary>The runtime as messages name it: the files actually given, else the profile's runtime.</summary>
+    public string Named(AbiProfile profile) =>
+        Set is null ? $"the runtime ({profile.Runtime})" : $"the runtime {string.Join(" + ", Set.Members.Select(m => m.Display))} ({profile.Runtime} expected)";
+
+    /// <summary>"the runtime X does not export S" — or, when a given file of another generation does, that AVA's does not.</summary>
+    public string NotExporting(string symbol, AbiProfile profile) =>
+        Set?.ExporterOf(symbol) is { } m
+            ? $"{m.Display} exports {symbol}, but it is a {m.Generation.Label} runtime: AVA's runtime ({profile.Runtime}) does not export {symbol}"
+            : $"{Named(profile)} does not export {symbol}";
+
+    /// <summary>The profile's generation (v0.22): a runtime member of another one explains every missing name.</summary>
+    public string? Generation { get; init; }
+
+    public static RuntimeSurface Load(Runtime.RuntimeSet? runtime, string? systemLibs, string? systemLibsDisplay, AbiProfile profile)
     {
         HashSet<string> tvm;
         List<string> tvmSources = [];
-        if (runtimes.Count == 0)
+        if (runtime is null)
         {
             tvm = profile.RuntimeExports.ToHashSet(StringComparer.Ordinal);
             tvmSources.Add($"the {profile.Id} profile's export list ({profile.RuntimeExports.Count} symbols)");
         }
         else
         {
-            tvm = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var r in runtimes)
-            {
-                var obj = ReadShared(r, "--runtime", "Pass the runtime shared library the app ships, e.g. libtvm_runtime.so or libtvm4j_runtime_packed.so.");
-                tvm.UnionWith(obj.Exports.Select(s => s.Name));
-                tvmSources.Add(r.Display);
-            }
+            // Every member together: a standard build's libtvm_runtime.so + libtvm_ffi.so, or one packed library.
+            tvm = new HashSet<string>(runtime.Exports, StringComparer.Ordinal);
+            tvmSources.AddRange(runtime.Members.Select(m => m.Display));
         }
 
-        if (systemLibs is null) return new RuntimeSurface(tvm, tvmSources, null, []);
+        if (systemLibs is null) return new RuntimeSurface(tvm, tvmSources, null, []) { Set = runtime, Generation = profile.Generation };
         if (!Directory.Exists(systemLibs))
             throw new BadInputException($"--system-libs {systemLibsDisplay} is not a folder.",
                 "Pass the NDK sysroot lib folder for your API level, e.g. $ANDROID_NDK/toolchains/llvm/prebuilt/linux-x86_64/sysroot/usr/lib/aarch64-linux-android/24.");
@@ -47,7 +65,7 @@ internal sealed record RuntimeSurface(HashSet<string> TvmExports, IReadOnlyList<
         if (sources.Count == 0)
             throw new BadInputException($"--system-libs {systemLibsDisplay} holds none of {string.Join(", ", VerifyOptions.SystemLibraryNames)}.",
                 "Pass the NDK sysroot lib folder for your API level, e.g. $ANDROID_NDK/toolchains/llvm/prebuilt/linux-x86_64/sysroot/usr/lib/aarch64-linux-android/24.");
-        return new RuntimeSurface(tvm, tvmSources, system, sources);
+        return new RuntimeSurface(tvm, tvmSources, system, sources) { Set = runtime, Generation = profile.Generation };
     }
 
     private static BinaryObject ReadShared(VerifyInput input, string option, string fix)

@@ -49,15 +49,16 @@ public static class VerificationReport
         sb.AppendLine($"Runtime symbols from: {Md(string.Join(", ", r.RuntimeSources))}." +
                       (r.SystemLibs.Count > 0 ? $" System libraries: {Md(string.Join(", ", r.SystemLibs))}." : " System libraries: not checked (no --system-libs)."));
         sb.AppendLine();
+        if (r.RuntimeSet is { } runtime) RuntimeSection(sb, runtime);
         if (r.Link is { } link)
         {
             sb.AppendLine($"Link proof: {Md(link.Note)}");
             sb.AppendLine();
         }
-        sb.AppendLine("| library | verdict | TVM generation | prefix | objects | errors |");
-        sb.AppendLine("|---|---|---|---|---|---|");
+        sb.AppendLine("| library | verdict | TVM generation | prefix | objects | errors | metadata |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var l in r.Libraries)
-            sb.AppendLine($"| `{Cell(l.Path)}` | {(l.Verdict == Verdict.Accepted ? "accepted" : "**rejected**")} | {Cell(l.Generation)} | {(l.Prefix is null ? "—" : $"`{Cell(l.Prefix)}`")} | {l.Objects.Count} | {l.Problems.Count(p => p.Severity == Severity.Error)} |");
+            sb.AppendLine($"| `{Cell(l.Path)}` | {(l.Verdict == Verdict.Accepted ? "accepted" : "**rejected**")} | {Cell(l.Generation)} | {(l.Prefix is null ? "—" : $"`{Cell(l.Prefix)}`")} | {l.Objects.Count} | {l.Problems.Count(p => p.Severity == Severity.Error)} | {Md(l.Metadata?.Describe() ?? LibraryMetadata.Missing(l))} |");
         sb.AppendLine();
 
         if (r.Problems.Count > 0)
@@ -74,6 +75,24 @@ public static class VerificationReport
             sb.AppendLine($"Generation: {Md(l.Generation)}." + (l.ModelLib is not null ? $" model_lib: `{l.ModelLib}`." : ""));
             sb.AppendLine();
             if (l.Problems.Count > 0) Problems(sb, l.Problems);
+            if (l.Metadata is { } m)
+            {
+                sb.AppendLine($"Metadata (from {Md(m.Source)}): model\\_type `{m.ModelType}`, quantization `{m.Quantization}`, context\\_window\\_size {m.ContextWindowSize}, " +
+                              $"sliding\\_window\\_size {m.SlidingWindowSize}, prefill\\_chunk\\_size {m.PrefillChunkSize}, {m.ParamCount} parameters" +
+                              (m.ParamBytes is { } pb ? $" ({LibraryMetadata.Bytes(pb)})" : $" (bytes unknown: {Md(string.Join(", ", m.UnresolvedDims))} unresolved)") +
+                              $", largest temporary buffer {LibraryMetadata.Bytes(m.MaxTemporaryBytes)}{(m.MaxTemporaryFunction is null ? "" : $" ({Md(m.MaxTemporaryFunction)})")}.");
+                sb.AppendLine();
+            }
+            else if (l.MetadataNote is not null)
+            {
+                sb.AppendLine($"Metadata: none ({Md(l.MetadataNote)}).");
+                sb.AppendLine();
+            }
+            if (l.PackageProof is not null)
+            {
+                sb.AppendLine($"Package proof: {Md(l.PackageProof)}.");
+                sb.AppendLine();
+            }
             if (l.Objects.Count > 0)
             {
                 sb.AppendLine("| object | format | architecture | role | TVM generation | TVM referenced | TVM defined |");
@@ -99,6 +118,28 @@ public static class VerificationReport
             foreach (var n in r.Notes) sb.AppendLine($"- {Md(n)}");
         }
         return sb.ToString();
+    }
+
+    /// <summary>Each runtime file with what it exports: the set the libraries were checked and linked against.</summary>
+    private static void RuntimeSection(StringBuilder sb, Runtime.RuntimeSetReport runtime)
+    {
+        sb.AppendLine("## Runtime");
+        sb.AppendLine();
+        sb.AppendLine($"Given: {string.Join(", ", runtime.Given.Select(g => $"`{Cell(g)}`"))}.");
+        sb.AppendLine();
+        var prefixes = runtime.Files.SelectMany(f => f.TvmExports.Keys).Where(k => !k.StartsWith("other", StringComparison.Ordinal)).Distinct().ToList();
+        sb.AppendLine($"| file | role | {string.Join(" | ", prefixes.Select(Md))} | DT\\_NEEDED | generation |");
+        sb.AppendLine($"|---|---|{string.Concat(prefixes.Select(_ => "---|"))}---|---|");
+        foreach (var f in runtime.Files)
+        {
+            var needed = f.Needed.Count == 0 ? "—" : string.Join("<br>", f.Needed.Select(n => $"`{Cell(n)}`" + (f.NeededMissing.Contains(n) ? " (not given)" : "")));
+            var generation = Cell(f.Generation) + (f.GenerationEvidence.Count > 0 ? ": " + Md(string.Join("; ", f.GenerationEvidence)) : "");
+            sb.AppendLine($"| `{Cell(f.Path)}` | {Cell(f.Role)} | {string.Join(" | ", prefixes.Select(p => f.TvmExports.GetValueOrDefault(p).ToString(System.Globalization.CultureInfo.InvariantCulture)))} | {needed} | {generation} |");
+        }
+        sb.AppendLine();
+        foreach (var i in runtime.Ignored) sb.AppendLine($"- not part of the runtime: `{Cell(i.Path)}`: {Md(i.Reason)}");
+        if (runtime.Ignored.Count > 0) sb.AppendLine();
+        if (runtime.Problems.Count > 0) Problems(sb, runtime.Problems);
     }
 
     private static void Problems(StringBuilder sb, IEnumerable<Problem> problems)

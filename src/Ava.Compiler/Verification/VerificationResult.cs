@@ -51,6 +51,9 @@ public sealed record VerificationResult
 
     public required IReadOnlyList<LibraryResult> Libraries { get; init; }
 
+    /// <summary>The runtime files (--runtime) with what each exports, and the set's own problems; null when none was given.</summary>
+    public Runtime.RuntimeSetReport? RuntimeSet { get; init; }
+
     /// <summary>Problems across libraries (bundle proof).</summary>
     public IReadOnlyList<Problem> Problems { get; init; } = [];
 
@@ -61,7 +64,7 @@ public sealed record VerificationResult
     public Linking.LinkResult? Link { get; init; }
 
     [JsonIgnore]
-    public IEnumerable<Problem> AllProblems => Problems.Concat(Libraries.SelectMany(l => l.Problems));
+    public IEnumerable<Problem> AllProblems => (RuntimeSet?.Problems ?? []).Concat(Problems).Concat(Libraries.SelectMany(l => l.Problems));
 
     [JsonIgnore]
     public int ErrorCount => AllProblems.Count(p => p.Severity == Severity.Error);
@@ -103,6 +106,15 @@ public sealed record LibraryResult
     /// <summary>How many references were not checked (may exceed the list).</summary>
     public int UncheckedCount { get; init; }
 
+    /// <summary>The library's own MLC-LLM metadata (read from its packed blob); null when it has none or it is malformed.</summary>
+    public LibraryMetadata? Metadata { get; init; }
+
+    /// <summary>Why <see cref="Metadata"/> is null when that is not a problem (e.g. an MLC-LLM older than 2023-11).</summary>
+    public string? MetadataNote { get; init; }
+
+    /// <summary>What the package proof compared (the package's mlc-chat-config.json and tensor-cache.json), or why it did not run; null for a bare library.</summary>
+    public string? PackageProof { get; init; }
+
     public const int UncheckedListLimit = 200;
 }
 
@@ -141,7 +153,9 @@ public sealed record Problem
 {
     public required Severity Severity { get; init; }
 
-    /// <summary>Stable kind: old-api, newer-api, mixed-generation, missing-marker, prefix-mismatch, architecture-mismatch, unresolved-symbol, duplicate-symbol, shared-prefix, bad-prefix, no-objects, link-failed, modified-file, missing-file, extra-file.</summary>
+    /// <summary>Stable kind: old-api, newer-api, mixed-generation, missing-marker, prefix-mismatch, architecture-mismatch, unresolved-symbol, runtime-generation, runtime-incomplete, duplicate-symbol, shared-prefix, bad-prefix, no-objects, link-failed, modified-file, missing-file, extra-file.</summary>
+
+    /// <summary>Stable kind: old-api, newer-api, mixed-generation, missing-marker, prefix-mismatch, architecture-mismatch, unresolved-symbol, duplicate-symbol, shared-prefix, bad-prefix, no-objects, link-failed, modified-file, missing-file, extra-file, malformed-metadata, package-* (package proof), registry-* (bundle against registry).</summary>
     public required string Code { get; init; }
 
     public required string Message { get; init; }
@@ -153,6 +167,6 @@ public sealed record Problem
     /// <summary>The objects (or libraries, for bundle problems) where it was found.</summary>
     public IReadOnlyList<string> Where { get; init; } = [];
 
-    /// <summary>What found it when not the symbol-name checks: "ld.lld" (link proof) or "manifest" (tamper check).</summary>
+    /// <summary>What found it when not the symbol-name checks: "ld.lld" (link proof), "manifest" (tamper check), "metadata" or "package".</summary>
     public string? Proof { get; init; }
 }

@@ -14,8 +14,14 @@ public sealed record VerifyOptions
     /// <summary>A profile id (<c>tvm-v0.22.0</c>) or the path of a profile JSON.</summary>
     public string Abi { get; init; } = AbiCatalog.DefaultProfile;
 
-    /// <summary>Runtime shared objects (e.g. AVA's libtvm_runtime.so) whose exports must cover every TVM reference.</summary>
+    /// <summary>
+    /// The runtime as a set of shared libraries and folders (e.g. libtvm_runtime.so + libtvm_ffi.so, the app's
+    /// jniLibs/arm64-v8a/, or one libtvm4j_runtime_packed.so): their exports together must cover every TVM reference.
+    /// </summary>
     public IReadOnlyList<string> Runtimes { get; init; } = [];
+
+    /// <summary>How the runtime was given, for messages (<c>--runtime</c>; the compile pipeline says <c>--ava-runtime</c>).</summary>
+    public string RuntimeOption { get; init; } = "--runtime";
 
     /// <summary>An NDK sysroot lib folder: libc/libm/libdl/liblog there must cover every other reference.</summary>
     public string? SystemLibs { get; init; }
@@ -26,11 +32,21 @@ public sealed record VerifyOptions
     /// <summary>Where ABI data files live; null = built-in copies.</summary>
     public string? AbiDirectory { get; init; }
 
+    /// <summary>
+    /// Refuse packages that cannot be checked: an <c>.ALM</c>/<c>.AON</c> tar without its <c>alc-manifest.json</c> is an
+    /// error instead of a warning. On by default in the Action and the compile pipeline; <c>alc verify --strict</c>.
+    /// </summary>
+    public bool Strict { get; init; }
+
+    public VerifyOptions WithStrict(bool strict = true) => this with { Strict = strict };
+
     public VerifyOptions WithTarget(string target) => this with { Target = target };
 
     public VerifyOptions WithAbi(string abi) => this with { Abi = abi };
 
     public VerifyOptions WithRuntimes(IReadOnlyList<string> runtimes) => this with { Runtimes = runtimes };
+
+    public VerifyOptions WithRuntimeOption(string option) => this with { RuntimeOption = option };
 
     public VerifyOptions WithSystemLibs(string? folder) => this with { SystemLibs = folder };
 

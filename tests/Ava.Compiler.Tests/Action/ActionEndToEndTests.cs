@@ -291,6 +291,7 @@ public class ActionEndToEndTests : IDisposable
             ["ALC_MLC_LLM_DIR"] = RepoPaths.Combine("tests", "fixtures", "mlc-standin"),
             ["MLC_STANDIN_CALLS"] = _dir["calls.log"],
             ["PYTHONDONTWRITEBYTECODE"] = "1",
+            ["PYTHONPATH"] = PythonStubs.SharedDirectory,
         };
         var inputs = new Dictionary<string, string>
         {

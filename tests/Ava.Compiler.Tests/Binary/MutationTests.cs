@@ -10,7 +10,7 @@ namespace Ava.Compiler.Tests.Binary;
 /// Damaged input must only ever produce a BadInputException (or a clean read), never another exception or a hang.
 /// Seeded, so a failure names a reproducible case: (seed file, case number).
 /// </summary>
-public class MutationTests
+public partial class MutationTests
 {
     private const int CasesPerSeed = 420;
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(60);
@@ -29,6 +29,7 @@ public class MutationTests
         "v022-android-appledouble.ALM", // tar with AppleDouble members
         "v022-android.tar",             // gzip tar
         "fat",                          // universal Mach-O built in memory
+        "v022:gemma2_q4f16_1_devc.o",   // device object whose blob carries MLC metadata
     };
 
     [Theory]
@@ -63,6 +64,44 @@ public class MutationTests
         Assert.True(worker.Wait(Budget + TimeSpan.FromSeconds(10)), $"{seedName}: the mutation run hung");
 #pragma warning restore xUnit1031
         Assert.True(failures.Count == 0, $"{seedName}: {failures.Count} case(s) escaped as other exceptions:\n{string.Join("\n", failures.Take(10))}");
+    }
+
+    [Fact]
+    public void Every_mutation_inside_a_packed_blob_is_read_or_becomes_a_malformed_metadata_problem()
+    {
+        // The device object of v022-android.tar carries MLC metadata; only its blob bytes are mutated, so the ELF stays
+        // readable and every case reaches the blob reader and the metadata parser.
+        var seed = Load("v022:gemma2_q4f16_1_devc.o");
+        var start = seed.AsSpan().IndexOf("relax.VMExecutable"u8) - 8 - 8 * 5 - 8 * 3 - 8;
+        var length = (int)BitConverter.ToUInt64(seed, start) + 8;
+        var failures = new List<string>();
+        int read = 0, malformed = 0;
+        var rng = new Random(StableSeed("blob"));
+        for (var i = 0; i < CasesPerSeed; i++)
+        {
+            var data = (byte[])seed.Clone();
+            var window = data.AsSpan(start, length);
+            switch (i % 3)
+            {
+                case 0: for (var k = rng.Next(1, 9); k > 0; k--) window[rng.Next(length)] ^= (byte)(1 << rng.Next(8)); break;
+                case 1: { var at = rng.Next(length - 8); BitConverter.GetBytes(new ulong[] { 0, 1, 0xff, ulong.MaxValue, (ulong)length, (ulong)rng.NextInt64() }[rng.Next(6)]).CopyTo(window[at..]); break; }
+                default: { var at = rng.Next(length); rng.NextBytes(window[at..Math.Min(length, at + rng.Next(1, 64))]); break; }
+            }
+            try
+            {
+                var outcome = Ava.Compiler.Verification.MetadataReader.Read(ArtifactReader.Read(data, $"blob#{i}"));
+                if (outcome.Problem is { } p)
+                {
+                    malformed++;
+                    if (p.Code != "malformed-metadata" || p.Message.Contains('\n')) failures.Add($"case {i}: {p.Code}: {p.Message}");
+                }
+                else read++;
+            }
+            catch (BadInputException) { }
+            catch (Exception e) { failures.Add($"case {i}: {e.GetType().Name}: {e.Message}"); }
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} case(s) escaped:\n{string.Join("\n", failures.Take(10))}");
+        Assert.True(read > 10 && malformed > 10, $"read={read} malformed={malformed}: the mutations must exercise both outcomes");
     }
 
     [Fact]
@@ -128,12 +167,12 @@ public class MutationTests
     private static byte[] Load(string name)
     {
         if (name == "fat") return Fat(File.ReadAllBytes(Fixtures.Tvm("v022-macos-arm64-lib0.o")));
-        if (name.StartsWith("armv7:", StringComparison.Ordinal))
+        if (name.StartsWith("armv7:", StringComparison.Ordinal) || name.StartsWith("v022:", StringComparison.Ordinal))
         {
-            using var gz = new GZipStream(File.OpenRead(Fixtures.Tvm("v022-armv7.tar")), CompressionMode.Decompress);
+            using var gz = new GZipStream(File.OpenRead(Fixtures.Tvm(name.StartsWith("v022:", StringComparison.Ordinal) ? "v022-android.tar" : "v022-armv7.tar")), CompressionMode.Decompress);
             using var tar = new System.Formats.Tar.TarReader(gz);
             while (tar.GetNextEntry() is { } e)
-                if (e.Name == name[6..])
+                if (e.Name == name[(name.IndexOf(':') + 1)..])
                 {
                     using var ms = new MemoryStream();
                     e.DataStream!.CopyTo(ms);

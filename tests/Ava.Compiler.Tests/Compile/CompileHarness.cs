@@ -48,6 +48,8 @@ public sealed class CompileHarness : IDisposable
             ["ALC_MLC_LLM_DIR"] = RepoPaths.Combine("tests", "fixtures", "mlc-standin"),
             ["MLC_STANDIN_CALLS"] = Calls,
             ["PYTHONDONTWRITEBYTECODE"] = "1",
+            // The packages toolchain.lock.json installs, as stubs (tests/fixtures/python-stubs).
+            ["PYTHONPATH"] = PythonStubs.SharedDirectory,
         };
         foreach (var (k, v) in extra) env[k] = v;
         return env;

@@ -107,7 +107,10 @@ public class CompileTests
         var manifest = PackageManifest.Read(h.ModelFolder);
         Assert.Equal(commit, manifest.Details!["source"]!["commit"]!.GetValue<string>());
         Assert.Equal(File.ReadAllBytes(Path.Combine(h.Model, "tokenizer.json")), File.ReadAllBytes(Path.Combine(h.ModelFolder, "tokenizer.json")));
-        Assert.StartsWith("convert_weight " + h.Dir["hf"], h.CallLines()[0]);
+        // MLC reads the Hub snapshot through a private folder of links: the shared cache is never written into.
+        Assert.StartsWith("convert_weight " + Path.Combine(h.Build, "mlc-model"), h.CallLines()[0]);
+        Assert.Empty(Directory.GetFiles(h.Dir["hf"], "model.safetensors.index.json", SearchOption.AllDirectories));
+        Assert.False(Directory.Exists(Path.Combine(h.Build, "mlc-model")));
     }
 
     [Fact]
@@ -163,6 +166,36 @@ public class CompileTests
         Assert.All(new[] { "configure", "compile", "verify", "package", "register" }, n => Assert.Equal("ran", s[n]));
         var chat = JsonDocument.Parse(File.ReadAllText(Path.Combine(h.ModelFolder, "mlc-chat-config.json"))).RootElement;
         Assert.Equal(4096, chat.GetProperty("context_window_size").GetInt32());
+    }
+
+    [Fact]
+    public async Task Weights_converted_with_another_quantization_are_refused_by_the_package_proof_before_dist()
+    {
+        using var h = new CompileHarness();
+        // The stand-in's convert_weight lays the weights out for q4f16_0 while compile builds the q4f16_1 library.
+        var r = await h.RunAsync(h.Environment(("MLC_STANDIN_CONVERT_QUANTIZATION", "q4f16_0")));
+        Assert.Equal(1, r.ExitCode);
+        var error = r.Json().RootElement.GetProperty("error");
+        var problem = error.GetProperty("problem").GetString()!;
+        Assert.Contains("Package proof failed", problem);
+        Assert.Contains("package-param-shape", problem);
+        Assert.Contains("mlc_llm convert_weight --quantization q4f16_1", error.GetProperty("fix").GetString());
+        Assert.False(Directory.Exists(h.Dist), "nothing may land in dist/");
+    }
+
+    [Fact]
+    public async Task The_package_stage_records_estimated_vram_from_the_library_metadata_beside_the_plan()
+    {
+        using var h = new CompileHarness();
+        AssertOk(await h.RunAsync());
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(h.ModelFolder, "alc-manifest.json")))!;
+        var details = manifest["details"]!;
+        var memory = details["memoryFromMetadata"]!;
+        Assert.Equal(memory["paramBytes"]!.GetValue<long>() + memory["temporaryBytes"]!.GetValue<long>() + memory["kvCacheBytes"]!.GetValue<long>(),
+            details["estimatedVramBytes"]!.GetValue<long>());
+        Assert.NotNull(details["plannedVramBytes"]);
+        Assert.Equal("q4f16_1", details["metadata"]!["quantization"]!.GetValue<string>());
+        Assert.Contains("Memory from the library's metadata", File.ReadAllText(Path.Combine(h.Build, "compile-report.md")));
     }
 
     [Fact]

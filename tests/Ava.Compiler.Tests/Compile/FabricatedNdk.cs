@@ -4,7 +4,7 @@ namespace Ava.Compiler.Tests.Compile;
 
 /// <summary>
 /// A folder laid out like an Android NDK for the link proof: <c>toolchains/llvm/prebuilt/linux-x86_64/bin/ld.lld</c> is a
-/// symlink to Debian's ld.lld-14 (lld picks its ELF flavour from that name), and the API-26 sysroot holds the
+/// symlink to Debian's ld.lld-14 (lld picks its ELF flavour from that name), and the API-24 sysroot holds the
 /// clang-built stub libc/libm/libdl/liblog of the verification fixtures. Also builds runtimes with clang-14.
 /// </summary>
 public static class FabricatedNdk
@@ -16,7 +16,7 @@ public static class FabricatedNdk
         var host = Path.Combine(root, "toolchains", "llvm", "prebuilt", "linux-x86_64");
         Directory.CreateDirectory(Path.Combine(host, "bin"));
         File.CreateSymbolicLink(Path.Combine(host, "bin", "ld.lld"), Lld);
-        var sysroot = Directory.CreateDirectory(Path.Combine(host, "sysroot", "usr", "lib", "aarch64-linux-android", "26")).FullName;
+        var sysroot = Directory.CreateDirectory(Path.Combine(host, "sysroot", "usr", "lib", "aarch64-linux-android", "24")).FullName;
         foreach (var lib in new[] { "libc.so", "libm.so", "libdl.so", "liblog.so" })
             File.Copy(Fixtures.Tvm(Path.Combine("sysroot", lib)), Path.Combine(sysroot, lib));
         File.WriteAllText(Path.Combine(root, "source.properties"), "Pkg.Desc = Android NDK\nPkg.Revision = 27.2.12479018\n");

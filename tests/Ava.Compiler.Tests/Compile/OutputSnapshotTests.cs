@@ -95,9 +95,16 @@ public partial class OutputSnapshotTests
         Collect(files, "llm", dir, ["dist", "registry", "build"]);
     }
 
+    /// <summary>
+    /// The stub packages the MLC stand-in imports (tvm, torch, ...: <see cref="PythonStubs"/>), in one folder name on every
+    /// run outside the run folder: the plan prints PYTHONPATH, so a per-run name would change the listing.
+    /// </summary>
+    private static readonly Lazy<string> Stubs = new(() => PythonStubs.Install(Path.Combine(Path.GetTempPath(), "alc-output-snapshot-python-stubs")));
+
     private static Dictionary<string, string> LlmEnvironment(string dir) => new()
     {
         ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
+        ["PYTHONPATH"] = Stubs.Value,
         ["ALC_PYTHON"] = "python3",
         ["ALC_MLC_LLM_DIR"] = RepoPaths.Combine("tests", "fixtures", "mlc-standin"),
         ["MLC_STANDIN_CALLS"] = Path.Combine(dir, "calls.log"),

@@ -32,13 +32,13 @@ public class PipelineLinkProofTests
         Assert.True(link.GetProperty("linked").GetBoolean());
         Assert.Equal("$NDK/toolchains/llvm/prebuilt/linux-x86_64/bin/ld.lld", link.GetProperty("linker").GetString());
         Assert.Equal("27.2.12479018", link.GetProperty("ndkRevision").GetString());
-        Assert.Contains("linked with the NDK's ld.lld for aarch64-linux-android26", Stage(r, "verify").GetProperty("summary").GetString());
+        Assert.Contains("linked with the NDK's ld.lld for aarch64-linux-android24", Stage(r, "verify").GetProperty("summary").GetString());
 
         using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(h.Build, "verification-report.json"))))
         {
             var l = report.RootElement.GetProperty("link");
             Assert.True(l.GetProperty("linked").GetBoolean());
-            Assert.Equal("$NDK/toolchains/llvm/prebuilt/linux-x86_64/sysroot/usr/lib/aarch64-linux-android/26", l.GetProperty("systemLibs").GetString());
+            Assert.Equal("$NDK/toolchains/llvm/prebuilt/linux-x86_64/sysroot/usr/lib/aarch64-linux-android/24", l.GetProperty("systemLibs").GetString());
         }
         Assert.Contains("Link proof: each library linked with ld.lld", File.ReadAllText(Path.Combine(h.Build, "verification-report.md")));
         Assert.Contains("Linker $NDK/toolchains/llvm/prebuilt/linux-x86_64/bin/ld.lld (NDK 27.2.12479018).", File.ReadAllText(Path.Combine(h.Build, "compile-report.md")));
@@ -71,7 +71,7 @@ public class PipelineLinkProofTests
         Assert.Equal(1, r.ExitCode);
         var text = Flat(r.StdErr + r.StdOut);
         Assert.Contains("ld.lld: undefined symbol TVMBackendGetFuncFromEnv, referenced by compile/gemma3_text_q4f16_1-android.tar!lib0.o", text);
-        Assert.Contains("linking against libtvm_runtime.so and the API 26 system libraries fails as the app build would", text);
+        Assert.Contains("linking against libtvm_runtime.so and the API 24 system libraries fails as the app build would", text);
         Assert.DoesNotContain("alc-link-", text); // the linker's temp folder never shows
         Assert.False(Directory.Exists(h.Dist));
         var md = File.ReadAllText(Path.Combine(h.Build, "verification-report.md"));

@@ -220,6 +220,7 @@ public sealed class HubTransferTests
         Assert.Contains("the download needs 1048576.0 TiB more", failure.Problem);
         Assert.Contains("HF_HUB_CACHE", failure.Fix);
         Assert.Equal(3, (int)failure.ExitCode);
+        Assert.Equal("disk-full", failure.Kind); // the environment, not a missing toolchain (what --json prints as error.kind)
         Assert.Empty(hub.Server.Log.BodyRequests);
     }
 

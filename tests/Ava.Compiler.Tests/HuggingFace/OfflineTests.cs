@@ -46,6 +46,39 @@ public sealed class OfflineTests
     }
 
     [Fact]
+    public async Task Offline_mode_after_an_interrupted_download_lists_what_is_missing_and_exits_5()
+    {
+        await using var hub = await HubScenario.StartAsync();
+        hub.Server.Faults.DropAfter("model.safetensors", 150_000);
+        await Assert.ThrowsAsync<HubTransferInterruptedException>(() => hub.FetchAsync(hub.Options.WithRetries(0)));
+        Assert.True(File.Exists(hub.Blob(hub.Weights) + ".incomplete"));
+
+        var run = await AlcRun.RunAsync(hub.Temp.Path, hub.Env(("HF_HUB_OFFLINE", "1")), "fetch", HubScenario.RepoName, "--json");
+
+        Assert.Equal(5, run.ExitCode);
+        using var doc = run.Json();
+        Assert.False(doc.RootElement.GetProperty("ok").GetBoolean());
+        var problem = doc.RootElement.GetProperty("error").GetProperty("problem").GetString()!;
+        Assert.Contains("lacks", problem);
+        Assert.Contains("model.safetensors", problem);
+    }
+
+    [Fact]
+    public async Task Offline_mode_on_a_cache_another_tool_filled_counts_a_cut_short_blob_as_missing()
+    {
+        await using var hub = await HubScenario.StartAsync();
+        hub.Server.Faults.DropAfter("model.safetensors", 150_000);
+        await Assert.ThrowsAsync<HubTransferInterruptedException>(() => hub.FetchAsync(hub.Options.WithRetries(0)));
+        Directory.Delete(Path.Combine(hub.RepoFolder, ".alc"), recursive: true); // as huggingface_hub leaves it: no listing
+
+        var run = await AlcRun.RunAsync(hub.Temp.Path, hub.Env(("HF_HUB_OFFLINE", "1")), "fetch", HubScenario.RepoName, "--json");
+
+        Assert.Equal(5, run.ExitCode);
+        using var doc = run.Json();
+        Assert.Contains($"blobs/{hub.Weights.Etag}.incomplete", doc.RootElement.GetProperty("error").GetProperty("problem").GetString());
+    }
+
+    [Fact]
     public async Task An_unreachable_hub_falls_back_to_a_complete_cached_snapshot()
     {
         await using var hub = await HubScenario.StartAsync();

@@ -158,14 +158,19 @@ public class StageEngineTests
     }
 
     [Fact]
-    public async Task A_second_run_on_the_same_build_folder_is_refused_while_the_first_holds_the_lock()
+    public async Task A_second_run_on_the_same_build_folder_is_refused_as_busy_while_the_first_holds_the_lock()
     {
         using var dir = new TempDir();
         var folder = new BuildFolder(dir["build"]);
         using (BuildLock.Acquire(folder))
         {
             var engine = new StageEngine([new CopyStage("copy", dir.Write("in.txt", "a"), () => "1")]);
-            var e = await Assert.ThrowsAsync<BadInputException>(() => engine.RunAsync(folder, NullReporter.Instance));
+            var e = await Assert.ThrowsAsync<BusyException>(() => engine.RunAsync(folder, NullReporter.Instance));
+            Assert.Equal(ExitCode.Busy, e.ExitCode);
+            Assert.Equal(75, (int)e.ExitCode);
+            Assert.Equal("busy", e.Kind);
+            Assert.Contains("--build-dir", e.Fix);
+            Assert.DoesNotContain("--build ", e.Fix);
             Assert.Contains("Another alc run", e.Problem);
             Assert.Contains($"pid {Environment.ProcessId}", e.Problem);
         }

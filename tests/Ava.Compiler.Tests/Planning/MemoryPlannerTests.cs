@@ -84,4 +84,34 @@ public class MemoryPlannerTests
         var q4 = MemoryPlanner.Plan(Gemma3_4B(), Q4, ContextRule.AtLeastSlidingWindowOr8192, 16384, null, null);
         Assert.Equal(16.0 / 4.5, (double)q0.WeightBytes / q4.WeightBytes, 3);
     }
+
+    [Fact]
+    public void A_gemma2_sliding_window_override_is_ignored_as_MLC_ignores_it()
+    {
+        var plain = MemoryPlanner.Plan(Gemma2_2B(), Q4, ContextRule.ForcedToSlidingWindow, 4096, null, 256);
+        var overridden = MemoryPlanner.Plan(Gemma2_2B(), Q4, ContextRule.ForcedToSlidingWindow, 4096, null, 256, slidingWindowOverride: 2048);
+        Assert.Equal(plain.ContextWindowSize, overridden.ContextWindowSize);
+        Assert.Equal(plain.EstimatedVramBytes, overridden.EstimatedVramBytes);
+        Assert.Contains(overridden.Notes, n => n.Contains("sliding_window_size 2048 ignored", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Temporaries_count_a_decode_step_of_MLCs_default_128_sequences()
+    {
+        var one = MemoryPlanner.Plan(Gemma3_4B(), Q4, ContextRule.AtLeastSlidingWindowOr8192, 6144, null, 256, maxBatchSize: 1);
+        var byDefault = MemoryPlanner.Plan(Gemma3_4B(), Q4, ContextRule.AtLeastSlidingWindowOr8192, 6144, null, 256);
+        // 128 sequences × fp32 logits over 262,208 tokens alone are 134 MB.
+        Assert.True(byDefault.TemporaryBytes >= 128L * 262_208 * 4, $"{byDefault.TemporaryBytes}");
+        Assert.True(byDefault.TemporaryBytes > one.TemporaryBytes);
+        Assert.Contains(byDefault.Notes, n => n.Contains("decode step of 128 sequences", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void q4f16_2_weighs_more_than_q4f16_1_because_its_embedding_stays_float16()
+    {
+        var q41 = MemoryPlanner.Plan(Gemma3_4B(), Q4, ContextRule.AtLeastSlidingWindowOr8192, 8192, null, 256);
+        var q42 = MemoryPlanner.Plan(Gemma3_4B(), MlcCatalog.Quantizations["q4f16_2"], ContextRule.AtLeastSlidingWindowOr8192, 8192, null, 256);
+        var embedding = 262_208L * 2560;
+        Assert.InRange(q42.WeightBytes - q41.WeightBytes - (long)Math.Round(embedding * (16 - 4.5) / 8), -2L, 2L);
+    }
 }

@@ -38,6 +38,7 @@ internal static class RegistryBuilds
             ["sliding_window_size"] = 4096, ["prefill_chunk_size"] = 256,
         }.ToJsonString());
         File.WriteAllText(Path.Combine(folder, "params_shard_0.bin"), weights);
+        WriteTensorCache(Fixtures.Tvm(fixture), folder, vocab: 256000, shardBytes: weights.Length);
 
         var verification = Verifier.Verify([folder], new VerifyOptions());
         var reportDir = Path.Combine(dist, "..", "build", name);
@@ -63,6 +64,29 @@ internal static class RegistryBuilds
             VerificationReport = Path.Combine(reportDir, "verification-report.json"),
             CompiledAt = new DateTimeOffset(2026, 11, 26, 3, 0, 0, TimeSpan.Zero),
         };
+    }
+
+    /// <summary>
+    /// tensor-cache.json as convert_weight writes it, with one record per parameter the library's metadata lists (shapes
+    /// resolved with <paramref name="vocab"/>), so the package proof passes; nothing when the library has no metadata.
+    /// The shard's recorded size is the file's; no md5sum is recorded.
+    /// </summary>
+    public static void WriteTensorCache(string library, string folder, long vocab, long shardBytes)
+    {
+        var meta = MetadataReader.Read(Ava.Compiler.Binary.ArtifactReader.Read(library)).Metadata;
+        if (meta is null) return;
+        var records = new JsonArray();
+        foreach (var p in meta.Params)
+            records.Add(new JsonObject
+            {
+                ["name"] = p.Name, ["dtype"] = p.Dtype, ["format"] = "raw",
+                ["shape"] = new JsonArray(p.Shape.Select(d => (JsonNode)JsonValue.Create(d.Size ?? vocab)!).ToArray()),
+            });
+        File.WriteAllText(Path.Combine(folder, "tensor-cache.json"), new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["ParamSize"] = meta.Params.Count },
+            ["records"] = new JsonArray(new JsonObject { ["dataPath"] = "params_shard_0.bin", ["format"] = "raw-shard", ["nbytes"] = shardBytes, ["records"] = records }),
+        }.ToJsonString());
     }
 
     /// <summary>A published `.AON` build: model, vocab, accuracy report and manifest as AonPackageStage writes them.</summary>

@@ -360,11 +360,14 @@ public class RegistryTests
         Assert.Equal(2, list.Count);
         foreach (var (record, name, prefix, role) in new[] { (list[0]!, Ge2, "gemma2_q4f16_1", "control"), (list[1]!, Ge3, "gemma3_q4f16_1", "treatment") })
         {
-            // MLC's ModelRecord (AppViewModel.kt): model_id, model_lib, estimated_vram_bytes, and model_url or model_path.
+            // MLC's ModelRecord (mlc-llm@7b15b196 AppViewModel.kt:830-835): model_id names the folder files/<model_id>/
+            // (L107) = the folder alc publishes; model_url would be an HF-style repo (L118, L184), which alc does not
+            // publish, and model_path is iPhone-only (interface/package.py:137-140): neither is written.
             Assert.Equal(name, record["model_id"]!.GetValue<string>());
+            Assert.True(Directory.Exists(Path.Combine(w.Dist, "models", "llm", record["model_id"]!.GetValue<string>())));
             Assert.Equal(prefix, record["model_lib"]!.GetValue<string>());
             Assert.Equal(3_000_000_000L, record["estimated_vram_bytes"]!.GetValue<long>());
-            Assert.Equal($"models/llm/{name}", record["model_path"]!.GetValue<string>());
+            Assert.Null(record["model_path"]);
             Assert.Null(record["model_url"]);
             // mlc_llm package's validation rule: the library defines <model_lib>___tvm_ffi__library_bin.
             var device = ArtifactReader.ReadObject(Path.Combine(w.Dist, "models", "llm", name, name + ".ADco"));
@@ -373,7 +376,7 @@ public class RegistryTests
                 record["ava_experimental"]!.GetValue<bool>(), record["ava_role"]!.GetValue<string>(), record["ava_weight"]!.GetValue<int>()));
             var package = FileHasher.HashFile(Path.Combine(w.Dist, name + ".ALM"));
             Assert.Equal((package.Size, package.Sha256), (record["ava_package"]!["size"]!.GetValue<long>(), record["ava_package"]!["sha256"]!.GetValue<string>()));
-            Assert.All(record.AsObject(), kv => Assert.True(kv.Key.StartsWith("model_") || kv.Key == "estimated_vram_bytes" || kv.Key.StartsWith("ava_"), kv.Key));
+            Assert.All(record.AsObject(), kv => Assert.True(kv.Key is "model_id" or "model_lib" or "estimated_vram_bytes" || kv.Key.StartsWith("ava_"), kv.Key));
         }
         var nlu = Assert.Single(config["ava"]!["nlu_list"]!.AsArray())!;
         Assert.Equal("AVA-384-Base-INT8", nlu["ava_name"]!.GetValue<string>());
@@ -387,7 +390,7 @@ public class RegistryTests
     }
 
     [Fact]
-    public async Task App_config_by_model_list_uses_the_release_url_when_published_and_refuses_unverified_models()
+    public async Task App_config_by_model_list_puts_the_release_url_under_ava_package_never_in_model_url_and_refuses_unverified_models()
     {
         using var w = new Workspace();
         w.RegisterPair();
@@ -397,11 +400,14 @@ public class RegistryTests
         var r = await w.Alc("registry", "app-config", "--models", Ge3, "--json");
         Assert.Equal(0, r.ExitCode);
         var record = r.Json().RootElement.GetProperty("config").GetProperty("model_list")[0];
-        Assert.Equal(url, record.GetProperty("model_url").GetString());
+        // MLCChat would read model_url as an HF repo base and fetch {url}/resolve/main/mlc-chat-config.json from it.
+        Assert.False(record.TryGetProperty("model_url", out _));
+        Assert.Equal(url, record.GetProperty("ava_package").GetProperty("url").GetString());
         Assert.False(record.TryGetProperty("model_path", out _));
         Assert.False(record.TryGetProperty("ava_role", out _));
         var local = (await w.Alc("registry", "app-config", "--models", Ge3, "--local", "--json")).Json().RootElement.GetProperty("config").GetProperty("model_list")[0];
-        Assert.Equal("models/llm/" + Ge3, local.GetProperty("model_path").GetString());
+        Assert.Equal("models/llm/" + Ge3, local.GetProperty("ava_model_path").GetString());
+        Assert.False(local.TryGetProperty("model_path", out _));
 
         w.Registry.Register(RegistryEntries.ForLlm(RegistryBuilds.Llm(w.Dist, "AVA-GE3-1B16", "v020-android.tar", "gemma_q4f16_1_", recipe: "gemma3-1b", modelType: "gemma3_text")));
         var refused = await w.Alc("registry", "app-config", "--models", $"{Ge2},AVA-GE3-1B16", "-o", "x.json");

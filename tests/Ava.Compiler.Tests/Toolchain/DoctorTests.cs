@@ -25,7 +25,7 @@ public class DoctorTests
     {
         using var tc = new FakeToolchain();
         var packed = new LocatedPath(FakeToolchain.Fixture("libtvm4j_runtime_packed.so"), "--ava-runtime");
-        var report = await Run(tc, locations: tc.Locations.WithAvaRuntimeLibrary(packed));
+        var report = await Run(tc, locations: tc.Locations.WithAvaRuntime(packed));
         Assert.All(report.Checks.Where(c => c.Id != "disk"), c => Assert.True(c.Status == CheckStatus.Pass, $"{c.Id}: {c.Status} {c.Found} | {c.Fix}"));
         Assert.True(report.Ok);
         Assert.Contains("gemma3n: not in MLC-LLM", report["mlc-llm-models"]!.Found);
@@ -263,23 +263,89 @@ public class DoctorTests
     }
 
     [Fact]
-    public async Task The_wrong_ndk_fails_a_sibling_release_warns_and_a_missing_clang_fails()
+    public async Task The_wrong_ndk_fails_a_sibling_release_warns_and_a_missing_clang_fails_without_blocking_compile()
     {
         using var tc = new FakeToolchain();
         tc.SetNdkRevision("26.1.10909125");
-        var r = Failed(await Run(tc), "android-ndk");
+        var report = await Run(tc);
+        var r = report["android-ndk"]!;
+        Assert.Equal(CheckStatus.Fail, r.Status);
         Assert.Contains("NDK 26.1.10909125", r.Found);
         Assert.Contains("sdkmanager \"ndk;27.0.12077973\"", r.Fix);
+        Assert.True(report.Ok, "the NDK is recommended, not required: mlc_llm compile --device android only writes a tar");
 
         tc.SetNdkRevision("27.1.12297006");
-        var report = await Run(tc);
+        report = await Run(tc);
         Assert.Equal(CheckStatus.Warn, report["android-ndk"]!.Status);
         Assert.True(report.Ok);
 
         tc.SetNdkRevision("27.0.12077973");
         File.Delete(tc[$"ndk/toolchains/llvm/prebuilt/linux-x86_64/bin/{FakeToolchain.Lock.AndroidNdk.ClangDriverName}"]);
-        r = Failed(await Run(tc), "ndk-clang");
-        Assert.Contains("aarch64-linux-android24-clang is missing", r.Found);
+        report = await Run(tc);
+        Assert.Equal(CheckStatus.Fail, report["ndk-clang"]!.Status);
+        Assert.Contains("aarch64-linux-android24-clang is missing", report["ndk-clang"]!.Found);
+        Assert.True(report.Ok);
+    }
+
+    [Fact]
+    public async Task No_ndk_is_a_recommendation_naming_the_link_proof_and_the_app_build()
+    {
+        using var tc = new FakeToolchain();
+        var report = await Run(tc, DoctorScope.Compile, locations: tc.Locations.WithNdkDir(null));
+        var r = report["android-ndk"]!;
+        Assert.Equal(CheckStatus.Warn, r.Status);
+        Assert.Contains("link proof", r.Expected);
+        Assert.Contains("app build", r.Expected);
+        Assert.Contains("skip the link proof", r.Found);
+        Assert.Equal(CheckStatus.Skipped, report["ndk-clang"]!.Status);
+        Assert.True(report.Ok);
+    }
+
+    [Fact]
+    public async Task A_toolchain_without_torch_fails_naming_torch_why_convert_weight_needs_it_and_the_cpu_index()
+    {
+        using var tc = new FakeToolchain();
+        tc.SetPythonPackages(without: "torch");
+        var report = await Run(tc, DoctorScope.Compile);
+        var r = Failed(report, "python-packages");
+        Assert.Contains("ModuleNotFoundError: No module named 'torch'", r.Found);
+        Assert.Contains("convert_weight", r.Found);
+        Assert.Contains("loader/utils.py:58", r.Found);
+        Assert.Contains("--index-url https://download.pytorch.org/whl/cpu 'torch==2.9.0'", r.Fix);
+        var e = Assert.Throws<ToolchainMissingException>(report.ThrowIfNotOk);
+        Assert.Contains("No module named 'torch'", e.Problem);
+    }
+
+    [Fact]
+    public async Task All_lock_packages_importable_passes_and_a_missing_fallback_package_only_warns()
+    {
+        using var tc = new FakeToolchain();
+        var report = await Run(tc);
+        Assert.Equal(CheckStatus.Pass, report["python-packages"]!.Status);
+
+        tc.SetPythonPackages(without: "transformers");
+        report = await Run(tc);
+        Assert.Equal(CheckStatus.Warn, report["python-packages"]!.Status);
+        Assert.Contains("No module named 'transformers'", report["python-packages"]!.Found);
+        Assert.True(report.Ok);
+    }
+
+    [Fact]
+    public async Task The_tvm_ffi_torch_dlpack_warning_is_shown_and_does_not_fail()
+    {
+        using var tc = new FakeToolchain();
+        // The text tvm-ffi@9a6ec6ee:python/tvm_ffi/_optional_torch_c_dlpack.py:625-627 warns with when the JIT build fails.
+        tc.SetTvmFfi(FakeToolchain.Lock.TvmFfi.Version, warnings:
+            ["UserWarning: Failed to load torch c dlpack extension: Ninja is required to load C++ extensions,EnvTensorAllocator will not be enabled."],
+            importSeconds: 41);
+        var report = await Run(tc);
+        var r = report["tvm-ffi"]!;
+        Assert.Equal(CheckStatus.Warn, r.Status);
+        Assert.Contains("Failed to load torch c dlpack extension", r.Found);
+        Assert.Contains("import took 41 s", r.Found);
+        Assert.Contains("Optional", r.Fix);
+        Assert.True(report.Ok);
+        Assert.Equal(CheckStatus.Pass, report["tvm-ffi-core"]!.Status);
     }
 
     [Fact]
@@ -370,13 +436,30 @@ public class DoctorTests
         Assert.Equal(CheckStatus.Skipped, none["ava-runtime"]!.Status);
         Assert.True(none.Ok);
 
-        var old = await Run(tc, locations: tc.Locations.WithAvaRuntimeLibrary(new LocatedPath(FakeToolchain.Fixture("libtvm_runtime-v0.20.so"), "--ava-runtime")));
+        var old = await Run(tc, locations: tc.Locations.WithAvaRuntime(new LocatedPath(FakeToolchain.Fixture("libtvm_runtime-v0.20.so"), "--ava-runtime")));
         var r = Failed(old, "ava-runtime");
-        Assert.Contains("missing TVMFFIAnyViewToOwnedAny", r.Found);
-        Assert.Contains("and 37 more", r.Found);
-        Assert.Contains("old ≤ v0.20 API", r.Found);
+        Assert.Contains("exports the old C API (TVMFuncCall, TVMAPISetLastError)", r.Found);
+        Assert.Contains("it is a ≤ v0.20 runtime", r.Found);
+        Assert.Contains("Missing TVMFFIAnyViewToOwnedAny", r.Found);
 
-        var garbage = tc.Locations.WithAvaRuntimeLibrary(new LocatedPath(tc["tvm/CMakeLists.txt"], "--ava-runtime"));
-        Assert.Contains("not a readable shared library", Failed(await Run(tc, locations: garbage), "ava-runtime").Found);
+        var garbage = tc.Locations.WithAvaRuntime(new LocatedPath(tc["tvm/CMakeLists.txt"], "--ava-runtime"));
+        Assert.Contains("is not an object file, shared library or archive", Failed(await Run(tc, locations: garbage), "ava-runtime").Found);
+    }
+
+    [Fact]
+    public async Task The_ava_runtime_check_takes_a_standard_builds_folder_and_says_to_pass_libtvm_ffi_when_only_libtvm_runtime_is_given()
+    {
+        using var tc = new FakeToolchain();
+        var folder = await Run(tc, locations: tc.Locations.WithAvaRuntime(new LocatedPath(Ava.Compiler.Tests.Infrastructure.Fixtures.Tvm("runtime-split"), "--ava-runtime")));
+        var ok = folder["ava-runtime"]!;
+        Assert.True(ok.Status == CheckStatus.Pass, ok.Found);
+        Assert.Contains("libtvm_ffi.so (42 TVMFFI*, 0 TVMBackend*; generation ≥ v0.22)", ok.Found);
+        Assert.Contains("libtvm_runtime.so (0 TVMFFI*, 9 TVMBackend*; needs libtvm_ffi.so", ok.Found);
+
+        var alone = await Run(tc, locations: tc.Locations.WithAvaRuntime(new LocatedPath(Ava.Compiler.Tests.Infrastructure.Fixtures.Tvm("runtime-no-ffi/libtvm_runtime.so"), "--ava-runtime")));
+        var r = Failed(alone, "ava-runtime");
+        Assert.Contains("exports no TVMFFI* symbols: they live in libtvm_ffi.so — pass it too", r.Found);
+        Assert.Contains("links libtvm_ffi.so (DT_NEEDED), but libtvm_ffi.so is not among the runtime files given", r.Found);
+        Assert.Contains("--ava-runtime path/to/libtvm_ffi.so", r.Fix);
     }
 }

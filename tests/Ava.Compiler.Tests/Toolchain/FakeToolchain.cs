@@ -42,9 +42,14 @@ public sealed class FakeToolchain : IDisposable
             for last; do :; done
             if [ -f "$d/$last.sleep" ]; then sleep "$(cat "$d/$last.sleep")"; fi
             if [ -f "$d/$last.stderr" ]; then cat "$d/$last.stderr" >&2; exit 139; fi
+            if [ ! -f "$d/$last.json" ]; then
+              # No canned answer: the real interpreter runs the probe over the stub packages (site-stubs).
+              PYTHONPATH="$(dirname "$0")/../site-stubs${PYTHONPATH:+:$PYTHONPATH}" exec python3 "$@"
+            fi
             cat "$d/$last.json"
             """);
         Directory.CreateDirectory(_dir["venv/bin/probes"]);
+        PythonStubs.Install(_dir["venv/site-stubs"]);
 
         SetProbe("python", new { ok = true, version = "3.11.9", executable = Python, platform = "linux" });
         SetTvmFfi(Lock.TvmFfi.Version);
@@ -91,6 +96,13 @@ public sealed class FakeToolchain : IDisposable
         ["ALC_TOOLCHAIN_PREFIX"] = _dir["prefix-unused"],
     };
 
+    /// <summary>The stub packages the real interpreter imports for the imports probe, without <paramref name="without"/>.</summary>
+    public void SetPythonPackages(params string[] without)
+    {
+        Directory.Delete(_dir["venv/site-stubs"], recursive: true);
+        PythonStubs.Install(_dir["venv/site-stubs"], without);
+    }
+
     public void SetProbe(string probe, object answer) =>
         _dir.Write($"venv/bin/probes/{probe}.json", "some import-time noise\n" + JsonSerializer.Serialize(answer) + "\n");
 
@@ -115,14 +127,16 @@ public sealed class FakeToolchain : IDisposable
 
     /// <param name="testingLibrary">"libtvm_ffi_testing.so", "libtvm_ffi_testing-no-dummy.so", or null for none.</param>
     /// <param name="ffiLibrary">"libtvm_ffi-0.1.0.so" or "libtvm_ffi-newer.so".</param>
-    public void SetTvmFfi(string version, bool core = true, string? testingLibrary = "libtvm_ffi_testing.so", string ffiLibrary = "libtvm_ffi-0.1.0.so")
+    /// <param name="warnings">What <c>import tvm_ffi</c> warned (the probe records warnings as "Category: message").</param>
+    public void SetTvmFfi(string version, bool core = true, string? testingLibrary = "libtvm_ffi_testing.so", string ffiLibrary = "libtvm_ffi-0.1.0.so",
+        string[]? warnings = null, double importSeconds = 0.2)
     {
         var lib = Path.Combine(TvmFfiPackage, "lib");
         Directory.CreateDirectory(lib);
         foreach (var f in Directory.GetFiles(lib)) File.Delete(f);
         File.Copy(Fixture(ffiLibrary), Path.Combine(lib, "libtvm_ffi.so"));
         if (testingLibrary is not null) File.Copy(Fixture(testingLibrary), Path.Combine(lib, "libtvm_ffi_testing.so"));
-        SetTvmFfiProbe(version, TvmFfiPackage, lib, core, testingLibrary, [lib]);
+        SetTvmFfiProbe(version, TvmFfiPackage, lib, core, testingLibrary, [lib], warnings, importSeconds);
     }
 
     /// <summary>
@@ -144,7 +158,8 @@ public sealed class FakeToolchain : IDisposable
     }
 
     /// <summary>The tvm_ffi probe's answer: what probe.py reports after importing tvm_ffi whose libraries are in <paramref name="libDir"/>.</summary>
-    private void SetTvmFfiProbe(string version, string package, string libDir, bool core, string? testingLibrary, string[] searchPath)
+    private void SetTvmFfiProbe(string version, string package, string libDir, bool core, string? testingLibrary, string[] searchPath,
+        string[]? warnings = null, double importSeconds = 0.2)
     {
         var testing = Path.Combine(libDir, "libtvm_ffi_testing.so");
         SetProbe("tvm_ffi", new
@@ -154,6 +169,7 @@ public sealed class FakeToolchain : IDisposable
             libraries = Directory.Exists(Path.Combine(package, "lib")) ? Directory.GetFiles(Path.Combine(package, "lib")).Select(Path.GetFileName).Order().ToArray() : [],
             core = core ? Path.Combine(package, "core.cpython-311-x86_64-linux-gnu.so") : null,
             coreError = core ? null : "ImportError: cannot import name 'core' from 'tvm_ffi'",
+            warnings = warnings ?? [], importSeconds,
             ffiLibrary = Path.Combine(libDir, "libtvm_ffi.so"),
             testingLibrary = testingLibrary is null ? null : testing,
             // The probe loads the library with ctypes and looks the symbol up; this stand-in knows which fixture lacks it.

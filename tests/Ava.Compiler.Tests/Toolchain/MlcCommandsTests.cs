@@ -41,7 +41,7 @@ public class MlcCommandsTests
         using var dir = new TempDir();
         var env = new Dictionary<string, string?>
         {
-            ["PYTHONPATH"] = RepoPaths.Combine("tests", "fixtures", "mlc-standin", "python"),
+            ["PYTHONPATH"] = RepoPaths.Combine("tests", "fixtures", "mlc-standin", "python") + Path.PathSeparator + PythonStubs.SharedDirectory,
             ["PYTHONDONTWRITEBYTECODE"] = "1",
         };
         var command = new ToolCommand("python3", ["-m", "mlc_llm", "convert_weight", dir.Path, "--quantization", "q4f16_1", "--lora-adapter", "x", "-o", dir["out"]]) { Environment = env };
@@ -57,7 +57,7 @@ public class MlcCommandsTests
     public async Task The_stand_in_rejects_q8f16_1_as_MLC_does()
     {
         using var dir = new TempDir();
-        var env = new Dictionary<string, string?> { ["PYTHONPATH"] = RepoPaths.Combine("tests", "fixtures", "mlc-standin", "python"), ["PYTHONDONTWRITEBYTECODE"] = "1" };
+        var env = new Dictionary<string, string?> { ["PYTHONPATH"] = RepoPaths.Combine("tests", "fixtures", "mlc-standin", "python") + Path.PathSeparator + PythonStubs.SharedDirectory, ["PYTHONDONTWRITEBYTECODE"] = "1" };
         var command = Mlc.ConvertWeight(dir.Path, "q8f16_1", "gemma3", dir["out"]) with { Environment = env };
         var e = await Assert.ThrowsAsync<ExternalToolException>(() => ToolRunner.RunAsync(command, dir["c.log"], null, null, default));
         Assert.Contains("invalid choice: 'q8f16_1'", e.Problem);

@@ -35,6 +35,32 @@ public class ToolchainLocationsTests
     }
 
     [Fact]
+    public void AVA_runtime_is_a_set_from_repeated_flags_a_path_separated_variable_or_a_config_path_or_list()
+    {
+        using var dir = new TempDir("loc");
+        dir.Write("alc.toolchain.json", """{ "avaRuntime": ["rt/libtvm_runtime.so", "rt/libtvm_ffi.so"] }""");
+        var resolver = new ToolchainLocationsResolver(Env(dir), dir.Path, HostPlatform.Linux);
+        Assert.Equal([dir["rt/libtvm_runtime.so"], dir["rt/libtvm_ffi.so"]], resolver.Resolve().AvaRuntime.Select(r => r.Path));
+
+        var env = new ToolchainLocationsResolver(Env(dir, ("ALC_AVA_RUNTIME", $"a/libtvm_runtime.so{Path.PathSeparator}a/libtvm_ffi.so")), dir.Path, HostPlatform.Linux);
+        var fromEnv = env.Resolve();
+        Assert.Equal([dir["a/libtvm_runtime.so"], dir["a/libtvm_ffi.so"]], fromEnv.AvaRuntime.Select(r => r.Path));
+        Assert.All(fromEnv.AvaRuntime, r => Assert.Equal("ALC_AVA_RUNTIME", r.Source));
+
+        var flags = env.Resolve(new ToolchainOverrides { AvaRuntime = ["jniLibs/arm64-v8a"] });
+        Assert.Equal([dir["jniLibs/arm64-v8a"]], flags.AvaRuntime.Select(r => r.Path));
+
+        // The older key, one folder.
+        dir.Write("alc.toolchain.json", """{ "avaRuntimeLibrary": "app/jniLibs/arm64-v8a" }""");
+        Assert.Equal([dir["app/jniLibs/arm64-v8a"]], resolver.Resolve().AvaRuntime.Select(r => r.Path));
+
+        // Not a path or a list of paths: bad input naming the file.
+        dir.Write("alc.toolchain.json", """{ "avaRuntime": 7 }""");
+        var e = Assert.Throws<Ava.Compiler.Errors.BadInputException>(() => resolver.Resolve());
+        Assert.Contains("alc.toolchain.json", e.Problem);
+    }
+
+    [Fact]
     public void Upstream_variables_are_used_when_alc_is_not_configured()
     {
         using var dir = new TempDir("loc");

@@ -40,13 +40,41 @@ public class ToolchainLockTests
     }
 
     [Fact]
-    public void MLC_LLM_requirements_never_pull_their_own_tvm_ffi()
+    public void The_python_package_list_never_pulls_its_own_tvm_ffi()
     {
         var l = ToolchainLock.Default;
-        Assert.DoesNotContain(l.MlcLlm.PythonRequirements, r => r.StartsWith("apache-tvm-ffi", StringComparison.Ordinal));
-        Assert.DoesNotContain(l.MlcLlm.PythonRequirements, r => r.StartsWith("flashinfer", StringComparison.Ordinal));
-        Assert.Contains("flashinfer-python", l.MlcLlm.ExcludedPythonRequirements.Keys);
-        Assert.DoesNotContain(l.Tvm.PythonRequirements, r => r.StartsWith("apache-tvm-ffi", StringComparison.Ordinal));
+        Assert.DoesNotContain(l.Python.Packages, p => p.Requirement.StartsWith("apache-tvm-ffi", StringComparison.Ordinal));
+        Assert.DoesNotContain(l.Python.Packages, p => p.Requirement.StartsWith("flashinfer", StringComparison.Ordinal));
+        Assert.Contains("flashinfer-python", l.Python.Excluded.Keys);
+        Assert.Contains("apache-tvm-ffi", l.Python.Excluded.Keys);
+    }
+
+    [Fact]
+    public void Every_python_package_names_the_upstream_lines_that_import_it_at_the_pins()
+    {
+        var l = ToolchainLock.Default;
+        Assert.NotEmpty(l.Python.Packages);
+        foreach (var p in l.Python.Packages)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(p.Reason), p.Module);
+            Assert.NotEmpty(p.NeededBy);
+            Assert.All(p.NeededBy, n => Assert.Matches(@"^(mlc-ai/mlc-llm@7b15b196|apache/tvm@9dbf3f22|apache/tvm-ffi@9a6ec6ee):[\w./-]+:\d+(-\d+)?$", n));
+            Assert.Contains(p.InstalledBy, new[] { "tvm", "mlc-llm" });
+        }
+    }
+
+    [Fact]
+    public void Convert_weight_needs_cpu_torch_safetensors_and_ml_dtypes()
+    {
+        var l = ToolchainLock.Default;
+        var torch = l.Python.ForModule("torch")!;
+        Assert.Matches(@"^torch==\d+\.\d+\.\d+$", torch.Requirement);
+        Assert.Equal("convert_weight", torch.Phase);
+        Assert.Equal("https://download.pytorch.org/whl/cpu", torch.IndexFor(HostOs.Linux));
+        Assert.Contains(torch.NeededBy, n => n == "mlc-ai/mlc-llm@7b15b196:python/mlc_llm/loader/utils.py:58");
+        Assert.Contains(l.Python.ForModule("safetensors")!.NeededBy, n => n.EndsWith("loader/utils.py:57", StringComparison.Ordinal));
+        Assert.Contains(l.Python.ForModule("ml_dtypes")!.NeededBy, n => n.EndsWith("loader/utils.py:66", StringComparison.Ordinal));
+        Assert.DoesNotContain("torch", l.Python.Excluded.Keys);
     }
 
     [Theory]

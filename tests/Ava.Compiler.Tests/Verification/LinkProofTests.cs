@@ -156,7 +156,7 @@ public class LinkProofTests
         using var dir = new TempDir();
         var bin = Directory.CreateDirectory(Path.Combine(dir.Path, "toolchains", "llvm", "prebuilt", "linux-x86_64", "bin")).FullName;
         File.WriteAllText(Path.Combine(bin, "ld.lld"), "");
-        var sys = Directory.CreateDirectory(Path.Combine(dir.Path, "toolchains", "llvm", "prebuilt", "linux-x86_64", "sysroot", "usr", "lib", "aarch64-linux-android", "26")).FullName;
+        var sys = Directory.CreateDirectory(Path.Combine(dir.Path, "toolchains", "llvm", "prebuilt", "linux-x86_64", "sysroot", "usr", "lib", "aarch64-linux-android", "24")).FullName;
         var setup = LinkerSetup.FromNdk(dir.Path, "--ndk");
         Assert.Equal(Path.Combine(bin, "ld.lld"), setup.Linker);
         Assert.Equal(sys, setup.SystemLibs);

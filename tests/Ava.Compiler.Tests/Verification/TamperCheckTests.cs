@@ -17,7 +17,8 @@ public class TamperCheckTests
     {
         var folder = Directory.CreateDirectory(Path.Combine(dir.Path, "AVA-GE2-2B16")).FullName;
         Directory.CreateDirectory(Path.Combine(folder, "lib"));
-        File.Copy(Fixtures.Tvm("v022-android.tar"), Path.Combine(folder, "lib", "model.tar"));
+        // A library without MLC metadata: this test is about the manifest, not the package proof (PackageProofTests).
+        File.Copy(Fixtures.Tvm("v022-android-workspace.tar"), Path.Combine(folder, "lib", "model.tar"));
         File.WriteAllText(Path.Combine(folder, "mlc-chat-config.json"), Config);
         PackageManifest.Describe(folder, "AVA-GE2-2B16", "llm", HashCache.Open(Path.Combine(dir.Path, "cache.json"))).WriteTo(folder);
         var alm = Path.Combine(dir.Path, "AVA-GE2-2B16.ALM");

@@ -7,9 +7,9 @@ namespace Ava.Compiler.Tests.Verification;
 
 public class VerificationReportTests
 {
-    private static readonly JsonSchema Schema = JsonSchema.FromFile(RepoPaths.Combine("schemas", "verification-report.schema.json"));
+    internal static readonly JsonSchema Schema = JsonSchema.FromFile(RepoPaths.Combine("schemas", "verification-report.schema.json"));
 
-    private static EvaluationResults Validate(JsonNode node) =>
+    internal static EvaluationResults Validate(JsonNode node) =>
         Schema.Evaluate(System.Text.Json.JsonDocument.Parse(node.ToJsonString()).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
 
     private static VerificationResult Mixed() => Verifier.Verify(

@@ -55,6 +55,7 @@ public sealed class HubFetcher : IDisposable
         var commit = info.Commit;
         Cache.WriteRef(request.Repo, request.Revision, commit);
         var selected = Select(request, info, include, exclude);
+        CommitListing.Write(Cache, request.Repo, commit, info.Siblings.Select(x => x.Path));
         return await FetchFilesAsync(request, commit, selected, cancellationToken);
     }
 

@@ -21,9 +21,17 @@ internal static class OfflineSnapshot
             .Select(p => Path.GetRelativePath(snapshot, p).Replace('\\', '/'))
             .ToList();
         var selected = present.Where(p => HubFetcher.Wanted(request, p, include, exclude)).OrderBy(p => p, StringComparer.Ordinal).ToList();
+        // What a complete snapshot would hold: the commit's listing (kept by an online fetch) says which wanted files
+        // never arrived; without one, a cut-short blob (blobs/*.incomplete) is proof that something is missing. A file
+        // counts only when its pointer leads to a whole blob, never to an .incomplete one.
+        var listing = CommitListing.Read(cache, repo, commit!);
+        var expected = listing?.Where(p => HubFetcher.Wanted(request, p, include, exclude)) ?? [];
         var missing = required.Where(r => !present.Contains(r))
-            .Concat(selected.Where(p => !File.Exists(cache.PointerPath(repo, commit!, p))))
-            .Distinct().ToList();
+            .Concat(expected.Where(p => !present.Contains(p)))
+            .Concat(selected.Where(p => !File.Exists(cache.PointerPath(repo, commit!, p)) || p.EndsWith(".incomplete", StringComparison.Ordinal)))
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+        if (listing is null)
+            missing.AddRange(CommitListing.IncompleteBlobs(cache, repo).Select(b => $"the file whose download was cut short (blobs/{b})"));
         if (missing.Count > 0)
             throw new HubOfflineException(
                 $"{Capitalize(why)}, and the cached snapshot {commit![..12]} of {repo} lacks {string.Join(", ", missing)}.",

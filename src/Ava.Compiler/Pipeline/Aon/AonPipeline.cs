@@ -49,7 +49,8 @@ public static class AonPipeline
         reporter.Info($"{recipe.Id} → {recipe.AvaName}.AON from {recipe.Source.Describe()}");
         var (buildDirectory, distDirectory) = (folders.BuildFor(recipe.Id), folders.Dist);
         var engine = new StageEngine(Stages(recipe, RegistryEntries.CompiledAt(environment), hubFetch));
-        var records = await engine.RunAsync(new BuildFolder(buildDirectory), reporter, cancellationToken);
+        var records = await DiskGuard.MapAsync($"the build of {recipe.AvaName}", () => engine.RunAsync(new BuildFolder(buildDirectory), reporter, cancellationToken));
+        DiskGuard.RequireRoomToPublish(distDirectory, folders.Registry, buildDirectory);
 
         var package = records.Single(r => r.Name == AonPackageStage.StageName).Directory;
         var published = DistPublisher.PublishFiles(package, Path.Combine(distDirectory, "models"), AonPackageStage.ManifestName(recipe.AvaName));

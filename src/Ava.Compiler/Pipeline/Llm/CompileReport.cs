@@ -34,6 +34,10 @@ public sealed record CompileReport
     [JsonConverter(typeof(StampContract<LlmVerificationSummary>))]
     public LlmVerificationSummary? Verification { get; init; }
 
+    /// <summary>The package proof's memory from the library's metadata beside the planner's figure (package stage data).</summary>
+    [JsonConverter(typeof(StampContract<PackageMemory>))]
+    public PackageMemory? Memory { get; init; }
+
     public required CompileOutputs Outputs { get; init; }
 
     public bool DistUpdated { get; init; }
@@ -115,6 +119,13 @@ public sealed record CompileReport
             sb.AppendLine(c, $"- context window {Plan.ContextWindowSize}, prefill chunk {Plan.PrefillChunkSize}");
             sb.AppendLine(c, $"- estimated {Plan.EstimatedVramBytes >> 20} MiB of a {Plan.BudgetBytes >> 20} MiB budget: weights {Plan.WeightBytes >> 20} MiB, KV cache {Plan.KvCacheBytes >> 20} MiB (sliding-window layers trimmed: {Plan.KvCacheSlidingBytes >> 20} MiB), temporaries {Plan.TemporaryBytes >> 20} MiB");
             foreach (var n in Plan.Notes) sb.AppendLine(c, $"- {n}");
+        }
+        if (Memory is not null)
+        {
+            sb.AppendLine();
+            sb.AppendLine("## Memory from the library's metadata (estimated_vram_bytes)");
+            sb.AppendLine(c, $"- {Memory.EstimatedVramBytes >> 20} MiB: parameters {Memory.ParamBytes >> 20} MiB, largest temporary buffer {Memory.TemporaryBytes >> 20} MiB ({Memory.TemporaryFunction}), KV cache {Memory.KvCacheBytes >> 20} MiB for {Memory.KvTokens} tokens");
+            sb.AppendLine(c, $"- planner before compiling: {(Memory.PlannedVramBytes ?? 0) >> 20} MiB; difference {(Memory.DifferenceBytes ?? 0) >> 20} MiB (metadata minus plan)");
         }
         if (Verification is not null)
         {

@@ -28,7 +28,14 @@ public sealed class ConvertStage(LlmBuild build) : IStage<ConvertResult>
 
     public async Task<StageOutcome<ConvertResult>> RunAsync(StageContext context)
     {
-        var run = await MlcStep.RunAsync(context, Command(FetchStage.ModelDirectory(context), context.OutputDirectory), build.Environment);
+        // convert_weight writes model.safetensors.index.json into the folder it reads when a model has one
+        // model.safetensors and no index (mlc-ai/mlc-llm@7b15b196:python/mlc_llm/support/auto_weight.py:151-160). The
+        // model folder may be the shared Hugging Face cache snapshot, so MLC reads a private folder of links instead.
+        // In the build folder (stages/../mlc-model), so the recorded command is the same in every build of these inputs.
+        var buildDirectory = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(context.OutputDirectory)))!;
+        using var source = ModelLinks.Create(FetchStage.ModelDirectory(context), Path.Combine(buildDirectory, "mlc-model"));
+        context.Log("MLC reads the model through links in $BUILD/mlc-model (the model folder itself is never written)");
+        var run = await MlcStep.RunAsync(context, Command(source.Path, context.OutputDirectory), build.Environment);
         var shards = Directory.GetFiles(context.OutputDirectory, "params_shard_*.bin").Length;
         MlcStep.Require(context, "tensor-cache.json", "convert_weight");
         var bytes = Directory.GetFiles(context.OutputDirectory).Sum(f => new FileInfo(f).Length);

@@ -37,10 +37,17 @@ public sealed record LlmBuild
 
     public required MlcCommands Mlc { get; init; }
 
-    /// <summary>AVA's own libtvm_runtime.so (e.g. the app's jniLibs/arm64-v8a copy); when set, verify proves every import resolves in it.</summary>
-    public string? AvaRuntimeLibrary { get; init; }
+    /// <summary>
+    /// AVA's own runtime as files and folders (e.g. the app's jniLibs/arm64-v8a/, or libtvm_runtime.so + libtvm_ffi.so);
+    /// when set, verify proves every import resolves in the set. Empty: not configured.
+    /// </summary>
+    public IReadOnlyList<string> AvaRuntime { get; init; } = [];
 
-    /// <summary>The Android NDK root; with <see cref="AvaRuntimeLibrary"/> set, verify also links the library with its ld.lld.</summary>
+    /// <summary>The runtime as verify reads it: each path shown by its file or folder name, so reports do not depend on where it lives.</summary>
+    public IReadOnlyList<Verification.VerifyInput> AvaRuntimeInputs =>
+        AvaRuntime.Select(p => new Verification.VerifyInput(p, Path.GetFileName(Path.TrimEndingDirectorySeparator(p)))).ToList();
+
+    /// <summary>The Android NDK root; with <see cref="AvaRuntime"/> set, verify also links the library with its ld.lld.</summary>
     public string? AndroidNdk { get; init; }
 
     /// <summary>build/AVA-GE3-4B16: stage outputs, logs, hash cache, report.</summary>
@@ -91,7 +98,7 @@ public sealed record LlmBuild
             PrefillChunkSize = overrides.PrefillChunkSize ?? recipe.Llm!.Overrides.PrefillChunkSize,
             Lock = lockFile,
             Mlc = MlcCommands.For(locations, lockFile, environment),
-            AvaRuntimeLibrary = locations.AvaRuntimeLibrary?.Path,
+            AvaRuntime = locations.AvaRuntime.Select(r => r.Path).ToList(),
             AndroidNdk = locations.NdkDir?.Path,
             BuildDirectory = folders.BuildFor(name.Value),
             DistDirectory = folders.Dist,

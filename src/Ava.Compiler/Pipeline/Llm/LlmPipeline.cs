@@ -79,11 +79,15 @@ public sealed class LlmPipeline
             memory);
     }
 
-    public async Task<CompileReport> RunAsync(IReporter reporter, CancellationToken cancellationToken)
+    public Task<CompileReport> RunAsync(IReporter reporter, CancellationToken cancellationToken) =>
+        DiskGuard.MapAsync($"the build of {Build.Name.Value}", () => RunGuardedAsync(reporter, cancellationToken));
+
+    private async Task<CompileReport> RunGuardedAsync(IReporter reporter, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var records = await Engine.RunAsync(Folder, reporter, cancellationToken);
         var byName = records.ToDictionary(r => r.Name);
+        DiskGuard.RequireRoomToPublish(Build.DistDirectory, Build.RegistryDirectory, Build.BuildDirectory);
         var updated = DistPublisher.Publish(Build, byName[PackageStage.StageName]);
         reporter.Info(updated ? $"dist: wrote {Build.DistModelDirectory} and {Build.DistPackagePath}" : "dist: up to date");
         // Every run, after dist/ holds the files: a registry folder that was moved, emptied or edited gets the entry back.
@@ -102,6 +106,7 @@ public sealed class LlmPipeline
                 r.Stamp.Tools.Select(t => t.PeakMemoryBytes).DefaultIfEmpty(0).Max(), r.Stamp.Summary, r.Stamp.Tools, Folder.LogPath(r.Name))).ToList(),
             Plan = ConfigureStage.Output.Of(byName[ConfigureStage.StageName]).Plan,
             Verification = VerifyStage.Output.Of(byName[VerifyStage.StageName]),
+            Memory = PackageStage.Output.Of(byName[PackageStage.StageName]).Memory,
             Outputs = new CompileOutputs(Build.DistModelDirectory, Build.DistPackagePath,
                 package.PackageBytes, package.PackageSha256 ?? "",
                 registered.Path, Build.BuildDirectory,

@@ -37,7 +37,14 @@ public sealed record CompileResult(string Tar, string SystemLibPrefix);
 /// did not hash on the way out; the registry then hashes the file).
 /// </summary>
 public sealed record PackageResult(string Folder, string Package, long PackageBytes, string? PackageXxHash128, string? PackageSha256,
-    int Files, long ModelBytes);
+    int Files, long ModelBytes, PackageMemory? Memory);
+
+/// <summary>
+/// The package proof's memory from the library's metadata (MLC's estimated_vram_bytes and its parts) beside the
+/// planner's figure from before compiling (null when the library's metadata has no parameter bytes).
+/// </summary>
+public sealed record PackageMemory(long EstimatedVramBytes, long ParamBytes, long TemporaryBytes, string? TemporaryFunction,
+    long KvCacheBytes, long KvTokens, long? PlannedVramBytes, long? DifferenceBytes);
 
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
@@ -50,6 +57,7 @@ public sealed record PackageResult(string Folder, string Package, long PackageBy
 [JsonSerializable(typeof(CompileResult))]
 [JsonSerializable(typeof(LlmVerificationSummary))]
 [JsonSerializable(typeof(PackageResult))]
+[JsonSerializable(typeof(PackageMemory))]
 internal sealed partial class LlmJsonContext : JsonSerializerContext;
 
 /// <summary>

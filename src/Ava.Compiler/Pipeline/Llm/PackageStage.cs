@@ -32,7 +32,7 @@ public sealed class PackageStage(LlmBuild build) : IStage<PackageResult>
     public IReadOnlyList<string> DependsOn => [ConvertStage.StageName, ConfigureStage.StageName, CompileStage.StageName, VerifyStage.StageName];
 
     public void DescribeInputs(KeyBuilder key, StageKeyContext context) =>
-        key.Add("stage-version", 1).Add("ava-name", build.Name.Value).Add("mtime", build.SourceDateEpoch);
+        key.Add("stage-version", 2).Add("ava-name", build.Name.Value).Add("mtime", build.SourceDateEpoch);
 
     public Task<StageOutcome<PackageResult>> RunAsync(StageContext context)
     {
@@ -47,15 +47,25 @@ public sealed class PackageStage(LlmBuild build) : IStage<PackageResult>
         foreach (var rel in KeyBuilder.ListFiles(configure).Where(r => !NotModelFiles.Contains(r)))
             Place(cache, Path.Combine(configure, rel), Path.Combine(folder, rel));
         ExtractObjects(context, folder);
+        // The package proof: library metadata against these weights and this config, before anything is published.
+        var proven = Verification.PackageGate.Prove(folder, build.Name.Value);
+        context.Reporter.Info($"package proof: {proven.Metadata.Describe()}; weights and config agree with the library");
 
-        var manifest = PackageManifest.Describe(folder, build.Name.Value, "llm", cache, Details(context).ToJson());
+        var manifest = PackageManifest.Describe(folder, build.Name.Value, "llm", cache, Details(context, proven).ToJson());
         manifest.WriteTo(folder);
 
         var package = Path.Combine(context.OutputDirectory, build.Name.PackageFile);
         var (size, xx, sha) = WriteHashedPackage(folder, package);
         cache.Remember(package, new FileDigest(size, xx, sha));
         return Task.FromResult(new StageOutcome<PackageResult>($"{build.Name.PackageFile}: {manifest.Files.Count} files, {size / (1 << 20)} MiB",
-            new PackageResult(build.Name.Value, build.Name.PackageFile, size, xx, sha, manifest.Files.Count, manifest.TotalBytes)));
+            new PackageResult(build.Name.Value, build.Name.PackageFile, size, xx, sha, manifest.Files.Count, manifest.TotalBytes, MemoryData(proven, context))));
+    }
+
+    private static PackageMemory? MemoryData(Verification.PackageGate.Proven proven, StageContext context)
+    {
+        if (proven.Memory is not { } m) return null;
+        var planned = context.ResultOf(ConfigureStage.Output).Plan.EstimatedVramBytes;
+        return new PackageMemory(m.TotalBytes, m.ParamBytes, m.TemporaryBytes, m.TemporaryFunction, m.KvCacheBytes, m.KvTokens, planned, m.TotalBytes - planned);
     }
 
     /// <summary>Hard-links (or copies) a file, carrying its known hash over to the new path.</summary>
@@ -97,13 +107,19 @@ public sealed class PackageStage(LlmBuild build) : IStage<PackageResult>
                 "Rerun the compile stage with the pinned toolchain ('alc doctor').");
     }
 
-    private LlmPackageDetails Details(StageContext context)
+    private LlmPackageDetails Details(StageContext context, Verification.PackageGate.Proven proven)
     {
         var fetch = context.ResultOf(FetchStage.Output);
         var configure = context.ResultOf(ConfigureStage.Output);
+        var m = proven.Memory;
+        var meta = proven.Metadata;
         return new LlmPackageDetails(build.Recipe.Name, build.Quantization, build.Llm.ModelType, build.ModelLib, build.SystemLibPrefix,
             new PackageSource(build.Recipe.Source.HfRepo, fetch.Origin, fetch.Commit),
-            configure.ContextWindowSize, configure.VocabSize, configure.Plan.EstimatedVramBytes,
+            configure.ContextWindowSize, configure.VocabSize,
+            // From the library's metadata (MLC's own estimate); the planner's figure from before compiling stays beside it.
+            m?.TotalBytes ?? configure.Plan.EstimatedVramBytes, configure.Plan.EstimatedVramBytes,
+            m is null ? null : new MetadataMemory(m.ParamBytes, m.TemporaryBytes, m.TemporaryFunction, m.KvCacheBytes, m.KvTokens),
+            new MetadataSummary(meta.ModelType, meta.Quantization, meta.ContextWindowSize, meta.PrefillChunkSize, meta.SlidingWindowSize, meta.ParamCount),
             new PackageToolchain(build.Lock.Tvm.Version, build.Lock.Tvm.Commit, build.Lock.TvmFfi.Version, build.Lock.MlcLlm.Commit, build.Lock.AbiProfile),
             context.ResultOf(VerifyStage.Output));
     }

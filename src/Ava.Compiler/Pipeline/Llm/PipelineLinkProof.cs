@@ -7,7 +7,7 @@ namespace Ava.Compiler.Pipeline.Llm;
 
 /// <summary>
 /// Whether the verify stage of a compile can run the link proof, decided from the build's configured NDK and AVA
-/// runtime: the NDK's ld.lld and API-26 sysroot when both are there, otherwise the reason it is skipped (the name
+/// runtime: the NDK's ld.lld and API-24 sysroot when both are there, otherwise the reason it is skipped (the name
 /// checks then decide alone and the exit code does not change). Paths shown in reports are relative to the NDK root,
 /// so the same NDK in another folder gives the same report bytes.
 /// </summary>
@@ -40,12 +40,12 @@ public sealed record PipelineLinkProof
                 SkipCode = "no-ndk",
                 SkipReason = "No Android NDK is configured (--ndk, ALC_ANDROID_NDK, ANDROID_NDK_HOME or the toolchain config), so the link proof with its ld.lld was skipped; the verdict rests on the symbol-name checks.",
             };
-        if (build.AvaRuntimeLibrary is null)
+        if (build.AvaRuntime.Count == 0)
             return new PipelineLinkProof
             {
                 Ndk = ndk,
                 SkipCode = "no-runtime",
-                SkipReason = "AVA's libtvm_runtime.so is not configured (--ava-runtime FILE or ALC_AVA_RUNTIME, e.g. the app's jniLibs/arm64-v8a/libtvm_runtime.so), so the link proof was skipped; the verdict rests on the symbol-name checks.",
+                SkipReason = "AVA's runtime is not configured (--ava-runtime or ALC_AVA_RUNTIME: the app's jniLibs/arm64-v8a/ folder, or libtvm_runtime.so with libtvm_ffi.so, or libtvm4j_runtime_packed.so), so the link proof was skipped; the verdict rests on the symbol-name checks.",
             };
         try
         {

@@ -4,13 +4,15 @@ using Ava.Compiler.Hashing;
 using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Verification;
 using Ava.Compiler.Verification.Linking;
+using Ava.Compiler.Verification.Runtime;
 
 namespace Ava.Compiler.Pipeline.Llm;
 
 /// <summary>
 /// Proves the compiled library links against AVA's TVM v0.22.0 runtime with the verification core (the same one
 /// <c>alc verify</c> uses): new FFI symbols only, the expected system-lib prefix, AArch64 objects, and — when AVA's
-/// libtvm_runtime.so is configured — every TVM import exported by it. With an Android NDK configured as well, the
+/// runtime is configured (a set: libtvm_runtime.so + libtvm_ffi.so, the app's jniLibs folder, or a packed library) —
+/// every TVM import exported by its files together. With an Android NDK configured as well, the
 /// NDK's ld.lld then links the objects the way the app build does (<see cref="LinkProof"/>). A rejected library stops
 /// the build here (exit 1) with the US-2 message, before anything is packaged; the report is kept in the build folder
 /// either way. Reports name files relative to the build folder, the runtime by file name and the NDK as $NDK, so the
@@ -25,14 +27,20 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
     public StageResult<LlmVerificationSummary> Result => Output;
     public const string Target = "android-arm64";
 
+    /// <summary>How compile users give the runtime, for messages.</summary>
+    public const string RuntimeOption = "--ava-runtime";
+
     public string Name => StageName;
 
     public IReadOnlyList<string> DependsOn => [CompileStage.StageName];
 
     public void DescribeInputs(KeyBuilder key, StageKeyContext context)
     {
-        key.Add("stage-version", 2).Add("target", Target).Add("abi", build.Lock.AbiProfile).Add("model-lib", build.ModelLib);
-        if (build.AvaRuntimeLibrary is { } runtime) key.AddFile("runtime", runtime, context.HashCache);
+        key.Add("stage-version", 3).Add("target", Target).Add("abi", build.Lock.AbiProfile).Add("model-lib", build.ModelLib);
+        // Every file of the runtime set (a folder's members, DT_NEEDED finds), so adding libtvm_ffi.so reruns verify.
+        if (build.AvaRuntime.Count > 0)
+            foreach (var m in RuntimeSet.Load(build.AvaRuntimeInputs, new Abi.AbiCatalog(), RuntimeOption).Members)
+                key.AddFile("runtime/" + m.Display, m.Path, context.HashCache);
         PipelineLinkProof.For(build).AddTo(key, context.HashCache);
     }
 
@@ -40,9 +48,10 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
     {
         var tar = CompileStage.TarOf(context);
         var library = new VerifyInput(tar, $"{CompileStage.StageName}/{Path.GetFileName(tar)}");
-        List<VerifyInput> runtimes = build.AvaRuntimeLibrary is { } r ? [new VerifyInput(r, Path.GetFileName(r))] : [];
+        var runtimes = build.AvaRuntimeInputs;
         var link = PipelineLinkProof.For(build);
-        var options = new VerifyOptions().WithTarget(Target).WithAbi(build.Lock.AbiProfile).WithSystemLibs(link.Setup?.SystemLibs);
+        var options = new VerifyOptions().WithStrict().WithTarget(Target).WithAbi(build.Lock.AbiProfile).WithSystemLibs(link.Setup?.SystemLibs)
+            .WithRuntimeOption(RuntimeOption);
 
         var result = Verifier.Verify([library], runtimes, options, context.Reporter);
         result = link.Setup is null
@@ -71,9 +80,9 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
                 $"The compiled library's model_lib is '{checkedLibrary.ModelLib ?? "(none)"}', but alc asked MLC for '{build.ModelLib}' (--system-lib-prefix {build.SystemLibPrefix}).",
                 "MLC honours an explicit prefix only with --device android; check that the MLC-LLM checkout is the pinned commit ('alc doctor').");
 
-        var names = build.AvaRuntimeLibrary is null
-            ? "names checked against the ABI profile (set the AVA runtime path for the proof against libtvm_runtime.so)"
-            : $"names checked against {Path.GetFileName(build.AvaRuntimeLibrary)}";
+        var names = build.AvaRuntime.Count == 0
+            ? "names checked against the ABI profile (configure AVA's runtime with --ava-runtime for the proof against its files)"
+            : $"names checked against {string.Join(" + ", result.RuntimeSources)}";
         var linked = result.Link!.Performed
             ? $"linked with the NDK's ld.lld for {LinkerSetup.Triple}{LinkerSetup.ApiLevel}"
             : "link proof skipped: " + link.SkipCode switch

@@ -13,6 +13,7 @@ public static class Doctor
     public static IReadOnlyList<DoctorCheck> AllChecks { get; } =
     [
         new PythonCheck(),
+        new PythonPackagesCheck(),
         new TvmFfiCheck(),
         new TvmFfiCoreCheck(),
         new TvmCheck(),

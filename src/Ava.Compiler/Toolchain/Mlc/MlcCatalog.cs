@@ -15,19 +15,23 @@ public static class MlcCatalog
         new QuantizationInfo("q0f16", "no-quant", WeightBits: 16, ActivationDtype: "float16", Layout: null),
         new QuantizationInfo("q0bf16", "no-quant", 16, "bfloat16", null),
         new QuantizationInfo("q0f32", "no-quant", 32, "float32", null),
-        new QuantizationInfo("q3f16_0", "group-quant", 3, "float16", 0),
-        new QuantizationInfo("q3f16_1", "group-quant", 3, "float16", 1),
+        // q3: groups of 40, ten int3 per uint32 (quantization.py:47-67, group_quantization.py:57-60).
+        new QuantizationInfo("q3f16_0", "group-quant", 3, "float16", 0, GroupSize: 40),
+        new QuantizationInfo("q3f16_1", "group-quant", 3, "float16", 1, GroupSize: 40),
         new QuantizationInfo("q4f16_0", "group-quant", 4, "float16", 0),
         new QuantizationInfo("q4f16_1", "group-quant", 4, "float16", 1),
         new QuantizationInfo("q4bf16_0", "group-quant", 4, "bfloat16", 0),
         new QuantizationInfo("q4bf16_1", "group-quant", 4, "bfloat16", 1),
         new QuantizationInfo("q4f32_1", "group-quant", 4, "float32", 1),
-        new QuantizationInfo("q4f16_2", "group-quant", 4, "float16", 2),
+        // quantize_embedding=False, quantize_final_fc=False (quantization.py:132-133).
+        new QuantizationInfo("q4f16_2", "group-quant", 4, "float16", 2, QuantizeEmbedding: false),
         new QuantizationInfo("q4f16_autoawq", "awq", 4, "float16", null),
         new QuantizationInfo("q4f16_ft", "ft-quant", 4, "float16", null),
-        new QuantizationInfo("e5m2_e5m2_f16", "per-tensor-quant", 8, "float16", null),
-        new QuantizationInfo("e4m3_e4m3_f16", "per-tensor-quant", 8, "float16", null),
-        new QuantizationInfo("e4m3_e4m3_f16_max_calibrate", "per-tensor-quant", 8, "float16", null),
+        // The fp8 schemes keep the embedding and final fc unquantized (quantization.py:157-158, 169-170, 182-183).
+        new QuantizationInfo("e5m2_e5m2_f16", "per-tensor-quant", 8, "float16", null, QuantizeEmbedding: false),
+        new QuantizationInfo("e4m3_e4m3_f16", "per-tensor-quant", 8, "float16", null, QuantizeEmbedding: false),
+        new QuantizationInfo("e4m3_e4m3_f16_max_calibrate", "per-tensor-quant", 8, "float16", null, QuantizeEmbedding: false),
+        new QuantizationInfo("fp8_e4m3fn_bf16_block_scale", "block-scale-quant", 8, "bfloat16", null), // quantization.py:188-193
     }.ToDictionary(q => q.Name, StringComparer.Ordinal);
 
     /// <summary>Names people expect but MLC does not have at the pinned commit, with the reason (checked before any download).</summary>
@@ -69,10 +73,31 @@ public static class MlcCatalog
 }
 
 /// <param name="Layout">The "_N" layout suffix of group quantizations; null for the others.</param>
-public sealed record QuantizationInfo(string Name, string Kind, int WeightBits, string ActivationDtype, int? Layout)
+/// <param name="GroupSize">Weights per group (group quantizations): 32, or 40 for q3.</param>
+/// <param name="QuantizeEmbedding">False when the scheme keeps the embedding (and final fc) in the model's float type.</param>
+public sealed record QuantizationInfo(string Name, string Kind, int WeightBits, string ActivationDtype, int? Layout, int GroupSize = 32,
+    bool QuantizeEmbedding = true)
 {
-    /// <summary>Bits stored per weight, including the fp16 scale of each 32-weight group for group quantizations.</summary>
-    public double StoredBitsPerWeight => Kind == "group-quant" ? WeightBits + 16.0 / 32 : WeightBits;
+    /// <summary>Width of the model's float type (float16/bfloat16: 16, float32: 32), which is also the scale's.</summary>
+    public int FloatBits => ActivationDtype == "float32" ? 32 : 16;
+
+    /// <summary>
+    /// Bits stored per quantized weight. Group quantization packs 32 / bits weights per uint32 (10 for int3) and
+    /// stores one scale of the model's float type per group (mlc-ai/mlc-llm@7b15b196:python/mlc_llm/quantization/group_quantization.py:57-60).
+    /// </summary>
+    public double StoredBitsPerWeight
+    {
+        get
+        {
+            if (Kind != "group-quant") return WeightBits;
+            var perStorage = 32 / WeightBits;
+            var storageBits = (GroupSize + perStorage - 1) / perStorage * 32;
+            return (storageBits + FloatBits) / (double)GroupSize;
+        }
+    }
+
+    /// <summary>Bits per embedding weight: quantized like the rest, or left in the model's float type.</summary>
+    public double EmbeddingBitsPerWeight => QuantizeEmbedding ? StoredBitsPerWeight : FloatBits;
 }
 
 public sealed record ModelTypeInfo(string Name, IReadOnlyList<string> QuantizeKinds, ContextRule Context);

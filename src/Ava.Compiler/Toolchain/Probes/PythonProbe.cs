@@ -53,18 +53,24 @@ public sealed class PythonProbe
 
     public static string ScriptText => Script.Value;
 
-    public Task<ProbeResult> RunAsync(string probe, CancellationToken cancellationToken)
+    public Task<ProbeResult> RunAsync(string probe, CancellationToken cancellationToken) =>
+        RunAsync(probe, new Dictionary<string, string>(), cancellationToken);
+
+    /// <param name="arguments">Extra environment for the probe (e.g. <c>ALC_PROBE_IMPORTS</c> for the imports probe).</param>
+    public Task<ProbeResult> RunAsync(string probe, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
     {
         lock (_cache)
         {
-            if (!_cache.TryGetValue(probe, out var task)) _cache[probe] = task = RunUncachedAsync(probe, cancellationToken);
+            if (!_cache.TryGetValue(probe, out var task)) _cache[probe] = task = RunUncachedAsync(probe, arguments, cancellationToken);
             return task;
         }
     }
 
-    private async Task<ProbeResult> RunUncachedAsync(string probe, CancellationToken cancellationToken)
+    private async Task<ProbeResult> RunUncachedAsync(string probe, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
     {
-        var run = await ToolRun.RunAsync(_python, ["-c", Script.Value, probe], _timeout, cancellationToken, _environment);
+        var environment = new Dictionary<string, string>(_environment, StringComparer.Ordinal);
+        foreach (var (k, v) in arguments) environment[k] = v;
+        var run = await ToolRun.RunAsync(_python, ["-c", Script.Value, probe], _timeout, cancellationToken, environment);
         if (run.TimedOut) return new ProbeResult(probe, null, $"the '{probe}' probe did not answer within {_timeout.TotalSeconds:0} s", null);
         if (run.StartError is not null) return new ProbeResult(probe, null, run.StartError, null);
         return Interpret(probe, run.ExitCode!.Value, run.StandardOutput, run.StandardError);

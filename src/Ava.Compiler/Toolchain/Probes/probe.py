@@ -28,8 +28,24 @@ def _dist_version(name):
         return None
 
 
+def _import_watched(name):
+    """Imports a module, returning it with the warnings the import raised and how long it took."""
+    import importlib
+    import time
+    import warnings
+
+    start = time.time()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        module = importlib.import_module(name)
+    seconds = round(time.time() - start, 2)
+    return module, ["%s: %s" % (w.category.__name__, w.message) for w in caught], seconds
+
+
 def probe_tvm_ffi():
-    import tvm_ffi
+    # tvm_ffi 0.1.0 imports torch first when present and JIT-builds an optional DLPack extension, warning on failure
+    # (tvm_ffi/__init__.py:29, _optional_torch_c_dlpack.py:598-627): the warnings and the time are reported, not fatal.
+    tvm_ffi, warned, seconds = _import_watched("tvm_ffi")
 
     pkg_dir = os.path.dirname(os.path.abspath(tvm_ffi.__file__))
     lib_dir = os.path.join(pkg_dir, "lib")
@@ -41,6 +57,8 @@ def probe_tvm_ffi():
         "libDir": lib_dir,
         "libraries": sorted(os.listdir(lib_dir)) if os.path.isdir(lib_dir) else [],
         "core": None,
+        "warnings": warned,
+        "importSeconds": seconds,
     }
     try:
         from tvm_ffi import core
@@ -146,7 +164,20 @@ def probe_mlc_llm():
     }
 
 
-PROBES = {"python": probe_python, "tvm_ffi": probe_tvm_ffi, "tvm": probe_tvm, "mlc_llm": probe_mlc_llm}
+def probe_imports():
+    """Imports every module named in ALC_PROBE_IMPORTS (comma-separated), each independently."""
+    names = [n for n in os.environ.get("ALC_PROBE_IMPORTS", "").split(",") if n]
+    modules = {}
+    for name in names:
+        try:
+            module, warned, seconds = _import_watched(name)
+            modules[name] = {"ok": True, "version": getattr(module, "__version__", None), "warnings": warned, "seconds": seconds}
+        except BaseException as exc:  # noqa: BLE001 - reported per module
+            modules[name] = {"ok": False, "error": _error(exc)["error"]}
+    return {"ok": True, "modules": modules}
+
+
+PROBES = {"imports": probe_imports, "python": probe_python, "tvm_ffi": probe_tvm_ffi, "tvm": probe_tvm, "mlc_llm": probe_mlc_llm}
 
 
 def main():

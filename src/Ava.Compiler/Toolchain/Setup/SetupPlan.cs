@@ -79,7 +79,7 @@ public static class SetupPlan
 
             new("tvm-python", "Install TVM's Python package from the source tree",
             [
-                new(py, ["-m", "pip", "install", $"{lockFile.TvmFfi.Package}=={lockFile.TvmFfi.Version}", .. tvm.PythonRequirements]),
+                new(py, ["-m", "pip", "install", $"{lockFile.TvmFfi.Package}=={lockFile.TvmFfi.Version}", .. Requirements(lockFile, "tvm", o.Host.Os, index: null)]),
                 // Upstream's source install puts <tvm>/python on the path; a .pth file does that for this venv only.
                 // tvm then finds libtvm in <tvm>/build next to its source tree.
                 new(py, ["-c", "import site, sys; open(site.getsitepackages()[0] + '/alc-tvm.pth', 'w').write(sys.argv[1] + '\\n')", Path.Combine(o.TvmDir, "python")]),
@@ -108,7 +108,10 @@ public static class SetupPlan
             new("mlc-python", "Install MLC-LLM's Python package without pulling another TVM or tvm-ffi",
             [
                 new(py, ["-m", "pip", "install", "--no-deps", "--editable", Path.Combine(o.MlcDir, "python")]),
-                new(py, ["-m", "pip", "install", $"{lockFile.TvmFfi.Package}=={lockFile.TvmFfi.Version}", .. mlc.PythonRequirements]),
+                // Packages with their own index first (CPU torch), so the plain install below finds them satisfied
+                // instead of pulling PyPI's CUDA build.
+                .. IndexedInstalls(lockFile, "mlc-llm", o),
+                new(py, ["-m", "pip", "install", $"{lockFile.TvmFfi.Package}=={lockFile.TvmFfi.Version}", .. Requirements(lockFile, "mlc-llm", o.Host.Os, index: null)]),
             ],
             []),
         };
@@ -119,6 +122,14 @@ public static class SetupPlan
         steps.Add(new("doctor", "Check the result with alc doctor", [], [], SetupAction.Doctor));
         return steps;
     }
+
+    /// <summary>The lock's requirements of one group that install from <paramref name="index"/> (null: the default index).</summary>
+    public static IReadOnlyList<string> Requirements(ToolchainLock lockFile, string group, HostOs os, string? index) =>
+        lockFile.Python.InstalledBy(group).Where(p => p.IndexFor(os) == index).Select(p => p.Requirement).ToList();
+
+    private static IEnumerable<SetupCommand> IndexedInstalls(ToolchainLock lockFile, string group, SetupOptions o) =>
+        lockFile.Python.InstalledBy(group).Select(p => p.IndexFor(o.Host.Os)).OfType<string>().Distinct(StringComparer.Ordinal)
+            .Select(index => new SetupCommand(o.VenvPython, ["-m", "pip", "install", "--index-url", index, .. Requirements(lockFile, group, o.Host.Os, index)]));
 
     private static SetupStep NdkStep(ToolchainLock lockFile, SetupOptions o)
     {

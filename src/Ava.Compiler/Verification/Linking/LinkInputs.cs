@@ -1,5 +1,6 @@
-using System.Formats.Tar;
-using System.IO.Compression;
+using Ava.Compiler.Binary;
+using Ava.Compiler.Errors;
+using Ava.Compiler.IO;
 
 namespace Ava.Compiler.Verification.Linking;
 
@@ -34,6 +35,11 @@ internal sealed class LinkInputs : IDisposable
             }
             return inputs;
         }
+        catch (IOException e) when (DiskFull.Is(e))
+        {
+            inputs.Dispose();
+            throw DiskFull.Error($"the link proof's copies of the objects to {inputs.Root}", e);
+        }
         catch
         {
             inputs.Dispose();
@@ -45,55 +51,64 @@ internal sealed class LinkInputs : IDisposable
     {
         if (Directory.Exists(path))
         {
-            foreach (var f in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-                Add(lib, f, display + "/" + Path.GetRelativePath(path, f).Replace('\\', '/'));
+            foreach (var f in FolderWalk.Files(path, display))
+                AddFile(lib, f.FullPath, display + "/" + f.RelativePath);
             return;
         }
-        using var s = File.OpenRead(path);
-        AddStream(lib, s, display);
+        AddFile(lib, path, display);
     }
 
-    private void AddStream(int lib, Stream s, string display)
+    private void AddFile(int lib, string path, string display)
     {
-        var head = new byte[512];
-        var n = s.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        var kind = Sniff(head.AsSpan(0, n));
-        var rest = new ConcatStream(head.AsSpan(0, n).ToArray(), s);
-        switch (kind)
+        FileSource src;
+        try { src = new FileSource(path, display); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            case Kind.Gzip:
-                using (var gz = new GZipStream(rest, CompressionMode.Decompress, leaveOpen: true)) AddStream(lib, gz, display);
+            throw new BadInputException($"{display} cannot be read ({e.Message.TrimEnd('.')}).", "Check that the file exists and is readable.");
+        }
+        using (src) AddSource(lib, src, display, 0);
+    }
+
+    /// <summary>
+    /// Walks the file with the same bounds-checked readers the name checks use (not System.Formats.Tar), so an archive
+    /// the name checks accepted is read the same way here, and damage is bad input (exit 2) in both places.
+    /// </summary>
+    private void AddSource(int lib, ByteSource src, string display, int depth)
+    {
+        Malformed.Check(depth <= ArtifactReader.MaxDepth, src.Path, $"archives are nested more than {ArtifactReader.MaxDepth} deep");
+        var head = new byte[(int)Math.Min(ContentSniffer.HeadLength, src.Length)];
+        src.Read(0, head);
+        switch (ContentSniffer.Detect(head))
+        {
+            case ContentKind.Gzip:
+                using (var inner = new GzipSource(src, src.Path)) AddSource(lib, inner, display, depth + 1);
                 break;
-            case Kind.Tar:
-                using (var tar = new TarReader(rest, leaveOpen: true))
-                    while (tar.GetNextEntry() is { } e)
-                    {
-                        if (e.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || e.DataStream is null) continue;
-                        var name = e.Name.Replace('\\', '/');
-                        if (Path.GetFileName(name).StartsWith("._", StringComparison.Ordinal)) continue; // AppleDouble metadata
-                        AddStream(lib, e.DataStream, display + "!" + name.TrimStart('.', '/'));
-                    }
+            case ContentKind.Tar:
+                foreach (var (name, data) in TarReader.Members(src))
+                {
+                    var clean = name.Replace('\\', '/');
+                    if (Path.GetFileName(clean).StartsWith("._", StringComparison.Ordinal) || data.Length == 0) continue; // AppleDouble metadata
+                    AddSource(lib, data, display + "!" + clean.TrimStart('.', '/'), depth + 1);
+                }
                 break;
-            case Kind.Object:
+            case ContentKind.Elf or ContentKind.Ar:
                 var rel = $"L{lib}/{Files[lib].Count}-{Safe(display)}";
                 Directory.CreateDirectory(Path.Combine(Root, $"L{lib}"));
-                using (var o = File.Create(Path.Combine(Root, rel))) rest.CopyTo(o);
+                using (var o = File.Create(Path.Combine(Root, rel)))
+                {
+                    var buffer = new byte[1 << 16];
+                    for (long at = 0; at < src.Length; at += buffer.Length)
+                    {
+                        var n = (int)Math.Min(buffer.Length, src.Length - at);
+                        src.Read(at, buffer.AsSpan(0, n));
+                        o.Write(buffer, 0, n);
+                    }
+                }
                 Files[lib].Add(rel);
                 Display[rel] = display;
                 Owner[rel] = lib;
                 break;
         }
-    }
-
-    private enum Kind { Other, Gzip, Tar, Object }
-
-    private static Kind Sniff(ReadOnlySpan<byte> b)
-    {
-        if (b.Length >= 2 && b[0] == 0x1f && b[1] == 0x8b) return Kind.Gzip;
-        if (b.Length >= 4 && b[0] == 0x7f && b[1] == (byte)'E' && b[2] == (byte)'L' && b[3] == (byte)'F') return Kind.Object;
-        if (b.Length >= 8 && b[..8].SequenceEqual("!<arch>\n"u8)) return Kind.Object;
-        if (b.Length >= 262 && b.Slice(257, 5).SequenceEqual("ustar"u8)) return Kind.Tar;
-        return Kind.Other;
     }
 
     /// <summary>A short file name the linker prints unchanged (keeps the extension so lld's messages read naturally).</summary>
@@ -109,33 +124,5 @@ internal sealed class LinkInputs : IDisposable
         try { Directory.Delete(Root, recursive: true); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
-    }
-
-    /// <summary>The sniffed head followed by the rest of a non-seekable stream.</summary>
-    private sealed class ConcatStream(byte[] head, Stream tail) : Stream
-    {
-        private int _pos;
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_pos < head.Length)
-            {
-                var n = Math.Min(count, head.Length - _pos);
-                Array.Copy(head, _pos, buffer, offset, n);
-                _pos += n;
-                return n;
-            }
-            return tail.Read(buffer, offset, count);
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

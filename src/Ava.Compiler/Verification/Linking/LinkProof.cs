@@ -9,7 +9,7 @@ namespace Ava.Compiler.Verification.Linking;
 /// <summary>
 /// The strongest proof before a phone: ld.lld links each model library (all of them at once for a bundle) the way the
 /// app build links libmodel_android.a — <c>-shared --no-undefined -z defs --whole-archive</c> for
-/// aarch64-linux-android26 against AVA's runtime and the sysroot's libc/libm/libdl/liblog — into a throwaway shared
+/// aarch64-linux-android24 against AVA's runtime and the sysroot's libc/libm/libdl/liblog — into a throwaway shared
 /// object in a temp folder that is deleted afterwards. Linker errors become <see cref="Problem"/>s like the name checks'.
 /// </summary>
 public static class LinkProof
@@ -20,6 +20,7 @@ public static class LinkProof
     /// Adds the linker's verdict to <paramref name="names"/> (the name checks' result). Without a linker or a runtime the
     /// proof is skipped with a note and the verdict is unchanged.
     /// </summary>
+    /// <param name="runtimes">The runtime set as given (files and folders); every member is passed to the linker.</param>
     public static async Task<VerificationResult> RunAsync(VerificationResult names, IReadOnlyList<VerifyInput> libraries,
         IReadOnlyList<VerifyInput> runtimes, LinkerSetup? setup, VerifyOptions options, IReporter? reporter = null, CancellationToken ct = default)
     {
@@ -29,13 +30,18 @@ public static class LinkProof
         if (options.Target != AbiCatalog.DefaultTarget)
             return Skipped(names, $"The link proof links for aarch64-linux-android{LinkerSetup.ApiLevel} only; target {options.Target} was checked by symbol names.");
         if (runtimes.Count == 0)
-            return Skipped(names, "The link proof needs AVA's runtime shared object (--runtime FILE, e.g. libtvm_runtime.so): it was skipped and the verdict rests on the symbol-name checks.");
+            return Skipped(names, "The link proof needs AVA's runtime (--runtime: the app's jniLibs/arm64-v8a/ folder, libtvm_runtime.so with libtvm_ffi.so, or libtvm4j_runtime_packed.so): it was skipped and the verdict rests on the symbol-name checks.");
         if (!File.Exists(setup.Linker))
             throw new BadInputException($"The linker '{setup.Linker}' does not exist.", "Pass the NDK root with --ndk DIR, or an ld.lld with --linker PATH.");
         if (!Directory.Exists(setup.SystemLibs))
-            throw new BadInputException($"The system library folder '{setup.SystemLibs}' does not exist.", "Pass the folder holding libc.so, libm.so, libdl.so and liblog.so with --system-libs DIR (the NDK's sysroot/usr/lib/aarch64-linux-android/26).");
+            throw new BadInputException($"The system library folder '{setup.SystemLibs}' does not exist.", "Pass the folder holding libc.so, libm.so, libdl.so and liblog.so with --system-libs DIR (the NDK's sysroot/usr/lib/aarch64-linux-android/24).");
 
-        var profile = new AbiCatalog(options.AbiDirectory).LoadProfile(options.Abi);
+        var catalog = new AbiCatalog(options.AbiDirectory);
+        var profile = catalog.LoadProfile(options.Abi);
+        // The whole runtime set: every member goes to the linker (ld.lld does not follow a shared object's DT_NEEDED
+        // to resolve the output's own references, so libtvm_ffi.so must be named beside libtvm_runtime.so).
+        var runtimeSet = Runtime.RuntimeSet.Load(runtimes, catalog.LoadRuntimeLayout(), profile.Generations, options.RuntimeOption);
+        var members = runtimeSet.Members.Select(m => new VerifyInput(m.Path, m.Display)).ToList();
         var extra = names.Libraries.Select(_ => new List<Problem>()).ToList();
         var bundleProblems = new List<Problem>();
         // Loose objects the name checks paired into one library (LibraryResult.Inputs) are linked together too.
@@ -56,7 +62,7 @@ public static class LinkProof
                 };
                 args.AddRange(files);
                 args.Add("--no-whole-archive");
-                args.AddRange(runtimes.Select(r => Path.GetFullPath(r.Path)));
+                args.AddRange(members.Select(r => Path.GetFullPath(r.Path)));
                 args.AddRange(["-L", Path.GetFullPath(setup.SystemLibs), "-lc", "-lm", "-ldl", "-llog"]);
 
                 var run = await ToolRun.RunAsync(new ToolCommand(setup.Linker, args).WithWorkingDirectory(inputs.Root), Timeout.InfiniteTimeSpan, ct, Encoding.UTF8);
@@ -70,7 +76,7 @@ public static class LinkProof
                 if (errors.Count == 0)
                     errors.Add(new LinkerError("other", null, [], $"exited with code {run.ExitCode} without an error message"));
                 foreach (var e in errors)
-                    Place(ToProblem(e, inputs, libraries, runtimes, profile, setup, groupNames), e, inputs, group, libOf, options.Bundle, extra, bundleProblems);
+                    Place(ToProblem(e, inputs, libraries, members, runtimeSet, profile, setup, groupNames), e, inputs, group, libOf, options.Bundle, extra, bundleProblems);
             }
         }
 
@@ -102,7 +108,7 @@ public static class LinkProof
         names with { Link = new LinkResult { Performed = false, Note = note } };
 
     private static Problem ToProblem(LinkerError e, LinkInputs inputs, IReadOnlyList<VerifyInput> libraries, IReadOnlyList<VerifyInput> runtimes,
-        AbiProfile profile, LinkerSetup setup, string groupNames)
+        Runtime.RuntimeSet runtimeSet, AbiProfile profile, LinkerSetup setup, string groupNames)
     {
         var where = e.Sites.Select(s => Describe(s, inputs)).Distinct().ToList();
         var sites = string.Join("; ", e.Sites.Select(s => Describe(s, inputs) + (string.IsNullOrEmpty(s.Function) || s.Function.StartsWith('.') ? "" : $" (in {s.Function})")).Distinct().Take(6));
@@ -126,7 +132,7 @@ public static class LinkProof
                 return new Problem
                 {
                     Severity = Severity.Error, Code = "unresolved-symbol", Symbol = sym, Where = where, Proof = ProofName,
-                    Message = $"{ProofName}: undefined symbol {sym}, referenced by {sites}: linking against {runtimeNames} and the API {LinkerSetup.ApiLevel} system libraries fails as the app build would.{diagnosis}",
+                    Message = $"{ProofName}: undefined symbol {sym}, referenced by {sites}: linking against {runtimeNames}{runtimeSet.WhyMissing(sym, profile.Generation)} and the API {LinkerSetup.ApiLevel} system libraries fails as the app build would.{diagnosis}",
                     Fix = fix,
                 };
             }

@@ -8,14 +8,17 @@ namespace Ava.Compiler.Verification.Linking;
 /// </summary>
 public sealed record LinkerSetup
 {
-    /// <summary>The minimum Android API level AVA supports (the spec): the sysroot folder the app build links against.</summary>
-    public const int ApiLevel = 26;
+    /// <summary>
+    /// The API level whose sysroot the proof links against: the lock's (24), which is what mlc4j builds the app's
+    /// runtime for (mlc-ai/mlc-llm@7b15b196:android/mlc4j/prepare_libs.py:36-37, ANDROID_PLATFORM=android-24).
+    /// </summary>
+    public static int ApiLevel => Ava.Compiler.Toolchain.ToolchainLock.Default.AndroidNdk.ApiLevel;
 
     public const string Triple = "aarch64-linux-android";
 
     public required string Linker { get; init; }
 
-    /// <summary>Folder with libc.so, libm.so, libdl.so, liblog.so (the NDK's sysroot/usr/lib/aarch64-linux-android/26).</summary>
+    /// <summary>Folder with libc.so, libm.so, libdl.so, liblog.so (the NDK's sysroot/usr/lib/aarch64-linux-android/24).</summary>
     public required string SystemLibs { get; init; }
 
     /// <summary>Where it came from, for the report (e.g. "--ndk /opt/ndk").</summary>
@@ -25,7 +28,6 @@ public sealed record LinkerSetup
 
     public LinkerSetup WithSystemLibs(string folder) => this with { SystemLibs = folder };
 
-    /// <summary>The NDK's own ld.lld and API-26 sysroot libraries; a missing part is bad input naming the path looked at.</summary>
     /// <summary>The variables <c>alc verify</c> reads an NDK root from, in order (alc's own first, then the Android ones).</summary>
     public static readonly IReadOnlyList<string> NdkVariables = [Toolchain.ToolchainLocationsResolver.EnvNdk, "ANDROID_NDK_HOME", "ANDROID_NDK_ROOT"];
 
@@ -49,6 +51,7 @@ public sealed record LinkerSetup
         return null;
     }
 
+    /// <summary>The NDK's own ld.lld and API-24 sysroot libraries; a missing part is bad input naming the path looked at.</summary>
     public static LinkerSetup FromNdk(string ndk, string source)
     {
         var prebuilt = Path.Combine(ndk, "toolchains", "llvm", "prebuilt");
@@ -59,7 +62,7 @@ public sealed record LinkerSetup
         var sys = Path.Combine(host, "sysroot", "usr", "lib", Triple, ApiLevel.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!Directory.Exists(sys))
             throw new BadInputException($"The NDK at '{ndk}' has no API {ApiLevel} sysroot ('{sys}' is missing).",
-                "Install NDK r27 (it ships API 26 libraries for aarch64), or pass --linker PATH and --system-libs DIR.");
+                "Install NDK r27 (it ships API 24 libraries for aarch64), or pass --linker PATH and --system-libs DIR.");
         return new LinkerSetup { Linker = Path.Combine(host, "bin", "ld.lld"), SystemLibs = sys, Source = source };
     }
 }

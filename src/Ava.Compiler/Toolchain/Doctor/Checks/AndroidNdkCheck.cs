@@ -1,8 +1,16 @@
 namespace Ava.Compiler.Toolchain.Doctor.Checks;
 
-/// <summary>The Android NDK is the locked release, read from <c>Pkg.Revision</c> in its <c>source.properties</c>.</summary>
+/// <summary>
+/// The Android NDK is the locked release, read from <c>Pkg.Revision</c> in its <c>source.properties</c>. Recommended,
+/// not required: <c>mlc_llm compile --device android</c> only writes a tar (mlc-llm@7b15b196:python/mlc_llm/support/auto_target.py:185-205);
+/// the NDK is needed for alc's link proof and for building the app.
+/// </summary>
 public sealed class AndroidNdkCheck : DoctorCheck
 {
+    public const string Why = "recommended: alc's link proof and the app build need it; mlc_llm compile --device android does not";
+
+    public override bool Required => false;
+
     public override string Id => "android-ndk";
 
     public override string Title => "Android NDK";
@@ -12,10 +20,10 @@ public sealed class AndroidNdkCheck : DoctorCheck
     private DoctorCheckResult Check(DoctorContext c)
     {
         var pin = c.Lock.AndroidNdk;
-        var expected = $"NDK {pin.Version} ({pin.Release})";
+        var expected = $"NDK {pin.Version} ({pin.Release}); {Why}";
         var install = $"Install NDK {pin.Version} ('sdkmanager \"ndk;{pin.Version}\"', or unzip android-ndk-{pin.Release}-{(c.Host.Os == HostOs.MacOs ? "darwin" : "linux")}.zip) and pass --ndk <folder> (or set ANDROID_NDK_HOME / ALC_ANDROID_NDK), {Fixes.Setup}.";
         if (c.Locations.NdkDir is not { } ndk)
-            return Fail("no NDK found (looked at $ANDROID_NDK_HOME, $ANDROID_HOME/ndk, the Android Studio SDK folder)", expected, install);
+            return Warn("no NDK found (looked at $ANDROID_NDK_HOME, $ANDROID_HOME/ndk, the Android Studio SDK folder); alc compile will skip the link proof", expected, install);
         var properties = Path.Combine(ndk.Path, "source.properties");
         if (!File.Exists(properties))
             return Fail($"{ndk.Path} is not an NDK: no source.properties (from {ndk.Source})", expected, install);

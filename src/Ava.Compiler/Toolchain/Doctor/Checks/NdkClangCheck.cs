@@ -12,11 +12,15 @@ public sealed class NdkClangCheck : DoctorCheck
 
     public override IReadOnlyList<string> DependsOn => ["android-ndk"];
 
+    /// <summary>Only tvm.contrib.ndk reads TVM_NDK_CC (apache/tvm@9dbf3f22:python/tvm/contrib/ndk.py:48-52), which the .tar compile never calls.</summary>
+    public override bool Required => false;
+
     public override Task<DoctorCheckResult> RunAsync(DoctorContext c, CancellationToken cancellationToken)
     {
         var pin = c.Lock.AndroidNdk;
         var expected = $"{pin.ClangDriverName} and llvm-ar in the NDK's {c.Host.NdkPrebuiltTag} toolchain";
-        var clang = c.Locations.NdkClang(c.Lock, c.Host)!;
+        if (c.Locations.NdkDir is null || c.Locations.NdkClang(c.Lock, c.Host) is not { } clang)
+            return Task.FromResult(Skip("no NDK configured", expected, "Install the NDK to get the link proof (see 'android-ndk')."));
         var fix = $"Reinstall NDK {pin.Version}: this file is part of every NDK for {c.Host.NdkPrebuiltTag} hosts.";
         if (!File.Exists(clang))
             return Task.FromResult(Fail($"{clang} is missing", expected, fix));
