@@ -18,6 +18,9 @@ public sealed record ActionInputs
     public string? Source { get; init; }
 
     public bool SkipDoctor { get; init; }
+
+    /// <summary>Skip only the toolchain smoke test (alc doctor --smoke) the compile runs before its download.</summary>
+    public bool SkipSmoke { get; init; }
     public string WorkingDirectory { get; init; } = ".";
     public IReadOnlyList<string> Artifacts { get; init; } = [];
     public IReadOnlyList<string> RegistryFiles { get; init; } = [];
@@ -51,6 +54,7 @@ public sealed record ActionInputs
             Quantization = NullIfEmpty(core.GetInput("quantization")),
             Source = NullIfEmpty(core.GetInput("source")),
             SkipDoctor = core.GetInput("skip-doctor").Length > 0 && core.GetBooleanInput("skip-doctor"),
+            SkipSmoke = core.GetInput("skip-smoke").Length > 0 && core.GetBooleanInput("skip-smoke"),
             WorkingDirectory = NullIfEmpty(core.GetInput("working-directory")) ?? ".",
             Artifacts = core.GetMultilineInput("artifacts"),
             RegistryFiles = core.GetMultilineInput("registry-files"),

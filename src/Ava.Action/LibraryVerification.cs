@@ -22,14 +22,18 @@ public static class LibraryVerification
         var libraries = artifacts.Where(IsLibrary).Select(a => new VerifyInput(a, Path.GetRelativePath(root, a).Replace('\\', '/'))).ToList();
         if (libraries.Count == 0) return null;
         var result = Verifier.Verify(libraries, [], new VerifyOptions().WithStrict(), reporter);
-        foreach (var p in result.AllProblems.Where(p => p.Severity != Severity.Note))
+        // One annotation per diagnostic and file, in the console's shape: the headline first (a search of the log for
+        // the US-2 sentence finds it), then the notes, then the fix once per library.
+        foreach (var problems in result.Libraries.Select(l => l.Problems).Prepend(result.Problems))
+        foreach (var d in Diagnostics.Of(problems).Where(d => d.Severity != Severity.Note))
         {
-            var files = p.Where.Select(w => w.Split('!')[0]).Distinct().DefaultIfEmpty(null);
+            var files = d.Where.Select(w => w.Split('!')[0]).Distinct().DefaultIfEmpty(null);
             foreach (var file in files)
             {
-                var props = new AnnotationProperties { Title = p.Symbol is { } s ? $"{p.Code}: {s}" : p.Code, File = file };
-                var text = $"{p.Message} Fix: {p.Fix}";
-                if (p.Severity == Severity.Error) core.Error(text, props);
+                var props = new AnnotationProperties { Title = d.Symbol is { } s ? $"{d.Code}: {s}" : d.Code, File = file };
+                var text = string.Join("\n", new[] { d.Headline }.Concat(d.Notes.Select(n => "= note: " + n))
+                    .Concat(d.Help is { } h ? ["= help: " + h] : []));
+                if (d.Severity == Severity.Error) core.Error(text, props);
                 else core.Warning(text, props);
             }
         }

@@ -23,7 +23,8 @@ public static class ModelBuild
             .WithTarget(inputs.Target)
             .WithSource(inputs.Source)
             .WithQuantization(inputs.Quantization)
-            .WithSkipDoctor(inputs.SkipDoctor);
+            .WithSkipDoctor(inputs.SkipDoctor)
+            .WithSkipSmoke(inputs.SkipSmoke);
         // PlanOnly is never set here, so the outcome is always a built model.
         return (Built)await ModelCompiler.RunAsync(request, reporter, ct);
     }

@@ -4,7 +4,7 @@ using Ava.Cli.Rendering;
 using Ava.Compiler.Diagnostics;
 using Ava.Compiler.Errors;
 using Ava.Compiler.IO;
-using Spectre.Console;
+using Ava.Compiler.Toolchain.Doctor;
 
 namespace Ava.Cli;
 
@@ -32,10 +32,22 @@ public static class AlcApp
         var json = args.Contains("--json");
         try
         {
-            if (args.Count == 0 || args[0] is "--help" or "-h" or "help")
+            // Help asked for is the output (stdout, so `alc --help | less` works); help after a usage error is on stderr.
+            if (args.Count == 0)
             {
                 HelpWriter.WriteOverview(context.Err, Commands.Select(c => c.Spec));
-                return args.Count == 0 ? (int)ExitCode.BadInput : (int)ExitCode.Ok;
+                return (int)ExitCode.BadInput;
+            }
+            if (args[0] is "--help" or "-h" || (args[0] == "help" && args.Count == 1))
+            {
+                HelpWriter.WriteOverview(context.Out, Commands.Select(c => c.Spec));
+                return (int)ExitCode.Ok;
+            }
+            if (args[0] == "help")
+            {
+                var (asked, _) = Find(args.Skip(1).ToList());
+                HelpWriter.WriteCommand(context.Out, asked.Spec);
+                return (int)ExitCode.Ok;
             }
             if (args[0] == "--version")
             {
@@ -46,16 +58,26 @@ public static class AlcApp
             var (command, rest) = Find(args);
             PhaseClock.Mark("command found");
             var input = ArgumentParser.Parse(command.Spec, rest);
+            foreach (var o in command.Spec.Options.Where(o => o.AllowedValues is not null))
+            foreach (var v in input.Values(o.Name).Where(v => !o.AllowedValues!.Contains(v)))
+                throw new BadInputException($"Unknown {o.Name[2..]} '{v}' for 'alc {command.Spec.Name}'.", $"Use {o.Name} with one of: {string.Join(", ", o.AllowedValues!)}.");
             PhaseClock.Mark("arguments parsed");
             if (input.Flag("--help"))
             {
-                HelpWriter.WriteCommand(context.Err, command.Spec);
+                HelpWriter.WriteCommand(context.Out, command.Spec);
                 return 0;
             }
             return await command.ExecuteAsync(input, context, cancellationToken);
         }
         catch (AlcException e)
         {
+            if (e is ToolchainNotReadyException gate && !json)
+            {
+                // The compile gate shows the failed checks as doctor does, not one paragraph.
+                context.Screen.Line($"{context.Screen.Red("error")}: the toolchain is not ready for 'alc compile' ({gate.Report.Failures.Count()} required check(s) failed)");
+                DoctorView.Render(context.Screen, gate.Report.Checks, onlyProblems: true);
+                return (int)e.ExitCode;
+            }
             ReportFailure(context, json, e.ExitCode, e.Kind, e.Problem, e.Fix, (e as ExternalToolException)?.LogPath);
             return (int)e.ExitCode;
         }
@@ -142,8 +164,11 @@ public static class AlcApp
                 error = new { kind, problem, fix, logPath },
             });
         }
-        var text = string.IsNullOrWhiteSpace(fix) ? problem : $"{problem.TrimEnd()} {fix.Trim()}";
-        if (logPath is not null) text += $" Log: {logPath}";
-        context.Human.MarkupLine($"[red]error:[/] {Markup.Escape(context.Redactor.Redact(text))}");
+        // rustc's shape: the problem whole on the "error:" line, the fix as "= help:" (prose wrapped on a terminal only,
+        // never inside a quoted command), the log path on a line of its own.
+        var screen = context.Screen;
+        screen.Line($"{screen.Red("error")}: {problem.Trim()}");
+        if (!string.IsNullOrWhiteSpace(fix)) screen.Prose("  = help: ", fix.Trim());
+        if (logPath is not null) screen.Line($"  = note: log: {logPath}");
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections;
 using Ava.Compiler.Reporting;
+using Ava.Cli.Rendering;
 using Spectre.Console;
 
 namespace Ava.Cli.CommandLine;
@@ -10,14 +11,22 @@ namespace Ava.Cli.CommandLine;
 /// </summary>
 public sealed class CliContext
 {
-    public CliContext(TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    /// <param name="terminalWidth">
+    /// Treat stderr as a terminal of this many columns (tests capture a terminal screen this way); null = ask the
+    /// process: a terminal when stderr is the console and not redirected.
+    /// </param>
+    public CliContext(TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment, string workingDirectory,
+        int? terminalWidth = null)
     {
         Environment = environment;
         WorkingDirectory = workingDirectory;
         Redactor = SecretRedactor.FromEnvironment(environment);
         Out = new RedactingWriter(stdout, Redactor);
         Err = new RedactingWriter(stderr, Redactor);
-        ErrIsTerminal = IsTerminal(stderr);
+        ErrIsTerminal = terminalWidth is not null || IsTerminal(stderr);
+        // Redirected output is never wrapped (null); a terminal wraps prose at its width.
+        TerminalWidth = terminalWidth ?? (ErrIsTerminal ? ConsoleWidth() : null);
+        Screen = new Screen(Err, TerminalWidth, ErrIsTerminal && !NoColor);
         // Made on first use: a --json run that succeeds never prints for people, and Spectre.Console's set-up
         // (terminal and colour detection) is a noticeable part of a short command's start-up.
         _human = new Lazy<IAnsiConsole>(() =>
@@ -30,12 +39,36 @@ public sealed class CliContext
                 ColorSystem = NoColor || !ErrIsTerminal ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
                 Interactive = InteractionSupport.No,
             });
-            if (!ErrIsTerminal) console.Profile.Width = 120;
+            // Spectre wraps every line at its profile width (80 or 120 columns when it cannot ask a terminal, whatever
+            // COLUMNS says). Redirected, the width is made so large that nothing wraps: tables are drawn at their
+            // natural width and a long line stays one line in a CI log.
+            console.Profile.Width = TerminalWidth ?? UnwrappedWidth;
             return console;
         });
     }
 
     private readonly Lazy<IAnsiConsole> _human;
+
+    /// <summary>Wide enough that no line alc prints reaches it.</summary>
+    public const int UnwrappedWidth = 100_000;
+
+    /// <summary>Columns of the terminal stderr is; null when stderr is redirected.</summary>
+    public int? TerminalWidth { get; }
+
+    /// <summary>Line-based output for people: prose wrapped on a terminal only, commands and paths never.</summary>
+    public Screen Screen { get; }
+
+    private static int? ConsoleWidth()
+    {
+        try
+        {
+            return Console.WindowWidth is > 0 and var w ? w : 80;
+        }
+        catch (IOException)
+        {
+            return 80;
+        }
+    }
 
     public static CliContext FromProcess()
     {

@@ -14,6 +14,11 @@ public enum OptionKind
 
 public sealed record OptionSpec(string Name, OptionKind Kind, string Description, string? ValueName = null, string? Default = null)
 {
+    /// <summary>The values this option accepts, listed by --help and offered by shell completion; null = free text.</summary>
+    public IReadOnlyList<string>? AllowedValues { get; init; }
+
+    public OptionSpec OneOf(params string[] values) => this with { AllowedValues = values };
+
     public static OptionSpec Flag(string name, string description) => new(name, OptionKind.Flag, description);
 
     public static OptionSpec Value(string name, string valueName, string description, string? @default = null) =>
@@ -35,6 +40,9 @@ public sealed record CommandSpec(string Name, string Summary)
     public IReadOnlyList<OptionSpec> Options { get; init; } = [];
 
     public IReadOnlyList<PositionalSpec> Positionals { get; init; } = [];
+
+    /// <summary>Environment variables the command reads, with what each does; listed by --help.</summary>
+    public IReadOnlyList<(string Name, string Description)> Environment { get; init; } = [];
 
     /// <summary>Extra paragraphs shown by --help (examples, notes).</summary>
     public string? Details { get; init; }

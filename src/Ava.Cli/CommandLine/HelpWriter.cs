@@ -20,7 +20,14 @@ public static class HelpWriter
             var head = o.ValueName is null ? o.Name : $"{o.Name} {o.ValueName}";
             var tail = o.Default is null ? "" : $" (default: {o.Default})";
             var many = o.Kind == OptionKind.Repeatable ? " (repeatable)" : "";
-            w.WriteLine($"  {head,-24} {o.Description}{tail}{many}");
+            var values = o.AllowedValues is { } v ? $" One of: {string.Join(", ", v)}." : "";
+            w.WriteLine($"  {head,-24} {o.Description}{values}{tail}{many}");
+        }
+        if (spec.Environment.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine("Environment:");
+            foreach (var (name, description) in spec.Environment) w.WriteLine($"  {name,-24} {description}");
         }
         if (spec.Details is not null)
         {
@@ -38,7 +45,8 @@ public static class HelpWriter
         w.WriteLine("Commands:");
         foreach (var s in specs.OrderBy(s => s.Name, StringComparer.Ordinal)) w.WriteLine($"  {s.Name,-22} {s.Summary}");
         w.WriteLine();
-        w.WriteLine("Run 'alc <command> --help' for a command's options. Exit codes: 0 ok, 1 verification failed,");
+        w.WriteLine("Run 'alc help <command>' (or 'alc <command> --help') for a command's options; 'alc completion bash|zsh|fish'");
+        w.WriteLine("prints a shell completion script. Exit codes: 0 ok, 1 verification failed,");
         w.WriteLine("2 bad input or usage, 3 toolchain or environment missing, 4 external tool failed, 5 network failure.");
     }
 }

@@ -15,20 +15,22 @@ public sealed class CompileCommand : AlcCommand
         Options =
         [
             OptionSpec.Value("--model", "RECIPE", "Same as the positional MODEL."),
-            OptionSpec.Value("--target", "TARGET", "Device target.", "android"),
+            OptionSpec.Value("--target", "TARGET", "Device target (arm64-v8a phones; android-arm64 is the same).", "android").OneOf("android", "android-arm64"),
             RecipeOptions.Directory,
             OptionSpec.Value("--out", "DIR", "Where artifacts land (models go to DIR/models/).", "dist"),
             OptionSpec.Value("--build-dir", "DIR", "Resumable stage outputs and logs (default build/<recipe> for onnx, build/<AVA name> for llm)."),
             OptionSpec.Value("--source", "SOURCE", "llm: 'hf' (default: the recipe's Hub repo) or a local Hugging Face model folder. onnx-embedding: 'embedded' (default, offline), 'hf' or a path to an .onnx file."),
             RegistryOptions.Directory,
             OptionSpec.Value("--vocab", "FILE", "onnx-embedding: the vocab.txt of a local --source model (default: vocab.txt beside it)."),
-            OptionSpec.Value("--quantization", "Q", "llm: MLC quantization (default: the recipe's, usually q4f16_1)."),
+            OptionSpec.Value("--quantization", "Q", "llm: MLC quantization, one of the recipe's 'quantizations' ('alc recipes show RECIPE'; default: the recipe's, usually q4f16_1)."),
             OptionSpec.Value("--context", "TOKENS", "llm: context window (default: planned from the model and the recipe's memory budget)."),
             OptionSpec.Value("--prefill-chunk", "TOKENS", "llm: prefill chunk size (default: the recipe's, else 256)."),
-            OptionSpec.Flag("--plan", "llm: print the stages, their keys, the exact MLC-LLM commands and environment; run nothing."),
-            OptionSpec.Flag("--skip-doctor", "llm: skip the toolchain checks that otherwise stop a wrong toolchain before any download."),
+            OptionSpec.Flag("--plan", "Print the stages and the files they would write (llm: also their keys, the exact MLC-LLM commands and environment); run nothing."),
+            OptionSpec.Flag("--skip-doctor", "llm: skip the toolchain checks (and the smoke test) that otherwise stop a wrong toolchain before any download."),
+            OptionSpec.Flag("--skip-smoke", "llm: skip only the smoke test ('alc doctor --smoke') that runs once per toolchain before the first compile."),
             .. ToolchainOptions.Options,
         ],
+        Environment = [.. EnvironmentHelp.Hub, .. EnvironmentHelp.Fetch, .. EnvironmentHelp.Toolchain, .. EnvironmentHelp.Output, .. EnvironmentHelp.Console],
         Details = """
             Stages run content-addressed: a rerun skips every stage whose inputs did not change, and a killed run
             resumes where it stopped. Nothing is written to dist/ unless every stage, verification included, passed.
@@ -57,12 +59,14 @@ public sealed class CompileCommand : AlcCommand
             .WithContextWindowSize(input.Int("--context", 128, 1 << 20))
             .WithPrefillChunkSize(input.Int("--prefill-chunk", 16, 1 << 16))
             .WithSkipDoctor(input.Flag("--skip-doctor"))
+            .WithSkipSmoke(input.Flag("--skip-smoke"))
             .WithPlanOnly(input.Flag("--plan"))
             .WithToolchain(ToolchainOptions.Read(input));
         switch (await ModelCompiler.RunAsync(request, context.CreateReporter(), cancellationToken))
         {
             case LlmPlanned planned: LlmCompileView.RenderPlan(context, planned, input.Json); break;
-            case LlmBuilt llm: LlmCompileView.RenderResult(context, llm.Report, input.Json); break;
+            case AonPlanned aonPlan: AonCompileView.RenderPlan(context, aonPlan, input.Json); break;
+            case LlmBuilt llm: LlmCompileView.RenderResult(context, llm.Report, llm.Smoke, input.Json); break;
             case AonBuilt aon: AonCompileView.Render(context, aon, input.Json); break;
         }
         return 0;

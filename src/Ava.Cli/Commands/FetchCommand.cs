@@ -16,13 +16,11 @@ public sealed class FetchCommand : AlcCommand
             OptionSpec.Repeatable("--include", "GLOB", "Fetch only files matching this pattern ('*' also matches '/', 'dir/' means everything below)."),
             OptionSpec.Repeatable("--exclude", "GLOB", "Skip files matching this pattern."),
         ],
+        Environment = [.. EnvironmentHelp.Hub, .. EnvironmentHelp.Fetch, .. EnvironmentHelp.Console],
         Details = """
             Files land in the cache huggingface_hub uses ($HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub),
             so weights downloaded by Python tools are reused and the other way round. Interrupted downloads resume; LFS
             files are checked against their sha256.
-
-            Environment: HF_TOKEN (or the token file at HF_TOKEN_PATH / $HF_HOME/token) for gated or private models,
-            HF_ENDPOINT for a mirror, HF_HUB_OFFLINE=1 to use only the cache.
 
             Examples:
               alc fetch google/gemma-3-1b-it --include '*.json' --include '*.safetensors'

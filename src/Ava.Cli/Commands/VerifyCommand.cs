@@ -3,8 +3,9 @@ using Ava.Compiler.Abi;
 using Ava.Compiler.Diagnostics;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Verification;
+using Ava.Compiler.Verification.AppChain;
 using Ava.Compiler.Verification.Linking;
-using Spectre.Console;
+using Ava.Cli.Rendering;
 
 namespace Ava.Cli.Commands;
 
@@ -13,10 +14,10 @@ public sealed class VerifyCommand : AlcCommand
 {
     public override CommandSpec Spec { get; } = new("verify", "Prove that model libraries link against AVA's TVM v0.22.0 runtime.")
     {
-        Positionals = [new PositionalSpec("path", "Model libraries: .tar/.ALM (gzip or not), .a, .o/.ADco, .so/.dylib, or folders. Read by content, not by name.", Variadic: true)],
+        Positionals = [new PositionalSpec("path", "Model libraries: .tar/.ALM (gzip or not), .a, .o/.ADco, .so/.dylib, or folders. Read by content, not by name. Optional with --app.", Required: false, Variadic: true)],
         Options =
         [
-            OptionSpec.Value("--target", "TARGET", "What the objects must be built for: android-arm64, macos-arm64, macos-x64, linux-x64.", AbiCatalog.DefaultTarget),
+            OptionSpec.Value("--target", "TARGET", "What the objects must be built for.", AbiCatalog.DefaultTarget).OneOf("android-arm64", "macos-arm64", "macos-x64", "linux-x64"),
             OptionSpec.Value("--abi", "PROFILE", "ABI profile id (abi/<id>.json) or path of a profile JSON.", AbiCatalog.DefaultProfile),
             OptionSpec.Repeatable("--runtime", "PATH", "AVA's runtime, whose files together must export every TVM symbol the libraries use: a folder (the app's jniLibs/arm64-v8a/), or its files (libtvm_runtime.so and the libtvm_ffi.so it links, or one libtvm4j_runtime_packed.so). Default: the profile's export list."),
             OptionSpec.Value("--system-libs", "DIR", "NDK sysroot lib folder; libc/libm/libdl/liblog there must export every other symbol. Without it those are listed as unchecked."),
@@ -26,6 +27,13 @@ public sealed class VerifyCommand : AlcCommand
             OptionSpec.Value("--linker", "PATH", "An ld.lld to use for --link instead of the NDK's (needs --system-libs). Implies --link."),
             OptionSpec.Value("--report", "DIR", "Write verification-report.md and verification-report.json into DIR."),
             OptionSpec.Flag("--strict", "Refuse a package (.ALM/.AON tar) without alc-manifest.json instead of warning that it cannot be checked (the default in the Action and the compile pipeline)."),
+            OptionSpec.Repeatable("--app", "PATH", "The app's runtime stack: its jniLibs/arm64-v8a/ folder, the tvm4j jar, an .aar or a built .apk. Proves jar → JNI bridge → TVM runtime → each model library; the runtime is the app's own files."),
+        ],
+        Environment =
+        [
+            ("ALC_ANDROID_NDK", "Android NDK root for --link (also ANDROID_NDK_HOME, ANDROID_NDK_ROOT)."),
+            ("ALC_HOME", "Folder whose abi/ holds the ABI profiles (default: the ones built into alc)."),
+            .. EnvironmentHelp.Console,
         ],
         Details = """
             A library is rejected when it references an old-API symbol (TVMFuncCall, TVMAPISetLastError, ...), a newer
@@ -49,11 +57,18 @@ public sealed class VerifyCommand : AlcCommand
             phone's unpacker could not extract safely (absolute or '..' name, symbolic or hard link, device, FIFO, a
             name given twice) rejects the archive.
 
+            --app proves the chain the app loads: every native method of the org.apache.tvm classes (class files in a
+            jar, classes.jar in an .aar, classes*.dex in an .apk) must be exported by an app library under its JNI name
+            (Java_<class>_<method>, or the __<signature> overload form), else the app throws UnsatisfiedLinkError; the
+            JNI bridge's TVM imports must be exported by the runtime set it loads; model libraries are then proven
+            against those runtime files. A bridge exporting JNI_OnLoad without the names is reported as not provable.
+
             Exit codes: 0 all accepted, 1 a library was rejected, 2 bad input (damaged or unsupported file, unknown option).
 
             Examples:
               alc verify dist/gemma2-android.tar
               alc verify dist/gemma2-android.tar --runtime app/src/main/jniLibs/arm64-v8a/ --ndk $ANDROID_NDK_HOME
+              alc verify dist/gemma2-android.tar --app app/src/main/jniLibs/arm64-v8a --app app/libs/tvm4j_core.jar
               alc verify lib/*.tar --bundle --runtime libtvm4j_runtime_packed.so --system-libs $NDK_SYSROOT_LIB --report out/
             """,
     };
@@ -73,9 +88,20 @@ public sealed class VerifyCommand : AlcCommand
             .WithAbiDirectory(AbiDirectory(context));
 
         var reporter = input.Json ? null : context.CreateReporter();
-        var result = Verifier.Verify(paths, runtimes, options, reporter);
-        if (input.Flag("--link") || input.Value("--ndk") is not null || input.Value("--linker") is not null)
-            result = await LinkProof.RunAsync(result, paths, runtimes, LinkerSetupFrom(input, context), options, reporter, cancellationToken);
+        var apps = input.Values("--app").Select(p => new VerifyInput(context.ResolvePath(p), p)).ToList();
+        var link = input.Flag("--link") || input.Value("--ndk") is not null || input.Value("--linker") is not null;
+        VerificationResult result;
+        if (apps.Count > 0)
+        {
+            if (runtimes.Count > 0)
+                throw new BadInputException("--runtime and --app both name the runtime.", "Drop --runtime: with --app the model libraries are proven against the runtime files the app ships.");
+            result = await AppChainVerifier.VerifyAsync(paths, apps, options, link ? LinkerSetupFrom(input, context) : null, reporter, cancellationToken);
+        }
+        else
+        {
+            result = Verifier.Verify(paths, runtimes, options, reporter);
+            if (link) result = await LinkProof.RunAsync(result, paths, runtimes, LinkerSetupFrom(input, context), options, reporter, cancellationToken);
+        }
 
         string? reportDir = null;
         if (input.Value("--report") is { } dir)
@@ -93,9 +119,20 @@ public sealed class VerifyCommand : AlcCommand
         }
         else
         {
-            Render(context.Human, result);
+            // Plain unwrapped lines: the headline names symbols a user copies.
+            if (result.App is { } chain)
+                foreach (var line in AppChainSummary.Lines(chain, result.Target)) context.Screen.Line(line);
+            if (result.Libraries.Count > 0 || result.App is null) Render(context.Screen, result);
+            else context.Screen.Line(result.Ok
+                ? $"{context.Screen.Green("ACCEPTED")}: the app's runtime chain is proven (no model library given)."
+                : $"{context.Screen.Red("REJECTED")}: the app's runtime chain is not proven.");
             PhaseClock.Mark("rendered");
-            if (reportDir is not null) context.Human.MarkupLine($"reports: {Markup.Escape(Path.Combine(reportDir, VerificationReport.MarkdownFileName))}, {Markup.Escape(VerificationReport.JsonFileName)}");
+            if (reportDir is not null)
+            {
+                context.Screen.Line("reports:");
+                context.Screen.Line("  " + Path.Combine(reportDir, VerificationReport.MarkdownFileName));
+                context.Screen.Line("  " + Path.Combine(reportDir, VerificationReport.JsonFileName));
+            }
         }
         return result.Ok ? 0 : 1;
     }
@@ -113,56 +150,52 @@ public sealed class VerifyCommand : AlcCommand
         return home is not null && Directory.Exists(Path.Combine(home, "abi")) ? Path.Combine(home, "abi") : null;
     }
 
-    private static void Render(IAnsiConsole console, VerificationResult r)
+    private static void Render(Screen screen, VerificationResult r)
     {
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("library").AddColumn("verdict").AddColumn("TVM generation").AddColumn("prefix").AddColumn("objects").AddColumn("metadata");
         foreach (var l in r.Libraries)
         {
-            var objects = string.Join("\n", l.Objects.Select(o => $"{ShortName(o.Path)}: {(o.Format == "elf" ? "ELF" : "Mach-O")}{o.Bits} {o.Architecture} {o.Role.ToString().ToLowerInvariant()}"));
-            table.AddRow(
-                new Text(l.Path),
-                new Markup(l.Verdict == Verdict.Accepted ? "[green]accepted[/]" : "[red]rejected[/]"),
-                new Text(l.Generation),
-                new Text(l.Prefix ?? "-"),
-                new Text(objects.Length == 0 ? "-" : objects),
-                new Text(l.Metadata?.Describe() ?? LibraryMetadata.Missing(l)));
+            var verdict = l.Verdict == Verdict.Accepted ? screen.Green("accepted") : screen.Red("rejected");
+            screen.Line($"{verdict} {l.Path}");
+            screen.Prose("  ", $"{l.Generation}; prefix {l.Prefix ?? "-"}; {l.Objects.Count} object(s); metadata: {l.Metadata?.Describe() ?? LibraryMetadata.Missing(l)}");
+            foreach (var o in l.Objects)
+                screen.Line($"    {ShortName(o.Path)}: {(o.Format == "elf" ? "ELF" : "Mach-O")}{o.Bits} {o.Architecture} {o.Role.ToString().ToLowerInvariant()}");
         }
-        console.Write(table);
 
         if (r.RuntimeSet is { } runtime)
         {
-            console.MarkupLine($"[bold]runtime[/] ({Markup.Escape(string.Join(", ", runtime.Given))}):");
-            foreach (var f in runtime.Files) console.MarkupLine($"  {Markup.Escape(f.Path)}: {Markup.Escape(f.Summary())}");
-            foreach (var i in runtime.Ignored) console.MarkupLine($"  note: not part of the runtime: {Markup.Escape(i.Path)} ({Markup.Escape(i.Reason)})");
-            if (runtime.Problems.Count > 0) RenderProblems(console, "runtime", runtime.Problems);
+            screen.Line($"{screen.Bold("runtime")} ({string.Join(", ", runtime.Given)}):");
+            foreach (var f in runtime.Files) screen.Line($"  {f.Path}: {f.Summary()}");
+            foreach (var i in runtime.Ignored) screen.Line($"  note: not part of the runtime: {i.Path} ({i.Reason})");
+            if (runtime.Problems.Count > 0) RenderProblems(screen, runtime.Problems);
         }
-        if (r.Problems.Count > 0) RenderProblems(console, "bundle", r.Problems);
+        if (r.Problems.Count > 0) RenderProblems(screen, r.Problems);
         foreach (var l in r.Libraries)
         {
-            if (l.Problems.Count > 0) RenderProblems(console, l.Path, l.Problems);
-            if (l.PackageProof is not null) console.MarkupLine($"package proof: {Markup.Escape(l.Path)}: {Markup.Escape(l.PackageProof)}");
-            foreach (var n in l.Notes) console.MarkupLine($"note: {Markup.Escape(n)}");
-            foreach (var s in l.Skipped) console.MarkupLine($"note: skipped {Markup.Escape(s.Path)}: {Markup.Escape(s.Reason)}");
+            if (l.Problems.Count > 0) RenderProblems(screen, l.Problems);
+            if (l.PackageProof is not null) screen.Prose("package proof: ", $"{l.Path}: {l.PackageProof}");
+            foreach (var n in l.Notes) screen.Prose("note: ", n);
+            foreach (var s in l.Skipped) screen.Prose("note: ", $"skipped {s.Path}: {s.Reason}");
             if (l.UncheckedCount > 0)
-                console.MarkupLine($"note: {Markup.Escape(l.Path)}: {l.UncheckedCount} non-TVM symbol(s) not checked ({Markup.Escape(string.Join(", ", l.Unchecked.Take(8)))}{(l.UncheckedCount > 8 ? ", ..." : "")}); pass --system-libs to check them.");
+                screen.Prose("note: ", $"{l.Path}: {l.UncheckedCount} non-TVM symbol(s) not checked ({string.Join(", ", l.Unchecked.Take(8))}{(l.UncheckedCount > 8 ? ", ..." : "")}); pass --system-libs to check them.");
         }
-        if (r.Link is { } link) console.MarkupLine($"link proof: {Markup.Escape(link.Note)}");
-        var verdict = r.Ok ? "[green]ACCEPTED[/]" : "[red]REJECTED[/]";
-        console.MarkupLine($"{verdict}: {r.Libraries.Count(l => l.Verdict == Verdict.Accepted)} of {r.Libraries.Count} librar{(r.Libraries.Count == 1 ? "y" : "ies")} accepted for {Markup.Escape(r.Target)} against {Markup.Escape(r.RuntimeSet is { } set ? $"{string.Join(" + ", set.Files.Select(f => f.Path))} ({r.Runtime} expected)" : r.Runtime)}.");
+        if (r.Link is { } link) screen.Prose("link proof: ", link.Note);
+        var head = r.Ok ? screen.Green("ACCEPTED") : screen.Red("REJECTED");
+        var against = r.RuntimeSet is { } set ? $"{string.Join(" + ", set.Files.Select(f => f.Path))} ({r.Runtime} expected)" : r.Runtime;
+        var chain = r.App is { Ok: false } ? "; the app's runtime chain is not proven (above)" : r.App is not null ? "; the app's runtime chain is proven" : "";
+        screen.Prose($"{head}: ", $"{r.Libraries.Count(l => l.Verdict == Verdict.Accepted)} of {r.Libraries.Count} librar{(r.Libraries.Count == 1 ? "y" : "ies")} accepted for {r.Target} against {against}{chain}.");
     }
 
-    /// <summary>Each problem once, then each distinct fix once: the same fix under five old symbols is noise.</summary>
-    private static void RenderProblems(IAnsiConsole console, string title, IReadOnlyList<Problem> problems)
+    /// <summary>rustc's shape: the headline whole on its "error:" line, where it was found, notes, one help per library.</summary>
+    internal static void RenderProblems(Screen screen, IReadOnlyList<Problem> problems)
     {
-        console.MarkupLine($"[bold]{Markup.Escape(title)}[/]:");
-        foreach (var p in problems)
+        foreach (var d in Diagnostics.Of(problems))
         {
-            var tag = p.Severity == Severity.Error ? "[red]error[/]" : p.Severity == Severity.Warning ? "[yellow]warning[/]" : "note";
-            console.MarkupLine($"  {tag} [dim]{Markup.Escape(p.Code)}[/]: {Markup.Escape(p.Message)}");
+            var tag = d.Severity switch { Severity.Error => screen.Red("error"), Severity.Warning => screen.Yellow("warning"), _ => screen.Bold("note") };
+            screen.Line($"{tag}[{d.Code}]: {d.Headline}");
+            if (d.Where.Count > 0) screen.Line($"  --> {string.Join(", ", d.Where)}");
+            foreach (var n in d.Notes) screen.Prose("   = note: ", n);
+            if (d.Help is { } help) screen.Prose("   = help: ", help);
         }
-        foreach (var fix in problems.Select(p => p.Fix).Distinct())
-            console.MarkupLine($"  [bold]Fix:[/] {Markup.Escape(fix)}");
     }
 
     private static string ShortName(string path) => path.Contains('!') ? path[(path.LastIndexOf('!') + 1)..] : Path.GetFileName(path);

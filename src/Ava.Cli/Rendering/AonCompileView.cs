@@ -7,6 +7,23 @@ namespace Ava.Cli.Rendering;
 /// <summary>`alc compile` for onnx-embedding recipes: the validation table of a finished `.AON` build.</summary>
 internal static class AonCompileView
 {
+    /// <summary>--plan: what would run and every file it would write; paths whole, never wrapped.</summary>
+    public static void RenderPlan(CliContext context, AonPlanned plan, bool json)
+    {
+        if (json)
+        {
+            JsonOutput.Write(context.Out, new { ok = true, plan = new { recipe = plan.Recipe.Name, kind = plan.Recipe.Kind, avaName = plan.AvaName, source = plan.Source, build = plan.BuildDirectory, stages = plan.Stages, files = plan.Files } });
+            return;
+        }
+        var screen = context.Screen;
+        screen.Prose("plan: ", $"{plan.Recipe.Name} → {plan.AvaName}.AON from {plan.Source}; runs nothing.");
+        screen.Line("stages: " + string.Join(" → ", plan.Stages));
+        screen.Line("build folder:");
+        screen.Line("  " + plan.BuildDirectory);
+        screen.Line("writes:");
+        foreach (var f in plan.Files) screen.Line("  " + f);
+    }
+
     public static void Render(CliContext context, AonBuilt built, bool json)
     {
         var (recipe, result) = (built.Recipe, built.Result);

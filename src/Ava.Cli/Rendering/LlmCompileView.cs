@@ -15,10 +15,10 @@ internal static class LlmCompileView
         RenderPlan(context, planned.Plan, planned.Environment, planned.PythonUnknown);
     }
 
-    public static void RenderResult(CliContext context, CompileReport report, bool json)
+    public static void RenderResult(CliContext context, CompileReport report, Compiler.Toolchain.Smoke.SmokeResult? smoke, bool json)
     {
         var registered = report.Registered!;
-        if (json) JsonOutput.Write(context.Out, new { ok = true, report, registry = new { path = registered.Path, change = registered.Change } });
+        if (json) JsonOutput.Write(context.Out, new { ok = true, report, registry = new { path = registered.Path, change = registered.Change }, smoke });
         RenderResult(context, report);
         context.Human.MarkupLine($"  registry: {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, registered.Path))} ({registered.Change.ToString().ToLowerInvariant()})");
     }

@@ -42,7 +42,7 @@ public sealed class AbiCatalog
         return ids.ToList();
     }
 
-    private static bool IsProfileFile(string fileName) => fileName is not ("generations.json" or "targets.json" or "runtime-layout.json");
+    private static bool IsProfileFile(string fileName) => fileName is not ("generations.json" or "targets.json" or "runtime-layout.json" or Abi.Tvm4jNatives.FileName);
 
     public AbiProfile LoadProfile(string idOrPath)
     {
@@ -90,6 +90,16 @@ public sealed class AbiCatalog
         var all = Targets();
         return all.FirstOrDefault(t => t.Id == id)
                ?? throw new BadInputException($"Unknown target '{id}'.", $"Use one of: {string.Join(", ", all.Select(t => t.Id))}.");
+    }
+
+    /// <summary>The native methods of tvm4j at each TVM tag (abi/tvm4j-natives.json): what the app chain proof checks.</summary>
+    public Tvm4jNatives Tvm4jNatives()
+    {
+        var (text, source) = ReadData(Abi.Tvm4jNatives.FileName) ?? throw new BadInputException($"The tvm4j native-method table abi/{Abi.Tvm4jNatives.FileName} is missing.", "Restore it from the alc repository.");
+        var table = Parse<Tvm4jNatives>(text, source);
+        if (table.Generations.Count == 0 || table.Generations.Any(g => g.Natives.Count == 0))
+            throw new BadInputException($"{source} lists no tvm4j generation or a generation without natives.", "Restore it from the alc repository.");
+        return table;
     }
 
     private (string Text, string Source)? ReadData(string fileName)

@@ -9,5 +9,6 @@ namespace Ava.Compiler.Abi;
 [JsonSerializable(typeof(AbiProfile))]
 [JsonSerializable(typeof(GenerationTable))]
 [JsonSerializable(typeof(TargetFile))]
+[JsonSerializable(typeof(Tvm4jNatives))]
 [JsonSerializable(typeof(RuntimeLayout))]
 internal sealed partial class AbiJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ava.Compiler.Processes;
 using CliWrap;
 
 namespace Ava.Compiler.Processes;

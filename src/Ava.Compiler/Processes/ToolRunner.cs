@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Ava.Compiler.Errors;
+using Ava.Compiler.Pipeline;
 
 namespace Ava.Compiler.Processes;
 

@@ -49,6 +49,7 @@ public static class VerificationReport
         sb.AppendLine($"Runtime symbols from: {Md(string.Join(", ", r.RuntimeSources))}." +
                       (r.SystemLibs.Count > 0 ? $" System libraries: {Md(string.Join(", ", r.SystemLibs))}." : " System libraries: not checked (no --system-libs)."));
         sb.AppendLine();
+        if (r.App is { } app) AppChain(sb, app, r.Target);
         if (r.RuntimeSet is { } runtime) RuntimeSection(sb, runtime);
         if (r.Link is { } link)
         {
@@ -120,6 +121,27 @@ public static class VerificationReport
         return sb.ToString();
     }
 
+    /// <summary>The app's runtime stack, one row per link in load order (jar → bridge → runtime → each model library).</summary>
+    private static void AppChain(StringBuilder sb, AppChain.AppChainResult app, string target)
+    {
+        sb.AppendLine($"## App runtime chain — {(app.Ok ? "proven" : app.Links.Any(l => l.Status == Verification.AppChain.LinkStatus.Failed) ? "**broken**" : "**not proven**")}");
+        sb.AppendLine();
+        sb.AppendLine($"tvm4j API: {Md(app.Api.Label)}. App: {Md(string.Join(", ", app.Inputs))} (target `{target}`).");
+        sb.AppendLine();
+        sb.AppendLine("| | link | from | to | why |");
+        sb.AppendLine("|---|---|---|---|---|");
+        foreach (var l in app.Links)
+            sb.AppendLine($"| {Verification.AppChain.AppChainSummary.Mark(l.Status)} | {Verification.AppChain.AppChainSummary.KindLabel(l.Kind)} | `{Cell(l.From)}` | `{Cell(l.To)}` | {Md(l.Reason)} |");
+        sb.AppendLine();
+        var problems = app.Links.SelectMany(l => l.Problems).ToList();
+        if (problems.Count > 0) Problems(sb, problems);
+        sb.AppendLine("| app library | role | generation |");
+        sb.AppendLine("|---|---|---|");
+        foreach (var lib in app.Libraries)
+            sb.AppendLine($"| `{Cell(lib.Path)}` | {string.Join(", ", lib.Roles.Select(x => x.ToString().ToLowerInvariant()))} | {Md(lib.Generation)} |");
+        sb.AppendLine();
+    }
+
     /// <summary>Each runtime file with what it exports: the set the libraries were checked and linked against.</summary>
     private static void RuntimeSection(StringBuilder sb, Runtime.RuntimeSetReport runtime)
     {
@@ -142,13 +164,16 @@ public static class VerificationReport
         if (runtime.Problems.Count > 0) Problems(sb, runtime.Problems);
     }
 
-    private static void Problems(StringBuilder sb, IEnumerable<Problem> problems)
+    /// <summary>The same shape as the console: "error: headline", where, notes, one help per library.</summary>
+    private static void Problems(StringBuilder sb, IReadOnlyList<Problem> problems)
     {
-        foreach (var p in problems)
+        foreach (var d in Diagnostics.Of(problems))
         {
-            var tag = p.Severity switch { Severity.Error => "**error**", Severity.Warning => "warning", _ => "note" };
-            sb.AppendLine($"- {tag} `{p.Code}`: {Md(p.Message)}");
-            sb.AppendLine($"  - Fix: {Md(p.Fix)}");
+            var tag = d.Severity switch { Severity.Error => "**error**", Severity.Warning => "**warning**", _ => "note" };
+            sb.AppendLine($"- {tag} `{d.Code}`: {Md(d.Headline)}");
+            if (d.Where.Count > 0) sb.AppendLine($"  - in: {string.Join(", ", d.Where.Select(w => $"`{Cell(w)}`"))}");
+            foreach (var n in d.Notes) sb.AppendLine($"  - note: {Md(n)}");
+            if (d.Help is { } help) sb.AppendLine($"  - help: {Md(help)}");
         }
         sb.AppendLine();
     }

@@ -63,8 +63,11 @@ public sealed record VerificationResult
     /// <summary>The link proof (<c>alc verify --link</c>); null when it was not asked for.</summary>
     public Linking.LinkResult? Link { get; init; }
 
+    /// <summary>The app's runtime stack proof (<c>alc verify --app</c>); null when no app was given.</summary>
+    public AppChain.AppChainResult? App { get; init; }
+
     [JsonIgnore]
-    public IEnumerable<Problem> AllProblems => (RuntimeSet?.Problems ?? []).Concat(Problems).Concat(Libraries.SelectMany(l => l.Problems));
+    public IEnumerable<Problem> AllProblems => (RuntimeSet?.Problems ?? []).Concat(Problems).Concat(Libraries.SelectMany(l => l.Problems)).Concat(App?.Links.SelectMany(l => l.Problems) ?? []);
 
     [JsonIgnore]
     public int ErrorCount => AllProblems.Count(p => p.Severity == Severity.Error);
@@ -158,9 +161,25 @@ public sealed record Problem
     /// <summary>Stable kind: old-api, newer-api, mixed-generation, missing-marker, prefix-mismatch, architecture-mismatch, unresolved-symbol, duplicate-symbol, shared-prefix, bad-prefix, no-objects, link-failed, modified-file, missing-file, extra-file, malformed-metadata, package-* (package proof), registry-* (bundle against registry).</summary>
     public required string Code { get; init; }
 
+    /// <summary>The whole explanation in one paragraph (headline, then the notes).</summary>
     public required string Message { get; init; }
 
     public required string Fix { get; init; }
+
+    /// <summary>One line naming the problem, shown after "error:"; the message when a check sets none.</summary>
+    public string Headline
+    {
+        get => _headline ?? Message;
+        init => _headline = value;
+    }
+
+    private readonly string? _headline;
+
+    /// <summary>What else explains it (each shown as "= note:"); empty when the message says it all.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>For old-api and newer-api: the v0.22 name that replaces <see cref="Symbol"/> (null when there is none).</summary>
+    public string? Replacement { get; init; }
 
     public string? Symbol { get; init; }
 

@@ -66,6 +66,59 @@ public partial class MutationTests
         Assert.True(failures.Count == 0, $"{seedName}: {failures.Count} case(s) escaped as other exceptions:\n{string.Join("\n", failures.Take(10))}");
     }
 
+    /// <summary>The Java side of <c>alc verify --app</c>: a class file, a jar, a DEX file and an .apk, built at test time.</summary>
+    public static TheoryData<string> JvmSeeds => new() { "LibInfo.class", "tvm4j_core.jar", "classes.dex", "app.apk" };
+
+    [Theory]
+    [MemberData(nameof(JvmSeeds))]
+    public void Every_mutation_of_a_jar_class_file_or_DEX_file_is_read_or_rejected_as_bad_input(string seedName)
+    {
+        var seed = JvmSeed(seedName);
+        var failures = new List<string>();
+        var clock = Stopwatch.StartNew();
+        var worker = Task.Run(() =>
+        {
+            var rng = new Random(StableSeed(seedName));
+            for (var i = 0; i < CasesPerSeed && clock.Elapsed < Budget; i++)
+            {
+                try
+                {
+                    Ava.Compiler.Verification.AppChain.AppContents.ReadBytes(Mutate(seed, rng, i), $"{seedName}#{i}");
+                }
+                catch (BadInputException e)
+                {
+                    if (e.Message.Contains('\n')) failures.Add($"case {i}: multi-line message: {e.Message}");
+                    if (!e.Message.Contains($"{seedName}#{i}", StringComparison.Ordinal)) failures.Add($"case {i}: the message does not name the file: {e.Message}");
+                }
+                catch (Exception e)
+                {
+                    failures.Add($"case {i}: {e.GetType().Name}: {e.Message}");
+                }
+            }
+        });
+#pragma warning disable xUnit1031 // a bounded wait is the hang guard: awaiting would wait forever on a hung reader
+        Assert.True(worker.Wait(Budget + TimeSpan.FromSeconds(10)), $"{seedName}: the mutation run hung");
+#pragma warning restore xUnit1031
+        Assert.True(failures.Count == 0, $"{seedName}: {failures.Count} case(s) escaped as other exceptions:\n{string.Join("\n", failures.Take(10))}");
+    }
+
+    private static byte[] JvmSeed(string name)
+    {
+        using var stack = new Verification.AppChain.AppStack();
+        switch (name)
+        {
+            case "LibInfo.class": return File.ReadAllBytes(Path.Combine(stack.Classes(Verification.AppChain.AppStack.V022), "org", "apache", "tvm", "LibInfo.class"));
+            case "tvm4j_core.jar": return File.ReadAllBytes(stack.Jar(Verification.AppChain.AppStack.V022));
+            case "classes.dex":
+                return Verification.AppChain.DexWriter.Write([new("org.apache.tvm.LibInfo",
+                    Verification.AppChain.AppStack.Generation(Verification.AppChain.AppStack.V022).Natives.Select(n => new Verification.AppChain.DexWriter.NativeMethod(n.Name, n.Descriptor)).ToList())]);
+            default:
+                var libs = stack.Runtime("libs");
+                stack.Bridge("libs", Verification.AppChain.AppStack.V022);
+                return File.ReadAllBytes(stack.Apk("app.apk", Verification.AppChain.AppStack.V022, libs));
+        }
+    }
+
     [Fact]
     public void Every_mutation_inside_a_packed_blob_is_read_or_becomes_a_malformed_metadata_problem()
     {

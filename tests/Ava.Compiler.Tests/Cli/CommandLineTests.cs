@@ -81,7 +81,7 @@ public class CommandLineTests
         using var dir = new TempDir();
         var run = await AlcRun.RunAsync(dir.Path, (IReadOnlyDictionary<string, string>?)null, "registry", "ab", "show", "--help");
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("registry ab show", run.StdErr);
+        Assert.Contains("registry ab show", run.StdOut);
         run = await AlcRun.RunAsync(dir.Path, (IReadOnlyDictionary<string, string>?)null, "verify", "lib0.o", "Verify[1]+x,y", "--json");
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("lib0.o does not exist", run.StdOut);

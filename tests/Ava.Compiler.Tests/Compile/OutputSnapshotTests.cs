@@ -104,11 +104,12 @@ public partial class OutputSnapshotTests
     private static Dictionary<string, string> LlmEnvironment(string dir) => new()
     {
         ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
-        ["PYTHONPATH"] = Stubs.Value,
         ["ALC_PYTHON"] = "python3",
         ["ALC_MLC_LLM_DIR"] = RepoPaths.Combine("tests", "fixtures", "mlc-standin"),
         ["MLC_STANDIN_CALLS"] = Path.Combine(dir, "calls.log"),
         ["PYTHONDONTWRITEBYTECODE"] = "1",
+        // The packages toolchain.lock.json installs, as stubs: the stand-in imports them where MLC-LLM does.
+        ["PYTHONPATH"] = Stubs.Value,
         ["SOURCE_DATE_EPOCH"] = Epoch,
     };
 

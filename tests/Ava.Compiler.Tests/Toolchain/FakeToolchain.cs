@@ -137,6 +137,8 @@ public sealed class FakeToolchain : IDisposable
         File.Copy(Fixture(ffiLibrary), Path.Combine(lib, "libtvm_ffi.so"));
         if (testingLibrary is not null) File.Copy(Fixture(testingLibrary), Path.Combine(lib, "libtvm_ffi_testing.so"));
         SetTvmFfiProbe(version, TvmFfiPackage, lib, core, testingLibrary, [lib], warnings, importSeconds);
+        // What the MLC stand-in's `import tvm` sees (tests/fixtures/python-stubs/tvm models libtvm's link to tvm-ffi).
+        _dir.Write("venv/site-stubs/tvm_ffi/__init__.py", $"\"\"\"Test stub of tvm_ffi {version}.\"\"\"\n__version__ = \"{version}\"\n");
     }
 
     /// <summary>
@@ -178,6 +180,18 @@ public sealed class FakeToolchain : IDisposable
             testingSearchPath = searchPath,
             testingError = testingLibrary is null ? "RuntimeError: Cannot find library: libtvm_ffi_testing.so" : null,
         });
+    }
+
+    /// <summary>
+    /// Makes the MLC-LLM checkout run the test stand-in for <c>python -m mlc_llm</c> (tests/fixtures/mlc-standin):
+    /// its python/ folder becomes a link to the stand-in's, so the checkout keeps its own .git (and commit). The fake
+    /// interpreter runs it with the real Python over the stub packages, and it compiles with clang-14.
+    /// </summary>
+    public void UseMlcStandIn()
+    {
+        var python = _dir["mlc-llm/python"];
+        if (Directory.Exists(python)) Directory.Delete(python, recursive: true);
+        Directory.CreateSymbolicLink(python, RepoPaths.Combine("tests", "fixtures", "mlc-standin", "python"));
     }
 
     public void SetTvm(string version, string? gitCommit, string? llvmVersion = "15.0.7", string? useLlvm = "ON", bool runtimeOnly = false) =>

@@ -240,7 +240,7 @@ public class RuntimeSetTests
         Assert.Equal("libtvm_ffi.so", Assert.Single(file.GetProperty("neededMissing").EnumerateArray()).GetString());
         Assert.Equal("runtime-incomplete", Assert.Single(set.GetProperty("problems").EnumerateArray()).GetProperty("code").GetString());
         // Both reports match the schema; a runtime file without its required fields does not.
-        var schema = VerificationReportTests.Schema; // one registration per process (JsonSchema.Net keeps a global registry)
+        var schema = Schemas.VerificationReport;
         var options = new EvaluationOptions { OutputFormat = OutputFormat.List };
         Assert.True(schema.Evaluate(json.Json().RootElement, options).IsValid);
         Assert.True(schema.Evaluate(System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, VerificationReport.JsonFileName))).RootElement, options).IsValid);

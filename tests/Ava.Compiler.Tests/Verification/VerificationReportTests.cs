@@ -7,7 +7,7 @@ namespace Ava.Compiler.Tests.Verification;
 
 public class VerificationReportTests
 {
-    internal static readonly JsonSchema Schema = JsonSchema.FromFile(RepoPaths.Combine("schemas", "verification-report.schema.json"));
+    internal static JsonSchema Schema => Schemas.VerificationReport;
 
     internal static EvaluationResults Validate(JsonNode node) =>
         Schema.Evaluate(System.Text.Json.JsonDocument.Parse(node.ToJsonString()).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
@@ -26,7 +26,7 @@ public class VerificationReportTests
         var text = File.ReadAllText(md);
         Assert.StartsWith("# alc verify: ❌ REJECTED", text);
         Assert.Contains("Model uses old TVM API (TVMFuncCall). Expected new FFI API (TVMFFIFunctionCall)", text);
-        Assert.Contains("- Fix: Compile the model with TVM v0.22.0", text);
+        Assert.Contains("  - help: Compile the model with TVM v0.22.0", text);
         Assert.Contains("AppleDouble", text);
 
         var node = JsonNode.Parse(File.ReadAllText(json))!;

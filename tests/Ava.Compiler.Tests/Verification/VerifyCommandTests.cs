@@ -94,8 +94,8 @@ public class VerifyCommandTests
     {
         var r = await Alc("verify", "--help");
         Assert.Equal(0, r.ExitCode);
-        Assert.Contains("TVMFFIEnvModRegisterContextSymbol is runtime-side only", r.StdErr);
-        Assert.Contains("--system-libs DIR", r.StdErr);
+        Assert.Contains("TVMFFIEnvModRegisterContextSymbol is runtime-side only", r.StdOut);
+        Assert.Contains("--system-libs DIR", r.StdOut);
     }
 }
 

@@ -50,8 +50,11 @@ public sealed record CompileRequest
 
     public int? PrefillChunkSize { get; private init; }
 
-    /// <summary>llm: skip the fast toolchain checks that otherwise stop a wrong toolchain before any download.</summary>
+    /// <summary>llm: skip the fast toolchain checks (and the smoke test) that otherwise stop a wrong toolchain before any download.</summary>
     public bool SkipDoctor { get; private init; }
+
+    /// <summary>llm: skip only the smoke test (<c>alc doctor --smoke</c>) that runs once per toolchain key before the first download.</summary>
+    public bool SkipSmoke { get; private init; }
 
     /// <summary>llm: plan only (stages, keys, commands); nothing runs.</summary>
     public bool PlanOnly { get; private init; }
@@ -75,6 +78,8 @@ public sealed record CompileRequest
     public CompileRequest WithPrefillChunkSize(int? tokens) => this with { PrefillChunkSize = tokens };
 
     public CompileRequest WithSkipDoctor(bool skip = true) => this with { SkipDoctor = skip };
+
+    public CompileRequest WithSkipSmoke(bool skip = true) => this with { SkipSmoke = skip };
 
     public CompileRequest WithPlanOnly(bool plan = true) => this with { PlanOnly = plan };
 

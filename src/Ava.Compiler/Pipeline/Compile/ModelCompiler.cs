@@ -7,6 +7,7 @@ using Ava.Compiler.Recipes;
 using Ava.Compiler.Reporting;
 using Ava.Compiler.Toolchain;
 using Ava.Compiler.Toolchain.Doctor;
+using Ava.Compiler.Toolchain.Smoke;
 
 namespace Ava.Compiler.Pipeline.Compile;
 
@@ -49,6 +50,18 @@ public static class ModelCompiler
             throw new BadInputException($"{request.Names.Given(CompileInput.Quantization, q)} applies to LLM recipes; {recipe.Name} is an INT8 embedding recipe.",
                 $"{request.Names.Drop(CompileInput.Quantization)} for this model.");
         var embedding = EmbeddingRecipes.From(recipe, request.Source, request.Vocab, request.ResolvePath);
+        // A plan runs nothing for every recipe kind: no stage, nothing in build/, dist/ or the registry.
+        if (request.PlanOnly)
+        {
+            var models = Path.Combine(request.Folders.Dist, "models");
+            string[] files =
+            [
+                .. new[] { ".AON", ".vocab.txt", ".report.md", ".report.json", ".alc-manifest.json" }.Select(x => Path.Combine(models, embedding.AvaName + x)),
+                Path.Combine(request.Folders.Registry, "models", embedding.AvaName + ".json"),
+            ];
+            return new AonPlanned(recipe, embedding.AvaName, embedding.Source.Describe(), request.Folders.BuildFor(embedding.Id),
+                AonPipeline.Stages(embedding, DateTimeOffset.UnixEpoch).Select(st => st.Name).ToList(), files);
+        }
         var result = await AonPipeline.RunAsync(embedding, request.Folders, request.Environment, reporter,
             HubModelFiles.Using(HubEnvironment.FromEnvironment(request.Environment)), ct);
         return new AonBuilt(recipe, result);
@@ -79,12 +92,16 @@ public static class ModelCompiler
             return new LlmPlanned(recipe, plan with { Environment = shown }, shown, locations.Python is null);
         }
 
+        SmokeResult? smoke = null;
         if (!request.SkipDoctor)
         {
-            var doctor = await Doctor.RunAsync(locations, DoctorScope.Compile,
-                DoctorOptions.Default.WithEnvironment(request.Environment).WithWorkingDirectory(request.WorkingDirectory), ct);
+            var options = DoctorOptions.Default.WithEnvironment(request.Environment).WithWorkingDirectory(request.WorkingDirectory);
+            var doctor = await Doctor.RunAsync(locations, DoctorScope.Compile, options, ct);
             doctor.ThrowIfNotOk();
+            // Once per toolchain key: a toolchain that cannot compile a 2-layer model stops here, before the download.
+            if (!request.SkipSmoke)
+                (smoke, _) = await ToolchainSmoke.EnsurePassedAsync(locations, options, recipe.Source, reporter, ct);
         }
-        return new LlmBuilt(recipe, await pipeline.RunAsync(reporter, ct));
+        return new LlmBuilt(recipe, await pipeline.RunAsync(reporter, ct)) { Smoke = smoke };
     }
 }

@@ -115,8 +115,7 @@ public sealed record LlmBuild
     }
 
     /// <summary>Inputs every toolchain-driven stage's key includes: a new pin means new outputs.</summary>
-    public void AddToolchain(Hashing.KeyBuilder key) =>
-        key.Add("tvm-commit", Lock.Tvm.Commit).Add("tvm-ffi", Lock.TvmFfi.Version).Add("mlc-commit", Lock.MlcLlm.Commit);
+    public void AddToolchain(Hashing.KeyBuilder key) => ToolchainKey.AddPins(key, Lock);
 }
 
 /// <summary>What a caller may change about a recipe's LLM build; null keeps the recipe's choice.</summary>

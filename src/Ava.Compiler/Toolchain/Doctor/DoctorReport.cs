@@ -22,6 +22,12 @@ public sealed record DoctorReport(DoctorScope Scope, IReadOnlyList<DoctorCheckRe
         var problem = "The toolchain is not ready: " + string.Join("; ", failures.Select(f => $"{f.Title}: found {f.Found}, expected {f.Expected}"));
         var fix = string.Join(" ", failures.Where(f => f.Fix is not null).Select(f => $"[{f.Id}] {f.Fix}").Distinct())
                   + " Run 'alc doctor' for the full report.";
-        throw new ToolchainMissingException(problem, fix.Trim());
+        throw new ToolchainNotReadyException(problem, fix.Trim(), this);
     }
+}
+
+/// <summary>The toolchain gate failed; shells render <see cref="Report"/>'s failed checks the way doctor does.</summary>
+public sealed class ToolchainNotReadyException(string problem, string fix, DoctorReport report) : ToolchainMissingException(problem, fix)
+{
+    public DoctorReport Report { get; } = report;
 }

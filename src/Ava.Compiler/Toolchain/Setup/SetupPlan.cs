@@ -10,6 +10,12 @@ namespace Ava.Compiler.Toolchain.Setup;
 /// </summary>
 public static class SetupPlan
 {
+    /// <summary>
+    /// What a person should expect before starting a full setup. An estimate, not a measurement: the setup has not
+    /// run end to end on this project's CI machines; most of it is compiling TVM and MLC-LLM (C++ with LLVM).
+    /// </summary>
+    public const string ExpectedDuration = "builds TVM and MLC-LLM from source: about an hour, longer on fewer cores";
+
     /// <summary>Programs the command steps run (checked before anything starts).</summary>
     public static IReadOnlyList<string> RequiredPrograms(IReadOnlyList<SetupStep> steps) =>
         steps.SelectMany(s => s.Commands).Select(c => c.Program)
