@@ -1,4 +1,3 @@
-using Ava.Compiler.Processes;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Ava.Compiler.Errors;
@@ -67,10 +66,10 @@ public sealed class ToolchainSetupCommand : AlcCommand
                 },
             }).ToList();
             if (input.Json)
-                JsonOutput.Write(context.Out, new { ok = true, prefix, abiProfile = lockFile.AbiProfile, host = host.Name, requiredPrograms = Needed(steps), steps = plan });
+                JsonOutput.Write(context.Out, new { ok = true, prefix, abiProfile = lockFile.AbiProfile, host = host.Name, requiredPrograms = SetupPreflight.RequiredPrograms(steps), steps = plan });
             else
             {
-                context.Human.MarkupLine($"[bold]Plan[/] for {Markup.Escape(prefix)} ({Markup.Escape(host.Name)}, lock {Markup.Escape(lockFile.AbiProfile)}). Needs: {Markup.Escape(string.Join(", ", Needed(steps)))}.");
+                context.Human.MarkupLine($"[bold]Plan[/] for {Markup.Escape(prefix)} ({Markup.Escape(host.Name)}, lock {Markup.Escape(lockFile.AbiProfile)}). Needs: {Markup.Escape(string.Join(", ", SetupPreflight.RequiredPrograms(steps)))}.");
                 for (var i = 0; i < plan.Count; i++)
                 {
                     context.Human.MarkupLine($"{i + 1}. [bold]{Markup.Escape(plan[i].id)}[/]: {Markup.Escape(plan[i].title)}{(plan[i].done ? " [green](done; will be skipped)[/]" : "")}");
@@ -82,9 +81,7 @@ public sealed class ToolchainSetupCommand : AlcCommand
         }
 
         var pending = steps.Where(s => !runner.IsDone(s)).ToList();
-        Preflight(pending, resolver, options);
-        if (pending.Any(s => s.Id == "tvm-configure"))
-            await RequireLlvmAsync(options.LlvmConfig, lockFile, cancellationToken);
+        await SetupPreflight.CheckAsync(pending, resolver, options, lockFile, cancellationToken);
         DoctorReport? report = null;
         var results = await runner.RunAsync(steps, async (step, ct) =>
         {
@@ -113,38 +110,5 @@ public sealed class ToolchainSetupCommand : AlcCommand
             ? $"[green]Steps finished[/] in {Markup.Escape(prefix)}."
             : $"[green]Toolchain ready[/] in {Markup.Escape(prefix)}; alc doctor passed.");
         return 0;
-    }
-
-    /// <summary>TVM configured with another LLVM would only be caught by doctor after hours of building.</summary>
-    private static async Task RequireLlvmAsync(string llvmConfig, ToolchainLock lockFile, CancellationToken cancellationToken)
-    {
-        var run = await ToolRun.RunAsync(llvmConfig, ["--version"], TimeSpan.FromSeconds(15), cancellationToken);
-        var version = run.StandardOutput.Trim();
-        if (run.Succeeded && version.Split('.')[0] == lockFile.Llvm.Major.ToString(System.Globalization.CultureInfo.InvariantCulture)) return;
-        throw new ToolchainMissingException(
-            $"TVM must be configured with LLVM {lockFile.Llvm.Major}, but {llvmConfig} {(run.Succeeded ? $"is LLVM {version}" : $"failed: {run.FailureLine}")}.",
-            $"Install LLVM {lockFile.Llvm.Major} (apt-get install llvm-{lockFile.Llvm.Major}-dev, or brew install llvm@{lockFile.Llvm.Major}) and pass --llvm-config <its llvm-config>.");
-    }
-
-    private static IReadOnlyList<string> Needed(IReadOnlyList<SetupStep> steps)
-    {
-        var direct = SetupPlan.RequiredPrograms(steps);
-        var builds = steps.Any(s => s.Id is "tvm-build" or "mlc-build") ? SetupPlan.IndirectPrograms.Keys : [];
-        return direct.Concat(builds).Distinct().ToList();
-    }
-
-    /// <summary>Names every missing program at once, before hours of building stop at the first.</summary>
-    private static void Preflight(IReadOnlyList<SetupStep> pending, ToolchainLocationsResolver resolver, SetupOptions options)
-    {
-        bool Present(string program) => Path.IsPathRooted(program) ? File.Exists(program) : resolver.OnPath(program).Any();
-        var missing = Needed(pending).Where(p => !Present(p)).ToList();
-        if (pending.Any(s => s.Id == "tvm-configure") && !Present(options.LlvmConfig) && !missing.Contains(options.LlvmConfig))
-            missing.Add(options.LlvmConfig);
-        if (missing.Count == 0) return;
-        var why = missing.Select(m => SetupPlan.IndirectPrograms.TryGetValue(m, out var r) ? $"{m} ({r})" : m);
-        throw new ToolchainMissingException($"alc toolchain setup needs programs that are not installed: {string.Join(", ", why)}.",
-            options.Host.Os == HostOs.MacOs
-                ? "Install them (xcode-select --install; brew install cmake llvm@15 rust python), pass --llvm-config for LLVM 15, and run the command again."
-                : "Install them (e.g. sudo apt-get install git cmake g++ llvm-15-dev cargo python3-venv curl unzip), pass --llvm-config for LLVM 15, and run the command again.");
     }
 }

@@ -140,17 +140,8 @@ public sealed class VerifyCommand : AlcCommand
     /// <summary>--linker (with --system-libs), else --ndk, else an NDK from the environment; null when there is none.</summary>
     private static LinkerSetup? LinkerSetupFrom(CommandInput input, CliContext context)
     {
-        if (input.Value("--linker") is { } linker)
-        {
-            var sys = input.Value("--system-libs") ?? throw new BadInputException("--linker needs the sysroot's library folder too.",
-                "Add --system-libs DIR (the folder holding libc.so, libm.so, libdl.so, liblog.so), or pass the NDK root with --ndk DIR instead.");
-            return new LinkerSetup { Linker = context.ResolvePath(linker), SystemLibs = context.ResolvePath(sys), Source = "--linker" };
-        }
-        if (input.Value("--ndk") is { } ndk) return LinkerSetup.FromNdk(context.ResolvePath(ndk), "--ndk");
-        foreach (var name in new[] { "ALC_ANDROID_NDK", "ANDROID_NDK_HOME", "ANDROID_NDK_ROOT" })
-            if (context.Env(name) is { Length: > 0 } dir && Directory.Exists(dir))
-                return LinkerSetup.FromNdk(dir, name);
-        return null;
+        string? Resolved(string option) => input.Value(option) is { } p ? context.ResolvePath(p) : null;
+        return LinkerSetup.Discover(Resolved("--linker"), Resolved("--system-libs"), Resolved("--ndk"), context.Env);
     }
 
     private static string? AbiDirectory(CliContext context)

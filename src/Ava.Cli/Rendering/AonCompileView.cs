@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Ava.Cli.CommandLine;
 using Ava.Compiler.Pipeline.Compile;
 using Spectre.Console;
@@ -45,22 +44,22 @@ internal static class AonCompileView
             return;
         }
 
-        var v = result.Report["validation"]!.AsObject();
+        var v = result.Validation;
         var table = new Table().Title(Markup.Escape($"{recipe.Name} → {Path.GetFileName(result.ArtifactPath)}"))
             .AddColumns("check", "FP32", "INT8", "result", "gate");
-        table.AddRow("file size", Mb(v["fp32Bytes"]), Mb(v["int8Bytes"]), $"×{(double)v["sizeRatio"]!:F3}", "");
-        table.AddRow($"cosine to FP32, mean ({v["sentences"]} sentences)", "1", $"{(double)v["meanCosine"]!:F4}", "", $"≥ {(double)v["requiredMeanCosine"]!:F2}");
-        table.AddRow("cosine to FP32, min", "1", $"{(double)v["minCosine"]!:F4}", Markup.Escape(Short((string)v["worstSentence"]!)), $"≥ {(double)v["requiredMinCosine"]!:F2}");
-        if (v["latency"] is JsonObject l)
-            table.AddRow($"latency, 1 thread, {l["tokens"]} tokens", $"{(double)l["fp32MedianMs"]!:F2} ms", $"{(double)l["int8MedianMs"]!:F2} ms", $"{(double)l["speedup"]!:F2}× faster", "");
-        table.AddRow("signature (name, type, rank)", "", "", (bool)v["signatureIdentical"]! ? "identical" : "CHANGED", "identical");
+        table.AddRow("file size", Mb(v.Fp32Bytes), Mb(v.Int8Bytes), $"×{v.SizeRatio:F3}", "");
+        table.AddRow($"cosine to FP32, mean ({v.Sentences} sentences)", "1", $"{v.MeanCosine:F4}", "", $"≥ {v.RequiredMeanCosine:F2}");
+        table.AddRow("cosine to FP32, min", "1", $"{v.MinCosine:F4}", Markup.Escape(Short(v.WorstSentence)), $"≥ {v.RequiredMinCosine:F2}");
+        if (v.Latency is { } l)
+            table.AddRow($"latency, 1 thread, {l.Tokens} tokens", $"{l.Fp32MedianMs:F2} ms", $"{l.Int8MedianMs:F2} ms", $"{l.Speedup:F2}× faster", "");
+        table.AddRow("signature (name, type, rank)", "", "", v.SignatureIdentical ? "identical" : "CHANGED", "identical");
         context.Human.Write(table);
         foreach (var f in result.PublishedFiles) context.Human.MarkupLine("  " + Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, f)));
         context.Human.MarkupLine($"  registry: {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, registered.Path))} ({registered.Change.ToString().ToLowerInvariant()})");
         context.Human.MarkupLine($"[green]PASS[/] {Markup.Escape(Path.GetFileName(result.ArtifactPath))} verified and written to {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, Path.GetDirectoryName(result.ArtifactPath)!))}/");
     }
 
-    private static string Mb(JsonNode? bytes) => $"{(long)bytes! / 1e6:F2} MB";
+    private static string Mb(long bytes) => $"{bytes / 1e6:F2} MB";
 
     private static string Short(string s) => "worst: \"" + (s.Length <= 28 ? s : s[..25] + "...") + "\"";
 }

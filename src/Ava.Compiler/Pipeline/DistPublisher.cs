@@ -7,7 +7,7 @@ namespace Ava.Compiler.Pipeline;
 /// <summary>
 /// Puts a packaged build into dist/, for both kinds. LLM (<see cref="Publish"/>): models/llm/AVA-…/ and AVA-….ALM by hard links, replacing what was there
 /// atomically. Does nothing when dist/ already holds exactly this build (same manifest, same package size), so a no-op
-/// rerun reads no weights. The registry entry is written after this (<see cref="RegisterStage.Register(LlmBuild, StageRecord)"/>).
+/// rerun reads no weights. The registry entry is written after this (<see cref="Registrar"/>).
 /// </summary>
 public static class DistPublisher
 {

@@ -26,6 +26,29 @@ public interface IStage
     Task<StageOutcome> RunAsync(StageContext context);
 }
 
+/// <summary>
+/// A stage with a typed result: it returns a <typeparamref name="TResult"/>, which the engine keeps in the stamp through
+/// <see cref="Result"/> (a source-generated JSON contract), and later stages read it back with
+/// <see cref="StageContext.ResultOf{T}"/>, even when this stage was skipped.
+/// </summary>
+public interface IStage<TResult> : IStage where TResult : class
+{
+    /// <summary>The stage's name with the contract its result is stored by.</summary>
+    StageResult<TResult> Result { get; }
+
+    /// <summary>Writes the stage's outputs and returns its typed result.</summary>
+    new Task<StageOutcome<TResult>> RunAsync(StageContext context);
+
+    async Task<StageOutcome> IStage.RunAsync(StageContext context)
+    {
+        var outcome = await RunAsync(context);
+        return new StageOutcome(outcome.Summary, Result.ToData(outcome.Value));
+    }
+}
+
+/// <summary>A typed stage's one-line summary and its result.</summary>
+public sealed record StageOutcome<TResult>(string? Summary, TResult Value) where TResult : class;
+
 /// <summary>What a stage may consult while describing its inputs.</summary>
 public sealed record StageKeyContext(HashCache HashCache);
 

@@ -47,7 +47,10 @@ public sealed class StageContext
     /// <summary>The finished output folder of a stage this one depends on.</summary>
     public string OutputOf(string stage) => Dependency(stage).Directory;
 
-    /// <summary>The data a dependency stored in its stamp (see <see cref="StageOutcome.Data"/>).</summary>
+    /// <summary>The typed result a dependency kept in its stamp (see <see cref="IStage{TResult}"/>).</summary>
+    public T ResultOf<T>(StageResult<T> result) where T : class => result.Read(Dependency(result.Stage).Stamp.Data);
+
+    /// <summary>The untyped data a dependency stored in its stamp (see <see cref="StageOutcome.Data"/>).</summary>
     public System.Text.Json.Nodes.JsonObject DataOf(string stage) => Dependency(stage).Stamp.Data ?? [];
 
     /// <summary>Records an external program run (wall time, peak memory) for the report.</summary>

@@ -13,27 +13,42 @@ public sealed record ToolRun(int? ExitCode, string StandardOutput, string Standa
     public string FailureLine =>
         StartError ?? $"{StandardError.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "no output"} (exit code {ExitCode})";
 
+    /// <summary>Why the program could not be started (the operating system's message), when it could not.</summary>
+    public string? StartFailure { get; init; }
+
     /// <summary>Runs <paramref name="program"/> with a timeout; never throws for a missing or failing program.</summary>
-    public static async Task<ToolRun> RunAsync(string program, IReadOnlyList<string> arguments, TimeSpan timeout,
-        CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
+    public static Task<ToolRun> RunAsync(string program, IReadOnlyList<string> arguments, TimeSpan timeout,
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null) =>
+        RunAsync(new ToolCommand(program, arguments)
+        {
+            Environment = environment?.ToDictionary(kv => kv.Key, kv => (string?)kv.Value) ?? new Dictionary<string, string?>(),
+        }, timeout, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="command"/> (arguments, environment, working folder) with its output buffered and a timeout
+    /// (<see cref="Timeout.InfiniteTimeSpan"/> for none); never throws for a missing or failing program. Output is decoded
+    /// with <paramref name="outputEncoding"/>, else the console's.
+    /// </summary>
+    public static async Task<ToolRun> RunAsync(ToolCommand command, TimeSpan timeout, CancellationToken cancellationToken,
+        System.Text.Encoding? outputEncoding = null)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         try
         {
-            var command = Cli.Wrap(program).WithArguments(arguments).WithValidation(CommandResultValidation.None);
-            if (environment is not null)
-                command = command.WithEnvironmentVariables(b => b.Set(environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value)));
-            var r = await command.ExecuteBufferedAsync(cts.Token);
+            var cli = Cli.Wrap(command.FileName).WithArguments(command.Arguments).WithValidation(CommandResultValidation.None);
+            if (command.Environment.Count > 0) cli = cli.WithEnvironmentVariables(command.Environment);
+            if (command.WorkingDirectory is not null) cli = cli.WithWorkingDirectory(command.WorkingDirectory);
+            var r = await cli.ExecuteBufferedAsync(outputEncoding ?? Console.OutputEncoding, cts.Token);
             return new ToolRun(r.ExitCode, r.StandardOutput, r.StandardError, null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new ToolRun(null, "", "", $"{program} did not finish within {timeout.TotalSeconds:0} s", TimedOut: true);
+            return new ToolRun(null, "", "", $"{command.FileName} did not finish within {timeout.TotalSeconds:0} s", TimedOut: true);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or CliWrap.Exceptions.CommandExecutionException)
         {
-            return new ToolRun(null, "", "", $"{program} could not be started ({e.Message})");
+            return new ToolRun(null, "", "", $"{command.FileName} could not be started ({e.Message})") { StartFailure = e.Message };
         }
     }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Pipeline;
-using CliWrap;
 
 namespace Ava.Compiler.Processes;
 
@@ -42,25 +41,17 @@ public static class ToolRunner
 
         // Under ChildGuard the tool dies with alc, even when alc is killed with SIGKILL.
         var (file, arguments) = ChildGuard.Wrap(command);
-        var cli = Cli.Wrap(file)
-            .WithArguments(arguments)
-            .WithStandardInputPipe(ChildGuard.KeepAlive)
-            .WithEnvironmentVariables(command.Environment)
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(PipeTarget.ToDelegate(Line))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(Line));
-        if (command.WorkingDirectory is not null) cli = cli.WithWorkingDirectory(command.WorkingDirectory);
+        var guarded = command with { FileName = file, Arguments = arguments };
 
         var clock = Stopwatch.StartNew();
         int exitCode;
         long peak;
         try
         {
-            var task = cli.ExecuteAsync(cancellationToken);
-            await using (var sampler = new ProcessTreeSampler(task.ProcessId, TimeSpan.FromMilliseconds(100)))
+            var started = StreamedProcess.Start(guarded, Line, cancellationToken, ChildGuard.KeepAlive);
+            await using (var sampler = new ProcessTreeSampler(started.ProcessId, TimeSpan.FromMilliseconds(100)))
             {
-                var result = await task;
-                exitCode = result.ExitCode;
+                exitCode = await started.Exit;
                 peak = sampler.PeakBytes;
             }
         }

@@ -82,17 +82,23 @@ public static class RegistryEntries
         var folder = r.ModelFolder;
         var manifestPath = Path.Combine(folder, PackageManifest.FileName);
         var manifest = ReadManifest(manifestPath);
-        var details = manifest.Details ?? [];
-        string Need(JsonNode? n, string field) => n?.GetValue<string>() is { Length: > 0 } s ? s : throw Missing(manifestPath, field);
+        LlmPackageDetails details;
+        try { details = LlmPackageDetails.From(manifest.Details); }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new BadInputException($"Cannot register the build: {manifestPath} has an unreadable details{e.Path?.TrimStart('$')} ({e.Message}).",
+                "Rebuild with 'alc compile' (the package stage writes the details; source.origin is 'huggingface' or 'local folder').");
+        }
+        string Need(string? value, string field) => value is { Length: > 0 } s ? s : throw Missing(manifestPath, field);
 
         var chatPath = Path.Combine(folder, "mlc-chat-config.json");
         if (!File.Exists(chatPath)) throw Missing(folder, "mlc-chat-config.json");
         var chat = JsonNode.Parse(File.ReadAllText(chatPath))!.AsObject();
         int? ChatInt(string key) => chat[key] is JsonValue v && v.TryGetValue<long>(out var x) ? (int)x : null;
 
-        var quantization = Need(details["quantization"], "details.quantization");
-        var toolchain = details["toolchain"] as JsonObject ?? throw Missing(manifestPath, "details.toolchain");
-        var source = details["source"] as JsonObject ?? throw Missing(manifestPath, "details.source");
+        var quantization = Need(details.Quantization, "details.quantization");
+        var toolchain = details.Toolchain ?? throw Missing(manifestPath, "details.toolchain");
+        var source = details.Source ?? throw Missing(manifestPath, "details.source");
         var report = ReadReport(r.VerificationReport);
         var verdict = report.Node["verdict"]?.GetValue<string>();
         var library = report.Node["libraries"]?.AsArray().FirstOrDefault();
@@ -115,21 +121,21 @@ public static class RegistryEntries
             Name = r.Name,
             Kind = ModelEntry.KindLlm,
             Code = name.Code,
-            Family = Need(details["modelType"], "details.modelType"),
+            Family = Need(details.ModelType, "details.modelType"),
             Size = name.Size,
             Quantization = LlmQuantization(r.Recipe, quantization),
             Recipe = RecipeOf(r.Recipe),
             // A build from a local folder (--source DIR) has no Hub commit to record; the entry says so rather than guess one.
-            Source = source["origin"]?.GetValue<string>() == "local folder" && source["commit"] is null
-                ? new EntrySource(Need(source["repo"], "details.source.repo"), LocalSourceCommit)
-                : new EntrySource(Need(source["repo"], "details.source.repo"), Need(source["commit"], "details.source.commit"), r.Recipe.Source.Revision),
+            Source = source is { Origin: SourceOrigin.LocalFolder, Commit: null }
+                ? new EntrySource(Need(source.Repo, "details.source.repo"), LocalSourceCommit)
+                : new EntrySource(Need(source.Repo, "details.source.repo"), Need(source.Commit, "details.source.commit"), r.Recipe.Source.Revision),
             Toolchain = new EntryToolchain
             {
-                TvmVersion = Need(toolchain["tvm"], "details.toolchain.tvm"),
-                TvmCommit = Need(toolchain["tvmCommit"], "details.toolchain.tvmCommit"),
-                TvmFfiVersion = Need(toolchain["tvmFfi"], "details.toolchain.tvmFfi"),
-                MlcLlmCommit = Need(toolchain["mlcLlmCommit"], "details.toolchain.mlcLlmCommit"),
-                AbiProfile = Need(toolchain["abiProfile"], "details.toolchain.abiProfile"),
+                TvmVersion = Need(toolchain.Tvm, "details.toolchain.tvm"),
+                TvmCommit = Need(toolchain.TvmCommit, "details.toolchain.tvmCommit"),
+                TvmFfiVersion = Need(toolchain.TvmFfi, "details.toolchain.tvmFfi"),
+                MlcLlmCommit = Need(toolchain.MlcLlmCommit, "details.toolchain.mlcLlmCommit"),
+                AbiProfile = Need(toolchain.AbiProfile, "details.toolchain.abiProfile"),
             },
             Model = new EntryModel
             {
@@ -137,9 +143,9 @@ public static class RegistryEntries
                 PrefillChunkSize = ChatInt("prefill_chunk_size") ?? throw Missing(chatPath, "prefill_chunk_size"),
                 SlidingWindowSize = ChatInt("sliding_window_size"),
                 VocabSize = ChatInt("vocab_size") ?? throw Missing(chatPath, "vocab_size"),
-                EstimatedVramBytes = details["estimatedVramBytes"]?.GetValue<long>() ?? throw Missing(manifestPath, "details.estimatedVramBytes"),
-                ModelLib = Need(details["modelLib"], "details.modelLib"),
-                SystemLibPrefix = Need(details["systemLibPrefix"], "details.systemLibPrefix"),
+                EstimatedVramBytes = details.EstimatedVramBytes ?? throw Missing(manifestPath, "details.estimatedVramBytes"),
+                ModelLib = Need(details.ModelLib, "details.modelLib"),
+                SystemLibPrefix = Need(details.SystemLibPrefix, "details.systemLibPrefix"),
             },
             CompiledAt = IsoUtc(r.CompiledAt),
             Verification = new EntryVerification(verdict == "accepted" ? VerificationStatus.Verified : VerificationStatus.Rejected, report.Sha256,

@@ -100,6 +100,12 @@ public partial class OutputSnapshotTests
         Collect(files, "llm", dir, ["dist", "registry", "build"]);
     }
 
+    /// <summary>
+    /// The stub packages the MLC stand-in imports (tvm, torch, ...: <see cref="PythonStubs"/>), in one folder name on every
+    /// run outside the run folder: the plan prints PYTHONPATH, so a per-run name would change the listing.
+    /// </summary>
+    private static readonly Lazy<string> Stubs = new(() => PythonStubs.Install(Path.Combine(Path.GetTempPath(), "alc-output-snapshot-python-stubs")));
+
     private static Dictionary<string, string> LlmEnvironment(string dir) => new()
     {
         ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
@@ -108,7 +114,7 @@ public partial class OutputSnapshotTests
         ["MLC_STANDIN_CALLS"] = Path.Combine(dir, "calls.log"),
         ["PYTHONDONTWRITEBYTECODE"] = "1",
         // The packages toolchain.lock.json installs, as stubs: the stand-in imports them where MLC-LLM does.
-        ["PYTHONPATH"] = PythonStubs.SharedDirectory,
+        ["PYTHONPATH"] = Stubs.Value,
         ["SOURCE_DATE_EPOCH"] = Epoch,
     };
 

@@ -26,7 +26,7 @@ internal static class RegistryBuilds
 
     /// <param name="fixture">A verify fixture tar (lib0.o + {prefix}devc.o).</param>
     public static LlmRegistration Llm(string dist, string name, string fixture, string prefix, string quantization = "q4f16_1",
-        string recipe = "gemma2-2b", string modelType = "gemma2", string weights = "weights v1")
+        string recipe = "gemma2-2b", string modelType = "gemma2", string weights = "weights v1", string origin = "huggingface")
     {
         var folder = Path.Combine(dist, "models", "llm", name);
         if (Directory.Exists(folder)) Directory.Delete(folder, true);
@@ -48,7 +48,7 @@ internal static class RegistryBuilds
         {
             ["recipe"] = recipe, ["quantization"] = quantization, ["modelType"] = modelType,
             ["modelLib"] = prefix.TrimEnd('_'), ["systemLibPrefix"] = prefix,
-            ["source"] = new JsonObject { ["repo"] = "google/gemma-2-2b-it", ["origin"] = "hf", ["commit"] = "299a8560bedf22ed1c72a8a11e7dce4a7f9f51f8" },
+            ["source"] = new JsonObject { ["repo"] = "google/gemma-2-2b-it", ["origin"] = origin, ["commit"] = "299a8560bedf22ed1c72a8a11e7dce4a7f9f51f8" },
             ["contextWindowSize"] = 4096, ["vocabSize"] = 256000, ["estimatedVramBytes"] = 3_000_000_000L,
             ["toolchain"] = new JsonObject
             {

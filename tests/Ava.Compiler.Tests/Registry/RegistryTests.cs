@@ -62,6 +62,18 @@ public class RegistryTests
     }
 
     [Fact]
+    public void A_manifest_whose_source_origin_alc_never_writes_is_refused_naming_the_field()
+    {
+        using var w = new Workspace();
+        var build = RegistryBuilds.Llm(w.Dist, Ge2, "v022-android.tar", "gemma2_q4f16_1_", origin: "hf");
+
+        var e = Assert.Throws<BadInputException>(() => RegistryEntries.ForLlm(build));
+
+        Assert.Contains("details.source.origin", e.Message);
+        Assert.Equal(ExitCode.BadInput, e.ExitCode);
+    }
+
+    [Fact]
     public void A_quantization_other_than_the_recipe_default_is_marked_experimental()
     {
         using var w = new Workspace();

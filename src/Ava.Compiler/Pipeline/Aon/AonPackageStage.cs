@@ -12,9 +12,13 @@ namespace Ava.Compiler.Pipeline.Aon;
 /// needs, the report (markdown + JSON) and <c>alc-manifest.json</c> with every file's size, XxHash128 and SHA-256.
 /// Every file name starts with the AVA name, so packages of several models can share dist/models/.
 /// </summary>
-public sealed class AonPackageStage(EmbeddingRecipe recipe) : IStage
+public sealed class AonPackageStage(EmbeddingRecipe recipe) : IStage<AonArtifact>
 {
     public const string StageName = "aon-package";
+
+    public static readonly StageResult<AonArtifact> Output = new(StageName, AonJsonContext.Default.AonArtifact);
+
+    public StageResult<AonArtifact> Result => Output;
 
     public string Name => StageName;
 
@@ -31,7 +35,7 @@ public sealed class AonPackageStage(EmbeddingRecipe recipe) : IStage
 
     public static string ManifestName(string avaName) => $"{avaName}.{PackageManifest.FileName}";
 
-    public Task<StageOutcome> RunAsync(StageContext context)
+    public Task<StageOutcome<AonArtifact>> RunAsync(StageContext context)
     {
         var dir = context.OutputDirectory;
         var name = recipe.AvaName;
@@ -40,8 +44,9 @@ public sealed class AonPackageStage(EmbeddingRecipe recipe) : IStage
 
         // Packaged files are the same for every build of the same inputs: the latency measurement stays in the build
         // folder's compile report.
-        var report = AonReport.Packaged(AonReport.Build(recipe.Id, name, context.DataOf(AonFetchStage.StageName),
-            context.DataOf(AonQuantizeStage.StageName), context.DataOf(AonValidateStage.StageName)));
+        var (fetched, quantized, validated) =
+            (context.ResultOf(AonFetchStage.Output), context.ResultOf(AonQuantizeStage.Output), context.ResultOf(AonValidateStage.Output));
+        var report = AonReport.Packaged(AonReport.Build(recipe.Id, name, fetched, quantized, validated));
         AtomicFile.WriteAllText(Path.Combine(dir, ReportName(name, "json")), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         AtomicFile.WriteAllText(Path.Combine(dir, ReportName(name, "md")), AonReport.Markdown(report));
 
@@ -50,20 +55,20 @@ public sealed class AonPackageStage(EmbeddingRecipe recipe) : IStage
             ["recipe"] = recipe.Id,
             ["artifact"] = ArtifactName(name),
             ["vocab"] = VocabName(name),
-            ["source"] = context.DataOf(AonFetchStage.StageName).DeepClone(),
-            ["quantization"] = Reporting.ReportTimings.Strip(context.DataOf(AonQuantizeStage.StageName)),
+            ["source"] = AonFetchStage.Output.ToData(fetched),
+            ["quantization"] = Reporting.ReportTimings.Strip(AonQuantizeStage.Output.ToData(quantized)),
             ["verification"] = new JsonObject
             {
                 ["passed"] = true,
-                ["meanCosine"] = context.DataOf(AonValidateStage.StageName)["meanCosine"]?.DeepClone(),
-                ["minCosine"] = context.DataOf(AonValidateStage.StageName)["minCosine"]?.DeepClone(),
+                ["meanCosine"] = validated.MeanCosine,
+                ["minCosine"] = validated.MinCosine,
                 ["signatureIdentical"] = true,
             },
         });
         AtomicFile.WriteAllText(Path.Combine(dir, ManifestName(name)), manifest.ToJson() + "\n");
 
         var artifact = manifest.Files.Single(f => f.Path == ArtifactName(name));
-        return Task.FromResult(new StageOutcome($"{ArtifactName(name)}: {artifact.Size:N0} bytes, sha256 {artifact.Sha256[..12]}…",
-            new JsonObject { ["artifact"] = artifact.Path, ["bytes"] = artifact.Size, ["sha256"] = artifact.Sha256, ["xxHash128"] = artifact.XxHash128 }));
+        return Task.FromResult(new StageOutcome<AonArtifact>($"{ArtifactName(name)}: {artifact.Size:N0} bytes, sha256 {artifact.Sha256[..12]}…",
+            new AonArtifact(artifact.Path, artifact.Size, artifact.Sha256, artifact.XxHash128)));
     }
 }

@@ -16,6 +16,7 @@ public sealed record AonCompileResult(
     string ArtifactPath,
     IReadOnlyList<string> PublishedFiles,
     JsonObject Report,
+    ValidationSummary Validation,
     string ReportMarkdown,
     RegisterResult Registered);
 
@@ -54,18 +55,18 @@ public static class AonPipeline
         var package = records.Single(r => r.Name == AonPackageStage.StageName).Directory;
         var published = DistPublisher.PublishFiles(package, Path.Combine(distDirectory, "models"), AonPackageStage.ManifestName(recipe.AvaName));
         // Every run, after dist/ holds the files: a registry folder that was moved, emptied or edited gets the entry back.
-        var registered = AonRegisterStage.Register(folders.Registry, records.Single(r => r.Name == AonRegisterStage.StageName));
+        var registered = new Registrar(folders.Registry).Register(AonRegisterStage.Output, records);
         reporter.Info($"registry: {registered.Path} ({registered.Change.ToString().ToLowerInvariant()})");
         // The full report (latency, stage times) stays in the build folder; the packaged one has no timings.
-        JsonObject Data(string stage) => records.Single(r => r.Name == stage).Stamp.Data ?? [];
+        var validation = AonValidateStage.Output.Of(records);
         var report = AonReport.WithTimings(
-            AonReport.Build(recipe.Id, recipe.AvaName, Data(AonFetchStage.StageName), Data(AonQuantizeStage.StageName), Data(AonValidateStage.StageName)),
+            AonReport.Build(recipe.Id, recipe.AvaName, AonFetchStage.Output.Of(records), AonQuantizeStage.Output.Of(records), validation),
             records.Select(r => (r.Name, r.Status == StageStatus.Ran ? "ran" : "up to date", r.Stamp.WallSeconds)));
         var markdown = AonReport.Markdown(report);
         AtomicFile.WriteAllText(Path.Combine(buildDirectory, CompileReportName + ".json"), report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
         AtomicFile.WriteAllText(Path.Combine(buildDirectory, CompileReportName + ".md"), markdown);
         return new AonCompileResult(recipe, records,
             Path.Combine(Path.GetFullPath(distDirectory), "models", AonPackageStage.ArtifactName(recipe.AvaName)),
-            published, report, markdown, registered);
+            published, report, validation, markdown, registered);
     }
 }

@@ -1,4 +1,3 @@
-using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Onnx;
@@ -9,13 +8,17 @@ namespace Ava.Compiler.Pipeline.Aon;
 /// <summary>
 /// `.AON` path, step 5: the registry record — the same <see cref="ModelEntry"/> (<c>alc-registry-model/1</c>) the LLM
 /// path's register stage makes, read from the package (manifest, accuracy report, vocabulary), checked against the
-/// schema and kept in the stage folder. <see cref="Register"/> writes it to <c>registry/models/&lt;AVA name&gt;.json</c>
-/// once the package is in dist/.
+/// schema and kept in the stage folder (<see cref="Registrar.Keep"/>); the pipeline's <see cref="Registrar"/> writes it to
+/// <c>registry/models/&lt;AVA name&gt;.json</c> once the package is in dist/.
 /// </summary>
 /// <param name="compiledAt">The time to record (<see cref="RegistryEntries.CompiledAt"/> of the caller's environment).</param>
-public sealed class AonRegisterStage(EmbeddingRecipe recipe, DateTimeOffset compiledAt) : IStage
+public sealed class AonRegisterStage(EmbeddingRecipe recipe, DateTimeOffset compiledAt) : IStage<RegisteredEntry>
 {
     public const string StageName = "aon-register";
+
+    public static readonly StageResult<RegisteredEntry> Output = new(StageName, PipelineJsonContext.Default.RegisteredEntry);
+
+    public StageResult<RegisteredEntry> Result => Output;
 
     public string Name => StageName;
 
@@ -29,7 +32,7 @@ public sealed class AonRegisterStage(EmbeddingRecipe recipe, DateTimeOffset comp
         if (recipe.Recipe?.Path is { } path) key.AddFile("recipe", path, context.HashCache);
     }
 
-    public Task<StageOutcome> RunAsync(StageContext context)
+    public Task<StageOutcome<RegisteredEntry>> RunAsync(StageContext context)
     {
         var source = recipe.Recipe
                      ?? throw new BadInputException($"The embedding recipe '{recipe.Id}' was not read from a recipe file, so it cannot be registered.",
@@ -43,9 +46,6 @@ public sealed class AonRegisterStage(EmbeddingRecipe recipe, DateTimeOffset comp
             CompiledAt = compiledAt,
             ModelsDirectory = context.OutputOf(AonPackageStage.StageName),
         });
-        return Task.FromResult(RegisterStage.Keep(entry, context.OutputDirectory, EntryName(recipe.AvaName)));
+        return Task.FromResult(Registrar.Keep(entry, context.OutputDirectory, EntryName(recipe.AvaName)));
     }
-
-    /// <summary>Writes the kept entry into the registry folder (the same bytes again: untouched).</summary>
-    public static RegisterResult Register(string registryDirectory, Pipeline.StageRecord record) => RegisterStage.Register(registryDirectory, record);
 }

@@ -13,15 +13,15 @@ namespace Ava.Compiler.Pipeline.Aon;
 /// </summary>
 public static class AonReport
 {
-    public static JsonObject Build(string recipeId, string avaName, JsonObject fetch, JsonObject quantize, JsonObject validation) => new()
+    public static JsonObject Build(string recipeId, string avaName, AonSource fetch, AonQuantization quantize, ValidationSummary validation) => new()
     {
         ["recipe"] = recipeId,
         ["name"] = avaName,
         ["artifact"] = avaName + ".AON",
         ["kind"] = "onnx-embedding",
-        ["source"] = fetch.DeepClone(),
-        ["quantization"] = quantize.DeepClone(),
-        ["validation"] = validation.DeepClone(),
+        ["source"] = AonFetchStage.Output.ToData(fetch),
+        ["quantization"] = AonQuantizeStage.Output.ToData(quantize),
+        ["validation"] = AonValidateStage.Output.ToData(validation),
     };
 
     /// <summary>The report as packaged beside the .AON: the same for every build of the same inputs.</summary>

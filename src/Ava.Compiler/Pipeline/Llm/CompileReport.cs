@@ -2,7 +2,8 @@ using Ava.Compiler.Processes;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Ava.Compiler.Packaging;
+using Ava.Compiler.Planning;
 using System.Text.Json.Serialization;
 using Ava.Compiler.IO;
 
@@ -25,12 +26,17 @@ public sealed record CompileReport
 
     public required IReadOnlyList<StageReport> Stages { get; init; }
 
-    public JsonObject? Plan { get; init; }
+    /// <summary>The configure stage's memory plan, written as its stamp holds it (nulls kept).</summary>
+    [JsonConverter(typeof(StampContract<MemoryPlan>))]
+    public MemoryPlan? Plan { get; init; }
 
-    public JsonObject? Verification { get; init; }
+    /// <summary>The verify stage's verdict, written as its stamp holds it (nulls kept).</summary>
+    [JsonConverter(typeof(StampContract<LlmVerificationSummary>))]
+    public LlmVerificationSummary? Verification { get; init; }
 
     /// <summary>The package proof's memory from the library's metadata beside the planner's figure (package stage data).</summary>
-    public JsonObject? Memory { get; init; }
+    [JsonConverter(typeof(StampContract<PackageMemory>))]
+    public PackageMemory? Memory { get; init; }
 
     public required CompileOutputs Outputs { get; init; }
 
@@ -110,24 +116,24 @@ public sealed record CompileReport
         {
             sb.AppendLine();
             sb.AppendLine("## Memory plan");
-            sb.AppendLine(c, $"- context window {Plan["contextWindowSize"]}, prefill chunk {Plan["prefillChunkSize"]}");
-            sb.AppendLine(c, $"- estimated {Mib(Plan["estimatedVramBytes"])} MiB of a {Mib(Plan["budgetBytes"])} MiB budget: weights {Mib(Plan["weightBytes"])} MiB, KV cache {Mib(Plan["kvCacheBytes"])} MiB (sliding-window layers trimmed: {Mib(Plan["kvCacheSlidingBytes"])} MiB), temporaries {Mib(Plan["temporaryBytes"])} MiB");
-            if (Plan["notes"] is JsonArray notes) foreach (var n in notes) sb.AppendLine(c, $"- {n}");
+            sb.AppendLine(c, $"- context window {Plan.ContextWindowSize}, prefill chunk {Plan.PrefillChunkSize}");
+            sb.AppendLine(c, $"- estimated {Plan.EstimatedVramBytes >> 20} MiB of a {Plan.BudgetBytes >> 20} MiB budget: weights {Plan.WeightBytes >> 20} MiB, KV cache {Plan.KvCacheBytes >> 20} MiB (sliding-window layers trimmed: {Plan.KvCacheSlidingBytes >> 20} MiB), temporaries {Plan.TemporaryBytes >> 20} MiB");
+            foreach (var n in Plan.Notes) sb.AppendLine(c, $"- {n}");
         }
         if (Memory is not null)
         {
             sb.AppendLine();
             sb.AppendLine("## Memory from the library's metadata (estimated_vram_bytes)");
-            sb.AppendLine(c, $"- {Mib(Memory["estimatedVramBytes"])} MiB: parameters {Mib(Memory["paramBytes"])} MiB, largest temporary buffer {Mib(Memory["temporaryBytes"])} MiB ({Memory["temporaryFunction"]}), KV cache {Mib(Memory["kvCacheBytes"])} MiB for {Memory["kvTokens"]} tokens");
-            sb.AppendLine(c, $"- planner before compiling: {Mib(Memory["plannedVramBytes"])} MiB; difference {Mib(Memory["differenceBytes"])} MiB (metadata minus plan)");
+            sb.AppendLine(c, $"- {Memory.EstimatedVramBytes >> 20} MiB: parameters {Memory.ParamBytes >> 20} MiB, largest temporary buffer {Memory.TemporaryBytes >> 20} MiB ({Memory.TemporaryFunction}), KV cache {Memory.KvCacheBytes >> 20} MiB for {Memory.KvTokens} tokens");
+            sb.AppendLine(c, $"- planner before compiling: {(Memory.PlannedVramBytes ?? 0) >> 20} MiB; difference {(Memory.DifferenceBytes ?? 0) >> 20} MiB (metadata minus plan)");
         }
         if (Verification is not null)
         {
             sb.AppendLine();
             sb.AppendLine("## Verification");
-            sb.AppendLine(c, $"{Verification["verdict"]}: {Verification["generation"]} (ABI profile {Verification["abi"]}, runtime symbols from {string.Join(", ", (Verification["runtimeSources"] as JsonArray)?.Select(x => x?.ToString()) ?? [])}). Full report: `verification-report.md` in the build folder.");
-            if (Verification["linkProof"] is JsonObject link)
-                sb.AppendLine(c, $"Link proof: {(link["performed"]?.GetValue<bool>() == true ? $"{link["note"]} Linker {link["linker"]}{(link["ndkRevision"] is { } rev ? $" (NDK {rev})" : "")}." : link["note"])}");
+            sb.AppendLine(c, $"{Verification.Verdict}: {Verification.Generation} (ABI profile {Verification.Abi}, runtime symbols from {string.Join(", ", Verification.RuntimeSources)}). Full report: `verification-report.md` in the build folder.");
+            var link = Verification.LinkProof;
+            sb.AppendLine(c, $"Link proof: {(link.Performed ? $"{link.Note} Linker {link.Linker}{(link.NdkRevision is { } rev ? $" (NDK {rev})" : "")}." : link.Note)}");
         }
         sb.AppendLine();
         sb.AppendLine("## Outputs");
@@ -149,7 +155,6 @@ public sealed record CompileReport
         return sb.ToString();
     }
 
-    private static long Mib(JsonNode? bytes) => bytes is null ? 0 : bytes.GetValue<long>() >> 20;
 }
 
 public sealed record StageReport(string Name, StageStatus Status, string Key, double WallSeconds, long PeakMemoryBytes, string? Summary,

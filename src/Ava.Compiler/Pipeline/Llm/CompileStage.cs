@@ -1,5 +1,4 @@
 using Ava.Compiler.Processes;
-using System.Text.Json.Nodes;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Toolchain.Mlc;
@@ -10,9 +9,13 @@ namespace Ava.Compiler.Pipeline.Llm;
 /// <c>mlc_llm compile --device android</c> with the explicit system-lib prefix: a gzip tar of lib0.o and
 /// <c>{prefix}devc.o</c> (AArch64 relocatables, OpenCL kernels inside the blob).
 /// </summary>
-public sealed class CompileStage(LlmBuild build) : IStage
+public sealed class CompileStage(LlmBuild build) : IStage<CompileResult>
 {
     public const string StageName = "compile";
+
+    public static readonly StageResult<CompileResult> Output = new(StageName, LlmJsonContext.Default.CompileResult);
+
+    public StageResult<CompileResult> Result => Output;
 
     public string Name => StageName;
 
@@ -30,11 +33,14 @@ public sealed class CompileStage(LlmBuild build) : IStage
     public ToolCommand Command(string configureDirectory, string output) =>
         build.Mlc.Compile(configureDirectory, build.Quantization, build.Llm.ModelType, build.SystemLibPrefix, Path.Combine(output, TarName));
 
-    public async Task<StageOutcome> RunAsync(StageContext context)
+    public async Task<StageOutcome<CompileResult>> RunAsync(StageContext context)
     {
         await MlcStep.RunAsync(context, Command(context.OutputOf(ConfigureStage.StageName), context.OutputDirectory), build.Environment);
         var tar = MlcStep.Require(context, TarName, "compile");
-        return new StageOutcome($"{TarName}, {new FileInfo(tar).Length / 1024} KiB",
-            new JsonObject { ["tar"] = TarName, ["systemLibPrefix"] = build.SystemLibPrefix });
+        return new StageOutcome<CompileResult>($"{TarName}, {new FileInfo(tar).Length / 1024} KiB", new CompileResult(TarName, build.SystemLibPrefix));
     }
+
+    /// <summary>The path of the tar a finished compile stage wrote.</summary>
+    public static string TarOf(StageContext context) =>
+        Path.Combine(context.OutputOf(StageName), context.ResultOf(Output).Tar);
 }

@@ -12,9 +12,13 @@ namespace Ava.Compiler.Pipeline.Llm;
 /// Plans memory (context window, prefill chunk, estimated_vram_bytes) from the model's config.json and the recipe's
 /// device budget, then runs <c>mlc_llm gen_config</c> with those values and checks that MLC wrote what was planned.
 /// </summary>
-public sealed class ConfigureStage(LlmBuild build) : IStage
+public sealed class ConfigureStage(LlmBuild build) : IStage<ConfigureResult>
 {
     public const string StageName = "configure";
+
+    public static readonly StageResult<ConfigureResult> Output = new(StageName, LlmJsonContext.Default.ConfigureResult);
+
+    public StageResult<ConfigureResult> Result => Output;
     public const string ChatConfig = "mlc-chat-config.json";
     public const string PlanFile = "memory-plan.json";
 
@@ -39,16 +43,15 @@ public sealed class ConfigureStage(LlmBuild build) : IStage
         build.Mlc.GenConfig(modelDirectory, build.Quantization, build.Llm.ModelType, build.Llm.ConvTemplate, output,
             plan.PassContextWindow ? plan.ContextWindowSize : null, plan.PrefillChunkSize, build.Llm.Overrides.SlidingWindowSize, plan.MaxBatchSize);
 
-    public async Task<StageOutcome> RunAsync(StageContext context)
+    public async Task<StageOutcome<ConfigureResult>> RunAsync(StageContext context)
     {
         var modelDir = FetchStage.ModelDirectory(context);
         var plan = Plan(modelDir);
         foreach (var note in plan.Notes) context.Reporter.Info($"plan: {note}");
         context.Reporter.Info($"plan: estimated {plan.EstimatedVramBytes / (1 << 20)} MiB of {plan.BudgetBytes / (1 << 20)} MiB " +
                               $"(weights {plan.WeightBytes / (1 << 20)}, KV cache {plan.KvCacheBytes / (1 << 20)}, temporaries {plan.TemporaryBytes / (1 << 20)})");
-        var planJson = JsonSerializer.SerializeToNode(plan, PlanJson)!.AsObject();
-        planJson["estimatedVramBytes"] = plan.EstimatedVramBytes;
-        File.WriteAllText(Path.Combine(context.OutputDirectory, PlanFile), planJson.ToJsonString(PlanJson));
+        File.WriteAllText(Path.Combine(context.OutputDirectory, PlanFile),
+            JsonSerializer.SerializeToNode(plan, LlmJsonContext.Default.MemoryPlan)!.ToJsonString(PlanJson));
 
         await MlcStep.RunAsync(context, Command(modelDir, context.OutputDirectory, plan), build.Environment);
         var chatPath = MlcStep.Require(context, ChatConfig, "gen_config");
@@ -61,15 +64,10 @@ public sealed class ConfigureStage(LlmBuild build) : IStage
         if (chat["model_type"]?.GetValue<string>() is { } mt && mt != build.Llm.ModelType)
             throw new ExternalToolException($"mlc_llm gen_config wrote model_type '{mt}', expected '{build.Llm.ModelType}'.", "Check the recipe's llm.model_type against the model's config.json.", context.LogPath);
 
-        return new StageOutcome($"context {written ?? plan.ContextWindowSize}, prefill {plan.PrefillChunkSize}, estimated {plan.EstimatedVramBytes / (1 << 20)} MiB",
-            new JsonObject
-            {
-                ["plan"] = planJson,
-                ["contextWindowSize"] = written ?? plan.ContextWindowSize,
-                ["vocabSize"] = chat["vocab_size"]?.DeepClone(),
-                ["tokenizerFiles"] = chat["tokenizer_files"]?.DeepClone(),
-            });
+        return new StageOutcome<ConfigureResult>($"context {written ?? plan.ContextWindowSize}, prefill {plan.PrefillChunkSize}, estimated {plan.EstimatedVramBytes / (1 << 20)} MiB",
+            new ConfigureResult(plan, written ?? plan.ContextWindowSize, chat["vocab_size"]?.GetValue<long>(),
+                chat["tokenizer_files"]?.Deserialize(LlmJsonContext.Default.IReadOnlyListString)));
     }
 
-    private static readonly JsonSerializerOptions PlanJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions PlanJson = new() { WriteIndented = true };
 }

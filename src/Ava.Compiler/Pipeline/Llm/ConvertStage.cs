@@ -1,14 +1,17 @@
 using Ava.Compiler.Processes;
-using System.Text.Json.Nodes;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Pipeline.Llm;
 
 namespace Ava.Compiler.Pipeline.Llm;
 
 /// <summary><c>mlc_llm convert_weight</c>: quantizes the weights into <c>params_shard_*.bin</c> + <c>tensor-cache.json</c>.</summary>
-public sealed class ConvertStage(LlmBuild build) : IStage
+public sealed class ConvertStage(LlmBuild build) : IStage<ConvertResult>
 {
     public const string StageName = "convert";
+
+    public static readonly StageResult<ConvertResult> Output = new(StageName, LlmJsonContext.Default.ConvertResult);
+
+    public StageResult<ConvertResult> Result => Output;
 
     public string Name => StageName;
 
@@ -23,7 +26,7 @@ public sealed class ConvertStage(LlmBuild build) : IStage
     public ToolCommand Command(string modelDirectory, string output) =>
         build.Mlc.ConvertWeight(modelDirectory, build.Quantization, build.Llm.ModelType, output);
 
-    public async Task<StageOutcome> RunAsync(StageContext context)
+    public async Task<StageOutcome<ConvertResult>> RunAsync(StageContext context)
     {
         // convert_weight writes model.safetensors.index.json into the folder it reads when a model has one
         // model.safetensors and no index (mlc-ai/mlc-llm@7b15b196:python/mlc_llm/support/auto_weight.py:151-160). The
@@ -36,7 +39,6 @@ public sealed class ConvertStage(LlmBuild build) : IStage
         var shards = Directory.GetFiles(context.OutputDirectory, "params_shard_*.bin").Length;
         MlcStep.Require(context, "tensor-cache.json", "convert_weight");
         var bytes = Directory.GetFiles(context.OutputDirectory).Sum(f => new FileInfo(f).Length);
-        return new StageOutcome($"{shards} weight shards, {bytes / (1 << 20)} MiB",
-            new JsonObject { ["shards"] = shards, ["bytes"] = bytes, ["peakMemoryBytes"] = run.PeakMemoryBytes });
+        return new StageOutcome<ConvertResult>($"{shards} weight shards, {bytes / (1 << 20)} MiB", new ConvertResult(shards, bytes, run.PeakMemoryBytes));
     }
 }

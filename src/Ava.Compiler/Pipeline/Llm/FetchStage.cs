@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Ava.Compiler.Packaging;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.HuggingFace;
@@ -11,9 +11,13 @@ namespace Ava.Compiler.Pipeline.Llm;
 /// stage key), a Hub model is fetched into the Hub cache (resumable, see <c>alc fetch</c>) and used from its snapshot
 /// folder. The stage data names the folder and, for the Hub, the commit the revision resolved to.
 /// </summary>
-public sealed class FetchStage(LlmBuild build) : IStage
+public sealed class FetchStage(LlmBuild build) : IStage<FetchResult>
 {
     public const string StageName = "fetch";
+
+    public static readonly StageResult<FetchResult> Output = new(StageName, LlmJsonContext.Default.FetchResult);
+
+    public StageResult<FetchResult> Result => Output;
 
     /// <summary>What MLC reads: config, safetensors weights and index, tokenizer files. No PyTorch .bin, no GGUF.</summary>
     public static readonly IReadOnlyList<string> Include =
@@ -38,12 +42,12 @@ public sealed class FetchStage(LlmBuild build) : IStage
         }
     }
 
-    public async Task<StageOutcome> RunAsync(StageContext context)
+    public async Task<StageOutcome<FetchResult>> RunAsync(StageContext context)
     {
-        JsonObject data;
+        FetchResult data;
         if (build.SourceDirectory is { } dir)
         {
-            data = new JsonObject { ["modelDirectory"] = Path.GetFullPath(dir), ["origin"] = "local folder" };
+            data = new FetchResult(Path.GetFullPath(dir), SourceOrigin.LocalFolder);
         }
         else
         {
@@ -52,21 +56,14 @@ public sealed class FetchStage(LlmBuild build) : IStage
             var request = FetchRequest.For(build.Recipe.Source.HfRepo).WithRevision(build.Recipe.Source.Revision).WithInclude(Include);
             var result = await fetcher.FetchAsync(request, context.CancellationToken);
             context.Log($"fetched {result.Repo} {result.Revision} -> {result.Commit}: {result.Files.Count} files, {result.BytesTransferred} bytes transferred");
-            data = new JsonObject
-            {
-                ["modelDirectory"] = result.SnapshotFolder,
-                ["origin"] = "huggingface",
-                ["repo"] = build.Recipe.Source.HfRepo,
-                ["revision"] = result.Revision,
-                ["commit"] = result.Commit,
-            };
+            data = new FetchResult(result.SnapshotFolder, SourceOrigin.HuggingFace, build.Recipe.Source.HfRepo, result.Revision, result.Commit);
         }
-        var modelDir = data["modelDirectory"]!.GetValue<string>();
+        var modelDir = data.ModelDirectory;
         if (!File.Exists(Path.Combine(modelDir, "config.json")))
             throw new BadInputException($"The model at '{modelDir}' has no config.json.", "Check the recipe's source.hf_repo, or pass a complete local model folder with --source-dir.");
-        File.WriteAllText(Path.Combine(context.OutputDirectory, "source.json"), data.ToJsonString());
-        return new StageOutcome($"model at {modelDir}", data);
+        File.WriteAllText(Path.Combine(context.OutputDirectory, "source.json"), Output.ToData(data).ToJsonString());
+        return new StageOutcome<FetchResult>($"model at {modelDir}", data);
     }
 
-    public static string ModelDirectory(StageContext context) => context.DataOf(StageName)["modelDirectory"]!.GetValue<string>();
+    public static string ModelDirectory(StageContext context) => context.ResultOf(Output).ModelDirectory;
 }

@@ -16,13 +16,16 @@ public sealed class LlmPipeline
     public LlmPipeline(LlmBuild build)
     {
         Build = build;
+        Convert = new ConvertStage(build);
+        Configure = new ConfigureStage(build);
+        Compile = new CompileStage(build);
         Stages =
         [
             new ResolveStage(build),
             new FetchStage(build),
-            new ConvertStage(build),
-            new ConfigureStage(build),
-            new CompileStage(build),
+            Convert,
+            Configure,
+            Compile,
             new VerifyStage(build),
             new PackageStage(build),
             new RegisterStage(build),
@@ -35,6 +38,13 @@ public sealed class LlmPipeline
 
     public IReadOnlyList<IStage> Stages { get; }
 
+    /// <summary>The stages whose commands the plan shows.</summary>
+    public ConvertStage Convert { get; }
+
+    public ConfigureStage Configure { get; }
+
+    public CompileStage Compile { get; }
+
     public StageEngine Engine { get; }
 
     public BuildFolder Folder { get; }
@@ -45,21 +55,21 @@ public sealed class LlmPipeline
         var cache = File.Exists(Folder.HashCachePath) ? HashCache.Open(Folder.HashCachePath) : new HashCache();
         var status = Engine.Status(Folder, cache);
         var model = Build.SourceDirectory ?? "$FETCH/modelDirectory";
-        MemoryPlan? memory = Build.SourceDirectory is { } dir ? ((ConfigureStage)Stages[3]).Plan(dir) : null;
+        MemoryPlan? memory = Build.SourceDirectory is { } dir ? Configure.Plan(dir) : null;
         string StageDir(string name) => Folder.StageDirectory(name);
         var commands = new Dictionary<string, string>
         {
-            [ConvertStage.StageName] = ((ConvertStage)Stages[2]).Command(model, StageDir(ConvertStage.StageName)).Display,
+            [ConvertStage.StageName] = Convert.Command(model, StageDir(ConvertStage.StageName)).Display,
             [ConfigureStage.StageName] = memory is null
-                ? ((ConfigureStage)Stages[3]).Command(model, StageDir(ConfigureStage.StageName),
+                ? Configure.Command(model, StageDir(ConfigureStage.StageName),
                     new MemoryPlan
                     {
                         ContextWindowSize = Build.ContextWindowSize ?? 0, PassContextWindow = Build.ContextWindowSize is not null,
                         PrefillChunkSize = Build.PrefillChunkSize ?? MemoryPlanner.DefaultPrefillChunk, Parameters = 0, BitsPerWeight = 0,
                         WeightBytes = 0, KvCacheBytes = 0, KvCacheSlidingBytes = 0, TemporaryBytes = 0, BudgetBytes = 0,
                     }).Display + "   # the context is planned from config.json once it is fetched"
-                : ((ConfigureStage)Stages[3]).Command(model, StageDir(ConfigureStage.StageName), memory).Display,
-            [CompileStage.StageName] = ((CompileStage)Stages[4]).Command(StageDir(ConfigureStage.StageName), StageDir(CompileStage.StageName)).Display,
+                : Configure.Command(model, StageDir(ConfigureStage.StageName), memory).Display,
+            [CompileStage.StageName] = Compile.Command(StageDir(ConfigureStage.StageName), StageDir(CompileStage.StageName)).Display,
         };
         return new BuildPlanView(
             Build.Name.Value, Build.Recipe.Name, Build.Quantization, Build.SystemLibPrefix, Build.BuildDirectory, Build.DistModelDirectory, Build.DistPackagePath,
@@ -81,10 +91,10 @@ public sealed class LlmPipeline
         var updated = DistPublisher.Publish(Build, byName[PackageStage.StageName]);
         reporter.Info(updated ? $"dist: wrote {Build.DistModelDirectory} and {Build.DistPackagePath}" : "dist: up to date");
         // Every run, after dist/ holds the files: a registry folder that was moved, emptied or edited gets the entry back.
-        var registered = RegisterStage.Register(Build, byName[RegisterStage.StageName]);
+        var registered = new Registrar(Build.RegistryDirectory).Register(RegisterStage.Output, records);
         reporter.Info($"registry: {registered.Path} ({registered.Change.ToString().ToLowerInvariant()})");
 
-        var package = byName[PackageStage.StageName].Stamp.Data ?? [];
+        var package = PackageStage.Output.Of(byName[PackageStage.StageName]);
         var report = new CompileReport
         {
             AvaName = Build.Name.Value,
@@ -94,17 +104,17 @@ public sealed class LlmPipeline
             WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
             Stages = records.Select(r => new StageReport(r.Name, r.Status, r.Key, r.Stamp.WallSeconds,
                 r.Stamp.Tools.Select(t => t.PeakMemoryBytes).DefaultIfEmpty(0).Max(), r.Stamp.Summary, r.Stamp.Tools, Folder.LogPath(r.Name))).ToList(),
-            Plan = byName[ConfigureStage.StageName].Stamp.Data?["plan"]?.DeepClone() as JsonObject,
-            Verification = byName[VerifyStage.StageName].Stamp.Data?.DeepClone() as JsonObject,
-            Memory = byName[PackageStage.StageName].Stamp.Data?["memory"]?.DeepClone() as JsonObject,
+            Plan = ConfigureStage.Output.Of(byName[ConfigureStage.StageName]).Plan,
+            Verification = VerifyStage.Output.Of(byName[VerifyStage.StageName]),
+            Memory = PackageStage.Output.Of(byName[PackageStage.StageName]).Memory,
             Outputs = new CompileOutputs(Build.DistModelDirectory, Build.DistPackagePath,
-                package["packageBytes"]?.GetValue<long>() ?? 0, package["packageSha256"]?.GetValue<string>() ?? "",
+                package.PackageBytes, package.PackageSha256 ?? "",
                 registered.Path, Build.BuildDirectory,
                 Path.Combine(Build.BuildDirectory, "compile-report.md")),
             DistUpdated = updated,
             Registered = registered,
         };
-        var model = byName[FetchStage.StageName].Stamp.Data?["modelDirectory"]?.GetValue<string>();
+        var model = FetchStage.Output.Of(byName[FetchStage.StageName]).ModelDirectory;
         report.Write(Build.BuildDirectory,
         [
             (Build.BuildDirectory, "$BUILD"), (Build.DistDirectory, "$DIST"), (Build.RegistryDirectory, "$REGISTRY"), (model ?? "", "$MODEL"),

@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.IO.Hashing;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.IO;
@@ -17,9 +16,13 @@ namespace Ava.Compiler.Pipeline.Llm;
 /// renamed objects, alc-manifest.json) and writes the deterministic <c>.ALM</c> package of it. Weights are hard
 /// links to the convert output, and already-hashed files are not read again.
 /// </summary>
-public sealed class PackageStage(LlmBuild build) : IStage
+public sealed class PackageStage(LlmBuild build) : IStage<PackageResult>
 {
     public const string StageName = "package";
+
+    public static readonly StageResult<PackageResult> Output = new(StageName, LlmJsonContext.Default.PackageResult);
+
+    public StageResult<PackageResult> Result => Output;
 
     /// <summary>Files of the configure output that are alc's own, not part of the model.</summary>
     private static readonly HashSet<string> NotModelFiles = [ConfigureStage.PlanFile];
@@ -31,7 +34,7 @@ public sealed class PackageStage(LlmBuild build) : IStage
     public void DescribeInputs(KeyBuilder key, StageKeyContext context) =>
         key.Add("stage-version", 2).Add("ava-name", build.Name.Value).Add("mtime", build.SourceDateEpoch);
 
-    public Task<StageOutcome> RunAsync(StageContext context)
+    public Task<StageOutcome<PackageResult>> RunAsync(StageContext context)
     {
         var folder = Path.Combine(context.OutputDirectory, build.Name.Value);
         Directory.CreateDirectory(folder);
@@ -48,41 +51,21 @@ public sealed class PackageStage(LlmBuild build) : IStage
         var proven = Verification.PackageGate.Prove(folder, build.Name.Value);
         context.Reporter.Info($"package proof: {proven.Metadata.Describe()}; weights and config agree with the library");
 
-        var manifest = PackageManifest.Describe(folder, build.Name.Value, "llm", cache, Details(context, proven));
+        var manifest = PackageManifest.Describe(folder, build.Name.Value, "llm", cache, Details(context, proven).ToJson());
         manifest.WriteTo(folder);
 
         var package = Path.Combine(context.OutputDirectory, build.Name.PackageFile);
         var (size, xx, sha) = WriteHashedPackage(folder, package);
         cache.Remember(package, new FileDigest(size, xx, sha));
-        return Task.FromResult(new StageOutcome($"{build.Name.PackageFile}: {manifest.Files.Count} files, {size / (1 << 20)} MiB",
-            new JsonObject
-            {
-                ["folder"] = build.Name.Value,
-                ["package"] = build.Name.PackageFile,
-                ["packageBytes"] = size,
-                ["packageXxHash128"] = xx,
-                ["packageSha256"] = sha,
-                ["files"] = manifest.Files.Count,
-                ["modelBytes"] = manifest.TotalBytes,
-                ["memory"] = MemoryData(proven, context),
-            }));
+        return Task.FromResult(new StageOutcome<PackageResult>($"{build.Name.PackageFile}: {manifest.Files.Count} files, {size / (1 << 20)} MiB",
+            new PackageResult(build.Name.Value, build.Name.PackageFile, size, xx, sha, manifest.Files.Count, manifest.TotalBytes, MemoryData(proven, context))));
     }
 
-    private static JsonObject? MemoryData(Verification.PackageGate.Proven proven, StageContext context)
+    private static PackageMemory? MemoryData(Verification.PackageGate.Proven proven, StageContext context)
     {
         if (proven.Memory is not { } m) return null;
-        var planned = context.DataOf(ConfigureStage.StageName)["plan"]?["estimatedVramBytes"]?.GetValue<long>();
-        return new JsonObject
-        {
-            ["estimatedVramBytes"] = m.TotalBytes,
-            ["paramBytes"] = m.ParamBytes,
-            ["temporaryBytes"] = m.TemporaryBytes,
-            ["temporaryFunction"] = m.TemporaryFunction,
-            ["kvCacheBytes"] = m.KvCacheBytes,
-            ["kvTokens"] = m.KvTokens,
-            ["plannedVramBytes"] = planned,
-            ["differenceBytes"] = planned is { } p ? m.TotalBytes - p : null,
-        };
+        var planned = context.ResultOf(ConfigureStage.Output).Plan.EstimatedVramBytes;
+        return new PackageMemory(m.TotalBytes, m.ParamBytes, m.TemporaryBytes, m.TemporaryFunction, m.KvCacheBytes, m.KvTokens, planned, m.TotalBytes - planned);
     }
 
     /// <summary>Hard-links (or copies) a file, carrying its known hash over to the new path.</summary>
@@ -96,7 +79,7 @@ public sealed class PackageStage(LlmBuild build) : IStage
     /// <summary>lib0.o → AVALibrary.ADco, {prefix}devc.o → AVA-….ADco, read straight from MLC's gzip tar.</summary>
     private void ExtractObjects(StageContext context, string folder)
     {
-        var tar = Path.Combine(context.OutputOf(CompileStage.StageName), context.DataOf(CompileStage.StageName)["tar"]!.GetValue<string>());
+        var tar = CompileStage.TarOf(context);
         var wanted = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["lib0.o"] = AvaName.RuntimeLibraryFile,
@@ -124,56 +107,21 @@ public sealed class PackageStage(LlmBuild build) : IStage
                 "Rerun the compile stage with the pinned toolchain ('alc doctor').");
     }
 
-    private JsonObject Details(StageContext context, Verification.PackageGate.Proven proven)
+    private LlmPackageDetails Details(StageContext context, Verification.PackageGate.Proven proven)
     {
-        var fetch = context.DataOf(FetchStage.StageName);
-        var configure = context.DataOf(ConfigureStage.StageName);
-        var verify = context.DataOf(VerifyStage.StageName);
-        return new JsonObject
-        {
-            ["recipe"] = build.Recipe.Name,
-            ["quantization"] = build.Quantization,
-            ["modelType"] = build.Llm.ModelType,
-            ["modelLib"] = build.ModelLib,
-            ["systemLibPrefix"] = build.SystemLibPrefix,
-            ["source"] = new JsonObject
-            {
-                ["repo"] = build.Recipe.Source.HfRepo,
-                ["origin"] = fetch["origin"]?.DeepClone(),
-                ["commit"] = fetch["commit"]?.DeepClone(),
-            },
-            ["contextWindowSize"] = configure["contextWindowSize"]?.DeepClone(),
-            ["vocabSize"] = configure["vocabSize"]?.DeepClone(),
+        var fetch = context.ResultOf(FetchStage.Output);
+        var configure = context.ResultOf(ConfigureStage.Output);
+        var m = proven.Memory;
+        var meta = proven.Metadata;
+        return new LlmPackageDetails(build.Recipe.Name, build.Quantization, build.Llm.ModelType, build.ModelLib, build.SystemLibPrefix,
+            new PackageSource(build.Recipe.Source.HfRepo, fetch.Origin, fetch.Commit),
+            configure.ContextWindowSize, configure.VocabSize,
             // From the library's metadata (MLC's own estimate); the planner's figure from before compiling stays beside it.
-            ["estimatedVramBytes"] = proven.Memory?.TotalBytes ?? configure["plan"]?["estimatedVramBytes"]?.DeepClone(),
-            ["plannedVramBytes"] = configure["plan"]?["estimatedVramBytes"]?.DeepClone(),
-            ["memoryFromMetadata"] = proven.Memory is { } m ? new JsonObject
-            {
-                ["paramBytes"] = m.ParamBytes,
-                ["temporaryBytes"] = m.TemporaryBytes,
-                ["temporaryFunction"] = m.TemporaryFunction,
-                ["kvCacheBytes"] = m.KvCacheBytes,
-                ["kvTokens"] = m.KvTokens,
-            } : null,
-            ["metadata"] = new JsonObject
-            {
-                ["modelType"] = proven.Metadata.ModelType,
-                ["quantization"] = proven.Metadata.Quantization,
-                ["contextWindowSize"] = proven.Metadata.ContextWindowSize,
-                ["prefillChunkSize"] = proven.Metadata.PrefillChunkSize,
-                ["slidingWindowSize"] = proven.Metadata.SlidingWindowSize,
-                ["paramCount"] = proven.Metadata.ParamCount,
-            },
-            ["toolchain"] = new JsonObject
-            {
-                ["tvm"] = build.Lock.Tvm.Version,
-                ["tvmCommit"] = build.Lock.Tvm.Commit,
-                ["tvmFfi"] = build.Lock.TvmFfi.Version,
-                ["mlcLlmCommit"] = build.Lock.MlcLlm.Commit,
-                ["abiProfile"] = build.Lock.AbiProfile,
-            },
-            ["verification"] = verify.DeepClone(),
-        };
+            m?.TotalBytes ?? configure.Plan.EstimatedVramBytes, configure.Plan.EstimatedVramBytes,
+            m is null ? null : new MetadataMemory(m.ParamBytes, m.TemporaryBytes, m.TemporaryFunction, m.KvCacheBytes, m.KvTokens),
+            new MetadataSummary(meta.ModelType, meta.Quantization, meta.ContextWindowSize, meta.PrefillChunkSize, meta.SlidingWindowSize, meta.ParamCount),
+            new PackageToolchain(build.Lock.Tvm.Version, build.Lock.Tvm.Commit, build.Lock.TvmFfi.Version, build.Lock.MlcLlm.Commit, build.Lock.AbiProfile),
+            context.ResultOf(VerifyStage.Output));
     }
 
     /// <summary>Writes the .ALM once and hashes it on the way out, so publishing needs no second read.</summary>

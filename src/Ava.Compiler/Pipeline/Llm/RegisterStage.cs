@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
-using Ava.Compiler.IO;
 using Ava.Compiler.Pipeline.Llm;
 using Ava.Compiler.Registry;
 
@@ -10,13 +8,16 @@ namespace Ava.Compiler.Pipeline.Llm;
 /// <summary>
 /// The registry record of the build: the <see cref="ModelEntry"/> (schema <c>alc-registry-model/1</c>) made from the
 /// packaged folder, the <c>.ALM</c>, the recipe and the verification report, checked against the schema and kept in the
-/// stage folder. <see cref="Register"/> then puts it into the registry (<c>registry/models/&lt;AVA name&gt;.json</c>)
-/// through <see cref="ModelRegistry.Register"/> once dist/ holds the files it points at, so alc compile and the Action
-/// write the same record.
+/// stage folder (<see cref="Registrar.Keep"/>); the pipeline's <see cref="Registrar"/> then puts it into the registry once
+/// dist/ holds the files it points at.
 /// </summary>
-public sealed class RegisterStage(LlmBuild build) : IStage
+public sealed class RegisterStage(LlmBuild build) : IStage<RegisteredEntry>
 {
     public const string StageName = "register";
+
+    public static readonly StageResult<RegisteredEntry> Output = new(StageName, PipelineJsonContext.Default.RegisteredEntry);
+
+    public StageResult<RegisteredEntry> Result => Output;
 
     public string Name => StageName;
 
@@ -31,10 +32,10 @@ public sealed class RegisterStage(LlmBuild build) : IStage
         if (build.Recipe.Path is { } recipe) key.AddFile("recipe", recipe, context.HashCache);
     }
 
-    public Task<StageOutcome> RunAsync(StageContext context)
+    public Task<StageOutcome<RegisteredEntry>> RunAsync(StageContext context)
     {
         var package = context.OutputOf(PackageStage.StageName);
-        var data = context.DataOf(PackageStage.StageName);
+        var packaged = context.ResultOf(PackageStage.Output);
         var packagePath = Path.Combine(package, build.Name.PackageFile);
         var entry = RegistryEntries.ForLlm(new LlmRegistration
         {
@@ -44,36 +45,12 @@ public sealed class RegisterStage(LlmBuild build) : IStage
             VerificationReport = Path.Combine(context.OutputOf(VerifyStage.StageName), "verification-report.json"),
             CompiledAt = RegistryEntries.CompiledAt(build.Environment),
             // Hashed while the package stage wrote it: the .ALM (gigabytes) is not read again.
-            PackageDigest = data["packageSha256"] is null
-                ? context.HashCache.Get(packagePath)
-                : new FileDigest(data["packageBytes"]!.GetValue<long>(), data["packageXxHash128"]!.GetValue<string>(), data["packageSha256"]!.GetValue<string>()),
+            PackageDigest = packaged is { PackageSha256: { } sha, PackageXxHash128: { } xx }
+                ? new FileDigest(packaged.PackageBytes, xx, sha)
+                : context.HashCache.Get(packagePath),
             ModelFolder = Path.Combine(package, build.Name.Value),
             PackagePath = packagePath,
         });
-        return Task.FromResult(Keep(entry, context.OutputDirectory, EntryFile));
-    }
-
-    /// <summary>Writes the build's entry into <see cref="LlmBuild.RegistryDirectory"/> (the same bytes again: untouched).</summary>
-    public static RegisterResult Register(LlmBuild build, StageRecord record) => Register(build.RegistryDirectory, record);
-
-    /// <summary>Checks an entry against the schema and keeps it in the stage folder.</summary>
-    internal static StageOutcome Keep(ModelEntry entry, string outputDirectory, string file)
-    {
-        var text = RegistryJson.Serialize(entry);
-        var problems = RegistrySchemas.ValidateModel(JsonNode.Parse(text)!);
-        if (problems.Count > 0)
-            throw new BadInputException($"The registry entry for {entry.Name} is not valid: {string.Join("; ", problems)}.",
-                "Rebuild the model so its manifest carries these facts ('alc compile' writes them all).");
-        AtomicFile.WriteAllText(Path.Combine(outputDirectory, file), text);
-        return new StageOutcome($"{entry.Name}: {entry.Verification.Status.ToString().ToLowerInvariant()}, {entry.Artifacts.Count} artifacts",
-            new JsonObject { ["entry"] = file });
-    }
-
-    /// <summary>Registers the entry a register stage kept (its data names the file).</summary>
-    internal static RegisterResult Register(string registryDirectory, StageRecord record)
-    {
-        var file = record.Stamp.Data?["entry"]?.GetValue<string>()
-                   ?? throw new InvalidOperationException($"The {record.Name} stage's stamp names no entry file.");
-        return new ModelRegistry(registryDirectory).Register(ModelRegistry.LoadModel(Path.Combine(record.Directory, file)));
+        return Task.FromResult(Registrar.Keep(entry, context.OutputDirectory, EntryFile));
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Pipeline.Llm;
 
@@ -10,9 +9,13 @@ namespace Ava.Compiler.Pipeline.Llm;
 /// <c>build-plan.json</c>. Nothing downstream keys on it, so editing a recipe's description or budget reruns only
 /// the stages whose own inputs changed.
 /// </summary>
-public sealed class ResolveStage(LlmBuild build) : IStage
+public sealed class ResolveStage(LlmBuild build) : IStage<BuildPlan>
 {
     public const string StageName = "resolve";
+
+    public static readonly StageResult<BuildPlan> Output = new(StageName, LlmJsonContext.Default.BuildPlan);
+
+    public StageResult<BuildPlan> Result => Output;
 
     public string Name => StageName;
 
@@ -28,29 +31,13 @@ public sealed class ResolveStage(LlmBuild build) : IStage
         build.AddToolchain(key);
     }
 
-    public Task<StageOutcome> RunAsync(StageContext context)
+    public Task<StageOutcome<BuildPlan>> RunAsync(StageContext context)
     {
-        var plan = new JsonObject
-        {
-            ["recipe"] = build.Recipe.Name,
-            ["avaName"] = build.Name.Value,
-            ["code"] = build.Name.Code,
-            ["size"] = build.Name.Size,
-            ["quantization"] = build.Quantization,
-            ["modelType"] = build.Llm.ModelType,
-            ["convTemplate"] = build.Llm.ConvTemplate,
-            ["systemLibPrefix"] = build.SystemLibPrefix,
-            ["modelLib"] = build.ModelLib,
-            ["source"] = build.SourceDirectory is null ? $"{build.Recipe.Source.HfRepo}@{build.Recipe.Source.Revision}" : "local folder",
-            ["toolchain"] = new JsonObject
-            {
-                ["tvm"] = $"{build.Lock.Tvm.Version} ({build.Lock.Tvm.Commit})",
-                ["tvmFfi"] = build.Lock.TvmFfi.Version,
-                ["mlcLlm"] = build.Lock.MlcLlm.Commit,
-                ["abiProfile"] = build.Lock.AbiProfile,
-            },
-        };
-        File.WriteAllText(Path.Combine(context.OutputDirectory, "build-plan.json"), plan.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        return Task.FromResult(new StageOutcome($"{build.Name.Value} = {build.Recipe.Name} {build.Quantization}, prefix {build.SystemLibPrefix}", plan));
+        var plan = new BuildPlan(build.Recipe.Name, build.Name.Value, build.Name.Code, build.Name.Size, build.Quantization, build.Llm.ModelType,
+            build.Llm.ConvTemplate, build.SystemLibPrefix, build.ModelLib,
+            build.SourceDirectory is null ? $"{build.Recipe.Source.HfRepo}@{build.Recipe.Source.Revision}" : "local folder",
+            new BuildPlanToolchain($"{build.Lock.Tvm.Version} ({build.Lock.Tvm.Commit})", build.Lock.TvmFfi.Version, build.Lock.MlcLlm.Commit, build.Lock.AbiProfile));
+        File.WriteAllText(Path.Combine(context.OutputDirectory, "build-plan.json"), Output.ToData(plan).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return Task.FromResult(new StageOutcome<BuildPlan>($"{build.Name.Value} = {build.Recipe.Name} {build.Quantization}, prefix {build.SystemLibPrefix}", plan));
     }
 }

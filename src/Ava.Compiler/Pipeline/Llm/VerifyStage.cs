@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Ava.Compiler.Packaging;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Pipeline.Llm;
@@ -18,9 +18,13 @@ namespace Ava.Compiler.Pipeline.Llm;
 /// either way. Reports name files relative to the build folder, the runtime by file name and the NDK as $NDK, so the
 /// same build elsewhere writes the same bytes.
 /// </summary>
-public sealed class VerifyStage(LlmBuild build) : IStage
+public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
 {
     public const string StageName = "verify";
+
+    public static readonly StageResult<LlmVerificationSummary> Output = new(StageName, LlmJsonContext.Default.LlmVerificationSummary);
+
+    public StageResult<LlmVerificationSummary> Result => Output;
     public const string Target = "android-arm64";
 
     /// <summary>How compile users give the runtime, for messages.</summary>
@@ -40,10 +44,10 @@ public sealed class VerifyStage(LlmBuild build) : IStage
         PipelineLinkProof.For(build).AddTo(key, context.HashCache);
     }
 
-    public async Task<StageOutcome> RunAsync(StageContext context)
+    public async Task<StageOutcome<LlmVerificationSummary>> RunAsync(StageContext context)
     {
-        var tarName = context.DataOf(CompileStage.StageName)["tar"]!.GetValue<string>();
-        var library = new VerifyInput(Path.Combine(context.OutputOf(CompileStage.StageName), tarName), $"{CompileStage.StageName}/{tarName}");
+        var tar = CompileStage.TarOf(context);
+        var library = new VerifyInput(tar, $"{CompileStage.StageName}/{Path.GetFileName(tar)}");
         var runtimes = build.AvaRuntimeInputs;
         var link = PipelineLinkProof.For(build);
         var options = new VerifyOptions().WithStrict().WithTarget(Target).WithAbi(build.Lock.AbiProfile).WithSystemLibs(link.Setup?.SystemLibs)
@@ -87,26 +91,9 @@ public sealed class VerifyStage(LlmBuild build) : IStage
                 "no-runtime" => "no AVA runtime configured",
                 _ => "the NDK has no usable ld.lld or sysroot",
             };
-        return new StageOutcome($"accepted: {checkedLibrary.Generation}, model_lib {checkedLibrary.ModelLib}; {names}; {linked}",
-            new JsonObject
-            {
-                ["verdict"] = "accepted",
-                ["generation"] = checkedLibrary.Generation,
-                ["abi"] = result.Abi,
-                ["runtime"] = result.Runtime,
-                ["runtimeSources"] = new JsonArray(result.RuntimeSources.Select(s => (JsonNode)JsonValue.Create(s)!).ToArray()),
-                ["systemLibs"] = new JsonArray(result.SystemLibs.Select(s => (JsonNode)JsonValue.Create(s)!).ToArray()),
-                ["modelLib"] = checkedLibrary.ModelLib,
-                ["objects"] = checkedLibrary.Objects.Count,
-                ["warnings"] = result.AllProblems.Count(p => p.Severity == Severity.Warning),
-                ["linkProof"] = new JsonObject
-                {
-                    ["performed"] = result.Link.Performed,
-                    ["linked"] = result.Link.Linked,
-                    ["linker"] = result.Link.Linker,
-                    ["ndkRevision"] = link.NdkRevision,
-                    ["note"] = result.Link.Note,
-                },
-            });
+        return new StageOutcome<LlmVerificationSummary>($"accepted: {checkedLibrary.Generation}, model_lib {checkedLibrary.ModelLib}; {names}; {linked}",
+            new LlmVerificationSummary("accepted", checkedLibrary.Generation, result.Abi, result.Runtime, result.RuntimeSources, result.SystemLibs,
+                checkedLibrary.ModelLib, checkedLibrary.Objects.Count, result.AllProblems.Count(p => p.Severity == Severity.Warning),
+                new LinkProofSummary(result.Link.Performed, result.Link.Linked, result.Link.Linker, link.NdkRevision, result.Link.Note)));
     }
 }

@@ -1,6 +1,6 @@
 using Ava.Compiler.Errors;
 using Ava.Compiler.Reporting;
-using CliWrap;
+using Ava.Compiler.Processes;
 
 namespace Ava.Compiler.Toolchain.Setup;
 
@@ -98,30 +98,24 @@ public sealed class SetupRunner(string stateDirectory, IReporter reporter, IRead
         var env = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) env[k] = v;
         foreach (var (k, v) in command.Environment ?? new Dictionary<string, string>()) env[k] = v;
-        CommandResult result;
+        int exitCode;
         try
         {
-            var cli = Cli.Wrap(command.Program)
-                .WithArguments(command.Arguments)
-                .WithEnvironmentVariables(env)
-                .WithStandardOutputPipe(PipeTarget.ToDelegate(Line))
-                .WithStandardErrorPipe(PipeTarget.ToDelegate(Line))
-                .WithValidation(CommandResultValidation.None);
-            if (command.WorkingDirectory is not null) cli = cli.WithWorkingDirectory(command.WorkingDirectory);
-            result = await cli.ExecuteAsync(cancellationToken);
+            var tool = new ToolCommand(command.Program, command.Arguments) { Environment = env }.WithWorkingDirectory(command.WorkingDirectory);
+            exitCode = await StreamedProcess.Start(tool, Line, cancellationToken).Exit;
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or CliWrap.Exceptions.CommandExecutionException)
+        catch (System.ComponentModel.Win32Exception e)
         {
             throw new ToolchainMissingException($"Setup step '{step.Id}' needs '{command.Program}', which could not be started ({e.Message}).",
                 $"Install {command.Program} and run 'alc toolchain setup' again; finished steps are skipped.");
         }
         await writer.FlushAsync(cancellationToken);
-        if (result.ExitCode != 0)
+        if (exitCode != 0)
         {
             string lastLines;
             lock (gate) lastLines = string.Join("\n", tail.Where(l => l.Trim().Length > 0).TakeLast(5));
             throw new ExternalToolException(
-                $"Setup step '{step.Id}' failed: '{command.Display}' exited with code {result.ExitCode}. Last output:\n{lastLines}",
+                $"Setup step '{step.Id}' failed: '{command.Display}' exited with code {exitCode}. Last output:\n{lastLines}",
                 $"Read {log}, fix the cause and run 'alc toolchain setup' again; finished steps are skipped.", log);
         }
     }

@@ -2,8 +2,7 @@ using System.Text;
 using Ava.Compiler.Abi;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Reporting;
-using CliWrap;
-using CliWrap.Buffered;
+using Ava.Compiler.Processes;
 
 namespace Ava.Compiler.Verification.Linking;
 
@@ -66,16 +65,9 @@ public static class LinkProof
                 args.AddRange(members.Select(r => Path.GetFullPath(r.Path)));
                 args.AddRange(["-L", Path.GetFullPath(setup.SystemLibs), "-lc", "-lm", "-ldl", "-llog"]);
 
-                BufferedCommandResult run;
-                try
-                {
-                    run = await Cli.Wrap(setup.Linker).WithArguments(args).WithWorkingDirectory(inputs.Root)
-                        .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(Encoding.UTF8, ct);
-                }
-                catch (System.ComponentModel.Win32Exception e)
-                {
-                    throw new ToolchainMissingException($"The linker '{setup.Linker}' could not be started ({e.Message}).", "Pass an executable ld.lld with --linker PATH, or the NDK root with --ndk DIR.");
-                }
+                var run = await ToolRun.RunAsync(new ToolCommand(setup.Linker, args).WithWorkingDirectory(inputs.Root), Timeout.InfiniteTimeSpan, ct, Encoding.UTF8);
+                if (run.StartFailure is { } failure)
+                    throw new ToolchainMissingException($"The linker '{setup.Linker}' could not be started ({failure}).", "Pass an executable ld.lld with --linker PATH, or the NDK root with --ndk DIR.");
                 var groupNames = string.Join(", ", group.Select(i => libraries[i].Display));
                 reporter.Info($"link proof ({ProofName}): {groupNames}: {(run.ExitCode == 0 ? "linked" : "failed")}");
                 if (run.ExitCode == 0) continue;

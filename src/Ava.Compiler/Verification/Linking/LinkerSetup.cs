@@ -28,6 +28,29 @@ public sealed record LinkerSetup
 
     public LinkerSetup WithSystemLibs(string folder) => this with { SystemLibs = folder };
 
+    /// <summary>The variables <c>alc verify</c> reads an NDK root from, in order (alc's own first, then the Android ones).</summary>
+    public static readonly IReadOnlyList<string> NdkVariables = [Toolchain.ToolchainLocationsResolver.EnvNdk, "ANDROID_NDK_HOME", "ANDROID_NDK_ROOT"];
+
+    /// <summary>
+    /// The link proof's linker from what the user gave (paths already resolved): an explicit ld.lld with its sysroot's
+    /// library folder, else an NDK root, else an existing NDK folder named by one of <see cref="NdkVariables"/>; null
+    /// when there is none (the proof is skipped).
+    /// </summary>
+    public static LinkerSetup? Discover(string? linker, string? systemLibs, string? ndk, Func<string, string?> environment)
+    {
+        if (linker is not null)
+        {
+            var sys = systemLibs ?? throw new BadInputException("--linker needs the sysroot's library folder too.",
+                "Add --system-libs DIR (the folder holding libc.so, libm.so, libdl.so, liblog.so), or pass the NDK root with --ndk DIR instead.");
+            return new LinkerSetup { Linker = linker, SystemLibs = sys, Source = "--linker" };
+        }
+        if (ndk is not null) return FromNdk(ndk, "--ndk");
+        foreach (var name in NdkVariables)
+            if (environment(name) is { Length: > 0 } dir && Directory.Exists(dir))
+                return FromNdk(dir, name);
+        return null;
+    }
+
     /// <summary>The NDK's own ld.lld and API-24 sysroot libraries; a missing part is bad input naming the path looked at.</summary>
     public static LinkerSetup FromNdk(string ndk, string source)
     {
