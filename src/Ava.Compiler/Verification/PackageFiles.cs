@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using System.IO.Compression;
 using System.Security.Cryptography;
 
 namespace Ava.Compiler.Verification;

@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using System.IO.Compression;
 using System.IO.Hashing;
 using System.Security.Cryptography;
 using Ava.Compiler.Errors;
@@ -86,12 +85,7 @@ public sealed class PackageStage(LlmBuild build) : IStage<PackageResult>
             [build.SystemLibPrefix + "devc.o"] = build.Name.DeviceCodeFile,
         };
         using var file = File.OpenRead(tar);
-        Stream stream = file;
-        var magic = new byte[2];
-        file.ReadExactly(magic);
-        file.Position = 0;
-        if (magic[0] == 0x1f && magic[1] == 0x8b) stream = new GZipStream(file, CompressionMode.Decompress);
-        using var reader = new TarReader(stream);
+        using var reader = new TarReader(Verification.TarStream.Open(file));
         var found = new HashSet<string>();
         while (reader.GetNextEntry() is { } entry)
         {
