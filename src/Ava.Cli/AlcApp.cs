@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Reflection;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
@@ -15,10 +16,7 @@ namespace Ava.Cli;
 public static class AlcApp
 {
     private static readonly Lazy<IReadOnlyList<AlcCommand>> AllCommands = new(() =>
-        typeof(AlcApp).Assembly.GetTypes()
-            .Where(t => t is { IsAbstract: false, IsClass: true } && typeof(AlcCommand).IsAssignableFrom(t)
-                        && t.GetConstructor(Type.EmptyTypes) is not null)
-            .Select(t => (AlcCommand)Activator.CreateInstance(t)!)
+        CommandTable.ByName.Values.Select(create => create())
             .OrderBy(c => c.Spec.Name, StringComparer.Ordinal)
             .ToList());
 
@@ -105,7 +103,7 @@ public static class AlcApp
 
     private static (AlcCommand Command, IReadOnlyList<string> Remaining) Find(IReadOnlyList<string> args)
     {
-        if (FindByClassName(args) is { } direct) return direct;
+        if (FindByWords(args) is { } direct) return direct;
 
         // Longest match wins, so "registry ab create" beats "registry".
         foreach (var c in Commands.OrderByDescending(c => c.Spec.Name.Split(' ').Length))
@@ -127,20 +125,18 @@ public static class AlcApp
     }
 
     /// <summary>
-    /// The command class named after the words typed ("registry ab create" → <c>RegistryAbCreateCommand</c>), longest
-    /// first, without creating every command: running one command should not pay for loading all of them. A test
-    /// checks that every command follows the naming, so this finds what the full search would.
+    /// The command named by the words typed ("registry ab create"), longest first, without creating every command:
+    /// running one command should not pay for making all of them.
     /// </summary>
-    private static (AlcCommand Command, IReadOnlyList<string> Remaining)? FindByClassName(IReadOnlyList<string> args)
+    private static (AlcCommand Command, IReadOnlyList<string> Remaining)? FindByWords(IReadOnlyList<string> args)
     {
         // Command words are lowercase letters, digits and dashes; anything else (paths, options) ends them.
         var words = args.TakeWhile(a => a.Length > 0 && a[0] != '-' && a.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
             .Take(MaxCommandWords).ToList();
         for (var n = words.Count; n > 0; n--)
         {
-            var type = typeof(AlcApp).Assembly.GetType(CommandClassName(words.Take(n)), throwOnError: false);
-            if (type is null || type.IsAbstract || !typeof(AlcCommand).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null) continue;
-            var command = (AlcCommand)Activator.CreateInstance(type)!;
+            if (!CommandTable.ByName.TryGetValue(string.Join(' ', words.Take(n)), out var create)) continue;
+            var command = create();
             if (command.Spec.Name == string.Join(' ', words.Take(n))) return (command, args.Skip(n).ToList());
         }
         return null;
@@ -157,12 +153,12 @@ public static class AlcApp
     {
         if (json)
         {
-            JsonOutput.Write(context.Out, new
+            JsonOutput.Write(context.Out, new FailureJson
             {
                 ok = false,
                 exitCode = (int)code,
-                error = new { kind, problem, fix, logPath },
-            });
+                error = new FailureJson.Error { kind = kind, problem = problem, fix = fix, logPath = logPath },
+            }, FailureJsonContext.Output.FailureJson);
         }
         // rustc's shape: the problem whole on the "error:" line, the fix as "= help:" (prose wrapped on a terminal only,
         // never inside a quoted command), the log path on a line of its own.
@@ -171,4 +167,27 @@ public static class AlcApp
         if (!string.IsNullOrWhiteSpace(fix)) screen.Prose("  = help: ", fix.Trim());
         if (logPath is not null) screen.Line($"  = note: log: {logPath}");
     }
+}
+
+/// <summary>A failed command's --json object; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record FailureJson
+{
+    public required bool ok { get; init; }
+    public required int exitCode { get; init; }
+    public required Error error { get; init; }
+
+    internal sealed record Error
+    {
+        public required string kind { get; init; }
+        public required string problem { get; init; }
+        public required string fix { get; init; }
+        public string? logPath { get; init; }
+    }
+}
+
+[JsonSerializable(typeof(FailureJson))]
+internal sealed partial class FailureJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static FailureJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Ava.Compiler.Errors;
@@ -47,7 +48,7 @@ public sealed class DoctorCommand : AlcCommand
         }
 
         if (input.Json)
-            JsonOutput.Write(context.Out, ToJson(report, options.Lock, exit, smoke));
+            JsonOutput.Write(context.Out, ToJson(report, options.Lock, exit, smoke), DoctorJsonContext.Output.DoctorJson);
         DoctorView.Render(context.Screen, report.Checks, onlyProblems: false);
         RenderSmoke(context.Screen, smoke);
         return (int)exit;
@@ -56,16 +57,16 @@ public sealed class DoctorCommand : AlcCommand
     /// <summary>The smoke result doctor shows: one it just ran, the cached one for this toolchain, or why it could not run.</summary>
     private sealed record SmokeView(SmokeResult? Result, bool Cached, string? SkipReason);
 
-    private static object ToJson(DoctorReport report, ToolchainLock lockFile, ExitCode exit, SmokeView smoke) => new
+    private static DoctorJson ToJson(DoctorReport report, ToolchainLock lockFile, ExitCode exit, SmokeView smoke) => new()
     {
         ok = report.Ok,
         exitCode = (int)exit,
         scope = report.Scope,
         abiProfile = lockFile.AbiProfile,
         locations = report.Locations.All().Where(l => l.Value is not null)
-            .ToDictionary(l => l.Name, l => new { path = l.Value!.Path, source = l.Value.Source }),
-        checks = report.Checks.Select(c => new { id = c.Id, title = c.Title, status = c.Status, required = c.Required, found = c.Found, expected = c.Expected, fix = c.Fix }),
-        smoke = smoke.Result is null && smoke.SkipReason is null ? null : new { cached = smoke.Cached, skipped = smoke.SkipReason, result = smoke.Result },
+            .ToDictionary(l => l.Name, l => new DoctorJson.Location { path = l.Value!.Path, source = l.Value.Source }),
+        checks = report.Checks.Select(c => new DoctorJson.Check { id = c.Id, title = c.Title, status = c.Status, required = c.Required, found = c.Found, expected = c.Expected, fix = c.Fix }),
+        smoke = smoke.Result is null && smoke.SkipReason is null ? null : new DoctorJson.Smoke { cached = smoke.Cached, skipped = smoke.SkipReason, result = smoke.Result },
     };
     private static void RenderSmoke(Screen screen, SmokeView smoke)
     {
@@ -90,4 +91,47 @@ public sealed class DoctorCommand : AlcCommand
         screen.Prose("  fix: ", r.Fix ?? "");
         if (r.LogPath is not null) screen.Line($"  log: {r.LogPath}");
     }
+}
+
+/// <summary>'alc doctor --json'; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record DoctorJson
+{
+    public required bool ok { get; init; }
+    public required int exitCode { get; init; }
+    public required DoctorScope scope { get; init; }
+    public required string abiProfile { get; init; }
+    public required Dictionary<string, Location> locations { get; init; }
+    public required IEnumerable<Check> checks { get; init; }
+    public Smoke? smoke { get; init; }
+
+    internal sealed record Location
+    {
+        public required string path { get; init; }
+        public required string source { get; init; }
+    }
+
+    internal sealed record Check
+    {
+        public required string id { get; init; }
+        public required string title { get; init; }
+        public required CheckStatus status { get; init; }
+        public required bool @required { get; init; }
+        public required string found { get; init; }
+        public required string expected { get; init; }
+        public string? fix { get; init; }
+    }
+
+    internal sealed record Smoke
+    {
+        public required bool cached { get; init; }
+        public string? skipped { get; init; }
+        public SmokeResult? result { get; init; }
+    }
+}
+
+[JsonSerializable(typeof(DoctorJson))]
+internal sealed partial class DoctorJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static DoctorJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Ava.Compiler.HuggingFace;
@@ -51,7 +52,7 @@ public sealed class FetchCommand : AlcCommand
 
         if (input.Json)
         {
-            JsonOutput.Write(context.Out, new
+            JsonOutput.Write(context.Out, new FetchJson
             {
                 ok = true,
                 repo = result.Repo.Value,
@@ -61,7 +62,7 @@ public sealed class FetchCommand : AlcCommand
                 cacheDirectory = options.CacheDirectory,
                 fromCacheOnly = result.FromCacheOnly,
                 bytesTransferred = result.BytesTransferred,
-                files = result.Files.Select(f => new
+                files = result.Files.Select(f => new FetchJson.File
                 {
                     path = f.Path,
                     localPath = f.LocalPath,
@@ -72,8 +73,41 @@ public sealed class FetchCommand : AlcCommand
                     status = f.Status,
                     bytesTransferred = f.BytesTransferred,
                 }),
-            });
+            }, FetchJsonContext.Output.FetchJson);
         }
         return 0;
     }
+}
+
+/// <summary>'alc fetch --json'; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record FetchJson
+{
+    public required bool ok { get; init; }
+    public required string repo { get; init; }
+    public required string revision { get; init; }
+    public required string commit { get; init; }
+    public required string snapshot { get; init; }
+    public required string cacheDirectory { get; init; }
+    public required bool fromCacheOnly { get; init; }
+    public required long bytesTransferred { get; init; }
+    public required IEnumerable<File> files { get; init; }
+
+    internal sealed record File
+    {
+        public required string path { get; init; }
+        public required string localPath { get; init; }
+        public required string blobPath { get; init; }
+        public required long size { get; init; }
+        public string? sha256 { get; init; }
+        public string? etag { get; init; }
+        public required FileStatus status { get; init; }
+        public required long bytesTransferred { get; init; }
+    }
+}
+
+[JsonSerializable(typeof(FetchJson))]
+internal sealed partial class FetchJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static FetchJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Ava.Compiler.Errors;
@@ -27,11 +28,11 @@ public sealed class RecipesCheckCommand : AlcCommand
             catch (BadInputException e) { problems.Add(new RecipeProblem(Path.GetFileNameWithoutExtension(file), e.Problem)); }
         }
         problems.AddRange(RecipeChecker.Check(loaded));
-        var reserved = loaded.Where(r => r.Unsupported is not null).Select(r => new { recipe = r.Name, reason = r.Unsupported }).ToList();
+        var reserved = loaded.Where(r => r.Unsupported is not null).Select(r => new RecipesCheckJson.Reserved { recipe = r.Name, reason = r.Unsupported }).ToList();
 
         if (input.Json)
         {
-            JsonOutput.Write(context.Out, new { ok = problems.Count == 0, checkedRecipes = loaded.Count, problems, reserved });
+            JsonOutput.Write(context.Out, new RecipesCheckJson { ok = problems.Count == 0, checkedRecipes = loaded.Count, problems = problems, reserved = reserved }, RecipesCheckJsonContext.Output.RecipesCheckJson);
         }
         else
         {
@@ -43,4 +44,26 @@ public sealed class RecipesCheckCommand : AlcCommand
         }
         return Task.FromResult(problems.Count == 0 ? 0 : (int)ExitCode.BadInput);
     }
+}
+
+/// <summary>'alc recipes check --json'; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record RecipesCheckJson
+{
+    public required bool ok { get; init; }
+    public required int checkedRecipes { get; init; }
+    public required IReadOnlyList<RecipeProblem> problems { get; init; }
+    public required IReadOnlyList<Reserved> reserved { get; init; }
+
+    internal sealed record Reserved
+    {
+        public required string recipe { get; init; }
+        public string? reason { get; init; }
+    }
+}
+
+[JsonSerializable(typeof(RecipesCheckJson))]
+internal sealed partial class RecipesCheckJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static RecipesCheckJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Ava.Compiler.Naming;
@@ -16,7 +17,7 @@ public sealed class RecipesListCommand : AlcCommand
     public override Task<int> ExecuteAsync(CommandInput input, CliContext context, CancellationToken cancellationToken)
     {
         var recipes = RecipeLoader.LoadAll(RecipeOptions.Resolve(input, context));
-        var rows = recipes.Select(r => new
+        var rows = recipes.Select(r => new RecipeRowJson
         {
             name = r.Name,
             kind = r.Kind,
@@ -28,7 +29,7 @@ public sealed class RecipesListCommand : AlcCommand
         }).ToList();
         if (input.Json)
         {
-            JsonOutput.Write(context.Out, new { ok = true, recipes = rows });
+            JsonOutput.Write(context.Out, new RecipesListJson { ok = true, recipes = rows }, RecipesListJsonContext.Output.RecipesListJson);
             return Task.FromResult(0);
         }
         var table = new Table().AddColumns("recipe", "kind", "AVA name", "source", "model type", "quantization", "status");
@@ -50,4 +51,30 @@ internal static class RecipeOptions
                          ?? (context.Env("ALC_HOME") is { } home && System.IO.Directory.Exists(Path.Combine(home, "recipes")) ? Path.Combine(home, "recipes") : null);
         return RecipeLoader.FindDirectory(context.WorkingDirectory, configured is null ? null : context.ResolvePath(configured));
     }
+}
+
+/// <summary>'alc recipes list --json'; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record RecipesListJson
+{
+    public required bool ok { get; init; }
+    public required IReadOnlyList<RecipeRowJson> recipes { get; init; }
+}
+
+/// <summary>One recipe row of 'alc recipes list' (table and --json).</summary>
+internal sealed record RecipeRowJson
+{
+    public required string name { get; init; }
+    public required string kind { get; init; }
+    public string? avaName { get; init; }
+    public required string source { get; init; }
+    public string? modelType { get; init; }
+    public string? quantization { get; init; }
+    public required string status { get; init; }
+}
+
+[JsonSerializable(typeof(RecipesListJson))]
+internal sealed partial class RecipesListJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static RecipesListJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Ava.Compiler.Naming;
@@ -18,7 +19,7 @@ public sealed class RecipesShowCommand : AlcCommand
     public override Task<int> ExecuteAsync(CommandInput input, CliContext context, CancellationToken cancellationToken)
     {
         var recipe = RecipeLoader.Load(RecipeOptions.Resolve(input, context), input.PositionalValue("recipe")!);
-        var names = recipe.Llm?.Quantizations.Select(q => new
+        var names = recipe.Llm?.Quantizations.Select(q => new RecipeShowJson.Name
         {
             quantization = q,
             avaName = AvaName.For(recipe.Code, recipe.Size, q).Value,
@@ -26,7 +27,7 @@ public sealed class RecipesShowCommand : AlcCommand
         }).ToList();
         if (input.Json)
         {
-            JsonOutput.Write(context.Out, new { ok = true, recipe, names });
+            JsonOutput.Write(context.Out, new RecipeShowJson { ok = true, recipe = recipe, names = names }, RecipeShowJsonContext.Output.RecipeShowJson);
             return Task.FromResult(0);
         }
         var grid = new Grid().AddColumn().AddColumn();
@@ -59,4 +60,34 @@ public sealed class RecipesShowCommand : AlcCommand
         }
         return Task.FromResult(0);
     }
+}
+
+/// <summary>'alc recipes show --json'; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record RecipeShowJson
+{
+    public required bool ok { get; init; }
+    public required Recipe recipe { get; init; }
+    public IReadOnlyList<Name>? names { get; init; }
+
+    internal sealed record Name
+    {
+        public required string quantization { get; init; }
+        public required string avaName { get; init; }
+        public required bool isDefault { get; init; }
+    }
+}
+
+/// <summary>
+/// The onnx section of a recipe is YAML read without a schema: its values are strings, lists and maps, written as
+/// what they are at run time, so those shapes are listed too.
+/// </summary>
+[JsonSerializable(typeof(RecipeShowJson))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(List<object>))]
+[JsonSerializable(typeof(Dictionary<object, object>))]
+[JsonSerializable(typeof(Dictionary<string, object>))]
+internal sealed partial class RecipeShowJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static RecipeShowJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

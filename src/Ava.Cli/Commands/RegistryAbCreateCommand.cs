@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Globalization;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
@@ -54,7 +55,7 @@ public sealed class RegistryAbCreateCommand : AlcCommand
         {
             if (input.Json)
             {
-                JsonOutput.Write(context.Out, new { ok = false, exitCode = 1, id, problems = validation.Problems });
+                JsonOutput.Write(context.Out, new AbRejectedJson { ok = false, exitCode = 1, id = id, problems = validation.Problems }, AbCreateJsonContext.Output.AbRejectedJson);
                 return Task.FromResult(1);
             }
             AbRender.Problems(context, validation);
@@ -64,7 +65,7 @@ public sealed class RegistryAbCreateCommand : AlcCommand
         var path = registry.SaveAb(experiment);
         if (input.Json)
         {
-            JsonOutput.Write(context.Out, new { ok = true, path, experiment, linkProof = validation.Bundle is not null });
+            JsonOutput.Write(context.Out, new AbCreatedJson { ok = true, path = path, experiment = experiment, linkProof = validation.Bundle is not null }, AbCreateJsonContext.Output.AbCreatedJson);
             return Task.FromResult(0);
         }
         AbRender.Experiment(context, experiment);
@@ -81,4 +82,30 @@ public sealed class RegistryAbCreateCommand : AlcCommand
             throw new BadInputException($"--arm '{text}' is not MODEL:WEIGHT:ROLE.", "Write it like AVA-GE3-4B16:50:treatment (weight 0-100, role control or treatment).");
         return new AbArm(parts[0], weight, role);
     }
+}
+
+/// <summary>'alc registry ab create --json' when the experiment does not validate; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record AbRejectedJson
+{
+    public required bool ok { get; init; }
+    public required int exitCode { get; init; }
+    public required string id { get; init; }
+    public required IReadOnlyList<AbProblem> problems { get; init; }
+}
+
+/// <summary>'alc registry ab create --json' when it wrote the experiment; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record AbCreatedJson
+{
+    public required bool ok { get; init; }
+    public required string path { get; init; }
+    public required AbExperiment experiment { get; init; }
+    public required bool linkProof { get; init; }
+}
+
+[JsonSerializable(typeof(AbRejectedJson))]
+[JsonSerializable(typeof(AbCreatedJson))]
+internal sealed partial class AbCreateJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static AbCreateJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

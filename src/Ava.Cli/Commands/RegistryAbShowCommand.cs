@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Ava.Compiler.Registry;
@@ -20,7 +21,7 @@ public sealed class RegistryAbShowCommand : AlcCommand
         var experiments = input.PositionalValue("id") is { } id ? [registry.GetAb(id)] : registry.AbIds().Select(registry.GetAb).ToList();
         if (input.Json)
         {
-            JsonOutput.Write(context.Out, new { ok = true, registry = registry.Root, experiments });
+            JsonOutput.Write(context.Out, new AbShowJson { ok = true, registry = registry.Root, experiments = experiments }, AbShowJsonContext.Output.AbShowJson);
             return Task.FromResult(0);
         }
         foreach (var e in experiments) AbRender.Experiment(context, e);
@@ -52,4 +53,19 @@ internal static class AbRender
         foreach (var p in v.Problems)
             context.Human.MarkupLine($"    [red]{Markup.Escape(p.Code)}[/]: {Markup.Escape(p.Message)} Fix: {Markup.Escape(p.Fix)}");
     }
+}
+
+/// <summary>'alc registry ab show --json'; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record AbShowJson
+{
+    public required bool ok { get; init; }
+    public required string registry { get; init; }
+    public required IReadOnlyList<AbExperiment> experiments { get; init; }
+}
+
+[JsonSerializable(typeof(AbShowJson))]
+internal sealed partial class AbShowJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static AbShowJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

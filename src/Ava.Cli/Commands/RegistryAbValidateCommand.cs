@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Ava.Compiler.Registry;
@@ -26,14 +27,37 @@ public sealed class RegistryAbValidateCommand : AlcCommand
         var ok = results.All(r => r.Ok);
         if (input.Json)
         {
-            JsonOutput.Write(context.Out, new
+            JsonOutput.Write(context.Out, new AbValidateJson
             {
-                ok,
-                experiments = results.Select(r => new { id = r.Experiment.Id, ok = r.Ok, libraries = r.Libraries, problems = r.Problems, bundle = r.Bundle }),
-            });
+                ok = ok,
+                experiments = results.Select(r => new AbValidateJson.Experiment { id = r.Experiment.Id, ok = r.Ok, libraries = r.Libraries, problems = r.Problems, bundle = r.Bundle }),
+            }, AbValidateJsonContext.Output.AbValidateJson);
             return Task.FromResult(ok ? 0 : 1);
         }
         foreach (var r in results) AbRender.Problems(context, r);
         return Task.FromResult(ok ? 0 : 1);
     }
+}
+
+/// <summary>'alc registry ab validate --json'; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record AbValidateJson
+{
+    public required bool ok { get; init; }
+    public required IEnumerable<Experiment> experiments { get; init; }
+
+    internal sealed record Experiment
+    {
+        public required string id { get; init; }
+        public required bool ok { get; init; }
+        public required IReadOnlyList<string> libraries { get; init; }
+        public required IReadOnlyList<AbProblem> problems { get; init; }
+        public Compiler.Verification.VerificationResult? bundle { get; init; }
+    }
+}
+
+[JsonSerializable(typeof(AbValidateJson))]
+internal sealed partial class AbValidateJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static AbValidateJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

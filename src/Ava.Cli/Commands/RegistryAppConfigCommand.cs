@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
@@ -40,7 +41,7 @@ public sealed class RegistryAppConfigCommand : AlcCommand
         if (output is not null) AtomicFile.WriteAllText(output, RegistryJson.Canonical(config));
         if (input.Json)
         {
-            JsonOutput.Write(context.Out, new { ok = true, path = output, config });
+            JsonOutput.Write(context.Out, new AppConfigJson { ok = true, path = output, config = config }, AppConfigJsonContext.Output.AppConfigJson);
             return Task.FromResult(0);
         }
         var table = new Table().AddColumns("model_id", "model_lib", "estimated_vram_bytes", "package", "A/B");
@@ -53,4 +54,19 @@ public sealed class RegistryAppConfigCommand : AlcCommand
         context.Human.MarkupLine($"wrote {Markup.Escape(output!)}");
         return Task.FromResult(0);
     }
+}
+
+/// <summary>'alc registry app-config --json'; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record AppConfigJson
+{
+    public required bool ok { get; init; }
+    public string? path { get; init; }
+    public required System.Text.Json.Nodes.JsonObject config { get; init; }
+}
+
+[JsonSerializable(typeof(AppConfigJson))]
+internal sealed partial class AppConfigJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static AppConfigJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

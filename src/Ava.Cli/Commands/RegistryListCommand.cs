@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Ava.Compiler.Registry;
@@ -19,7 +20,7 @@ public sealed class RegistryListCommand : AlcCommand
         var models = registry.Models();
         if (input.Json)
         {
-            JsonOutput.Write(context.Out, new { ok = true, registry = registry.Root, models });
+            JsonOutput.Write(context.Out, new RegistryListJson { ok = true, registry = registry.Root, models = models }, RegistryListJsonContext.Output.RegistryListJson);
             return Task.FromResult(0);
         }
         var table = new Table().Title(Markup.Escape(registry.Root)).AddColumns("AVA name", "kind", "family", "quantization", "context", "vocab", "VRAM (MiB)", "compiled (UTC)", "verification", "size (MB)");
@@ -46,4 +47,19 @@ internal static class RegistryOptions
         new(context.ResolvePath(input.Value("--registry") ?? context.Env("ALC_REGISTRY") ?? "registry"));
 
     public static string DistOf(CommandInput input, CliContext context) => context.ResolvePath(input.Value("--dist") ?? "dist");
+}
+
+/// <summary>'alc registry list --json'; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record RegistryListJson
+{
+    public required bool ok { get; init; }
+    public required string registry { get; init; }
+    public required IReadOnlyList<ModelEntry> models { get; init; }
+}
+
+[JsonSerializable(typeof(RegistryListJson))]
+internal sealed partial class RegistryListJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static RegistryListJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

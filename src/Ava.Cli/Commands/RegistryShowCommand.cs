@@ -1,3 +1,5 @@
+using Ava.Compiler.Registry;
+using System.Text.Json.Serialization;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Spectre.Console;
@@ -19,7 +21,7 @@ public sealed class RegistryShowCommand : AlcCommand
         var m = registry.GetModel(input.PositionalValue("name")!);
         if (input.Json)
         {
-            JsonOutput.Write(context.Out, new { ok = true, path = registry.ModelPath(m.Name), entry = m });
+            JsonOutput.Write(context.Out, new RegistryShowJson { ok = true, path = registry.ModelPath(m.Name), entry = m }, RegistryShowJsonContext.Output.RegistryShowJson);
             return Task.FromResult(0);
         }
         var grid = new Grid().AddColumn().AddColumn();
@@ -56,4 +58,19 @@ public sealed class RegistryShowCommand : AlcCommand
         }
         return Task.FromResult(0);
     }
+}
+
+/// <summary>'alc registry show --json'; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record RegistryShowJson
+{
+    public required bool ok { get; init; }
+    public required string path { get; init; }
+    public required ModelEntry entry { get; init; }
+}
+
+[JsonSerializable(typeof(RegistryShowJson))]
+internal sealed partial class RegistryShowJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static RegistryShowJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

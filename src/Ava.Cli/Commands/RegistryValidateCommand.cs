@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Ava.Compiler.Registry;
@@ -33,14 +34,14 @@ public sealed class RegistryValidateCommand : AlcCommand
         var ok = files.Count == 0 && experiments.All(e => e.Ok);
         if (input.Json)
         {
-            JsonOutput.Write(context.Out, new
+            JsonOutput.Write(context.Out, new RegistryValidateJson
             {
-                ok,
+                ok = ok,
                 registry = registry.Root,
                 models = registry.ModelNames().Count,
-                files = files.Select(f => new { path = f.Path, problems = f.Problems.Select(p => new { field = p.Field, message = p.Message }) }),
-                experiments = experiments.Select(e => new { id = e.Experiment.Id, ok = e.Ok, problems = e.Problems }),
-            });
+                files = files.Select(f => new RegistryValidateJson.File { path = f.Path, problems = f.Problems.Select(p => new RegistryValidateJson.FieldProblem { field = p.Field, message = p.Message }) }),
+                experiments = experiments.Select(e => new RegistryValidateJson.Experiment { id = e.Experiment.Id, ok = e.Ok, problems = e.Problems }),
+            }, RegistryValidateJsonContext.Output.RegistryValidateJson);
             return Task.FromResult(ok ? 0 : 1);
         }
         foreach (var f in files)
@@ -54,4 +55,40 @@ public sealed class RegistryValidateCommand : AlcCommand
             : $"[red]invalid[/]: {files.Count} file(s) and {experiments.Count(e => !e.Ok)} experiment(s) have problems");
         return Task.FromResult(ok ? 0 : 1);
     }
+}
+
+/// <summary>'alc registry validate --json'; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record RegistryValidateJson
+{
+    public required bool ok { get; init; }
+    public required string registry { get; init; }
+    public required int models { get; init; }
+    public required IEnumerable<File> files { get; init; }
+    public required IEnumerable<Experiment> experiments { get; init; }
+
+    internal sealed record File
+    {
+        public required string path { get; init; }
+        public required IEnumerable<FieldProblem> problems { get; init; }
+    }
+
+    internal sealed record FieldProblem
+    {
+        public required string field { get; init; }
+        public required string message { get; init; }
+    }
+
+    internal sealed record Experiment
+    {
+        public required string id { get; init; }
+        public required bool ok { get; init; }
+        public required IReadOnlyList<AbProblem> problems { get; init; }
+    }
+}
+
+[JsonSerializable(typeof(RegistryValidateJson))]
+internal sealed partial class RegistryValidateJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static RegistryValidateJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Ava.Compiler.Errors;
@@ -43,17 +44,17 @@ public sealed class ToolchainRequirementsCommand : AlcCommand
 
         if (input.Json)
         {
-            JsonOutput.Write(context.Out, new
+            JsonOutput.Write(context.Out, new RequirementsJson
             {
                 ok = true,
                 os = os == HostOs.MacOs ? "macos" : "linux",
-                packages = packages.Select(p => new
+                packages = packages.Select(p => new RequirementsJson.Package
                 {
                     requirement = p.Requirement, module = p.Module, group = p.InstalledBy, phase = p.Phase, required = p.Required,
                     indexUrl = p.IndexFor(os), reason = p.Reason, neededBy = p.NeededBy,
                 }),
                 excluded = lockFile.Python.Excluded,
-            });
+            }, RequirementsJsonContext.Output.RequirementsJson);
             return Task.FromResult(0);
         }
 
@@ -71,4 +72,32 @@ public sealed class ToolchainRequirementsCommand : AlcCommand
         foreach (var l in lines) context.Out.WriteLine(l);
         return Task.FromResult(0);
     }
+}
+
+/// <summary>'alc toolchain requirements --json'; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record RequirementsJson
+{
+    public required bool ok { get; init; }
+    public required string os { get; init; }
+    public required IEnumerable<Package> packages { get; init; }
+    public required IReadOnlyDictionary<string, string> excluded { get; init; }
+
+    internal sealed record Package
+    {
+        public required string requirement { get; init; }
+        public required string module { get; init; }
+        public required string group { get; init; }
+        public required string phase { get; init; }
+        public required bool @required { get; init; }
+        public string? indexUrl { get; init; }
+        public string? reason { get; init; }
+        public required IReadOnlyList<string> neededBy { get; init; }
+    }
+}
+
+[JsonSerializable(typeof(RequirementsJson))]
+internal sealed partial class RequirementsJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static RequirementsJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

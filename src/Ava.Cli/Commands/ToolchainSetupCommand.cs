@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ava.Cli.CommandLine;
 using Ava.Cli.Rendering;
 using Ava.Compiler.Errors;
@@ -55,7 +56,7 @@ public sealed class ToolchainSetupCommand : AlcCommand
 
         if (input.Flag("--plan"))
         {
-            var plan = steps.Select(s => new
+            var plan = steps.Select(s => new SetupPlanJson.PlanStep
             {
                 id = s.Id, title = s.Title, done = runner.IsDone(s),
                 commands = s.Action switch
@@ -66,7 +67,7 @@ public sealed class ToolchainSetupCommand : AlcCommand
                 },
             }).ToList();
             if (input.Json)
-                JsonOutput.Write(context.Out, new { ok = true, prefix, abiProfile = lockFile.AbiProfile, host = host.Name, requiredPrograms = SetupPreflight.RequiredPrograms(steps), steps = plan });
+                JsonOutput.Write(context.Out, new SetupPlanJson { ok = true, prefix = prefix, abiProfile = lockFile.AbiProfile, host = host.Name, requiredPrograms = SetupPreflight.RequiredPrograms(steps), steps = plan }, SetupJsonContext.Output.SetupPlanJson);
             else
             {
                 context.Human.MarkupLine($"[bold]Plan[/] for {Markup.Escape(prefix)} ({Markup.Escape(host.Name)}, lock {Markup.Escape(lockFile.AbiProfile)}). Needs: {Markup.Escape(string.Join(", ", SetupPreflight.RequiredPrograms(steps)))}.");
@@ -101,14 +102,58 @@ public sealed class ToolchainSetupCommand : AlcCommand
         }, cancellationToken);
 
         if (input.Json)
-            JsonOutput.Write(context.Out, new
+            JsonOutput.Write(context.Out, new SetupRunJson
             {
-                ok = true, exitCode = 0, prefix,
-                steps = results.Select(r => new { id = r.Id, outcome = r.Outcome, log = r.LogPath, seconds = Math.Round(r.Elapsed.TotalSeconds, 1) }),
-            });
+                ok = true, exitCode = 0, prefix = prefix,
+                steps = results.Select(r => new SetupRunJson.RunStep { id = r.Id, outcome = r.Outcome, log = r.LogPath, seconds = Math.Round(r.Elapsed.TotalSeconds, 1) }),
+            }, SetupJsonContext.Output.SetupRunJson);
         context.Human.MarkupLine(report is null
             ? $"[green]Steps finished[/] in {Markup.Escape(prefix)}."
             : $"[green]Toolchain ready[/] in {Markup.Escape(prefix)}; alc doctor passed.");
         return 0;
     }
+}
+
+/// <summary>'alc toolchain setup --plan --json'; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record SetupPlanJson
+{
+    public required bool ok { get; init; }
+    public required string prefix { get; init; }
+    public required string abiProfile { get; init; }
+    public required string host { get; init; }
+    public required IReadOnlyList<string> requiredPrograms { get; init; }
+    public required IReadOnlyList<PlanStep> steps { get; init; }
+
+    internal sealed record PlanStep
+    {
+        public required string id { get; init; }
+        public required string title { get; init; }
+        public required bool done { get; init; }
+        public required string[] commands { get; init; }
+    }
+}
+
+/// <summary>'alc toolchain setup --json' after the steps ran; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record SetupRunJson
+{
+    public required bool ok { get; init; }
+    public required int exitCode { get; init; }
+    public required string prefix { get; init; }
+    public required IEnumerable<RunStep> steps { get; init; }
+
+    internal sealed record RunStep
+    {
+        public required string id { get; init; }
+        public required StepOutcome outcome { get; init; }
+        public string? log { get; init; }
+        public required double seconds { get; init; }
+    }
+}
+
+[JsonSerializable(typeof(SetupPlanJson))]
+[JsonSerializable(typeof(SetupRunJson))]
+internal sealed partial class SetupJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static SetupJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

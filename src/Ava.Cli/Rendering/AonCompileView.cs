@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ava.Cli.CommandLine;
 using Ava.Compiler.Pipeline.Compile;
 using Spectre.Console;
@@ -12,7 +13,7 @@ internal static class AonCompileView
     {
         if (json)
         {
-            JsonOutput.Write(context.Out, new { ok = true, plan = new { recipe = plan.Recipe.Name, kind = plan.Recipe.Kind, avaName = plan.AvaName, source = plan.Source, build = plan.BuildDirectory, stages = plan.Stages, files = plan.Files } });
+            JsonOutput.Write(context.Out, new AonPlanJson { ok = true, plan = new AonPlanJson.Plan { recipe = plan.Recipe.Name, kind = plan.Recipe.Kind, avaName = plan.AvaName, source = plan.Source, build = plan.BuildDirectory, stages = plan.Stages, files = plan.Files } }, AonCompileJsonContext.Output.AonPlanJson);
             return;
         }
         var screen = context.Screen;
@@ -30,17 +31,17 @@ internal static class AonCompileView
         var registered = result.Registered;
         if (json)
         {
-            JsonOutput.Write(context.Out, new
+            JsonOutput.Write(context.Out, new AonBuiltJson
             {
                 ok = true,
                 recipe = recipe.Name,
                 kind = recipe.Kind,
                 artifact = result.ArtifactPath,
                 files = result.PublishedFiles,
-                stages = result.Stages.Select(s => new { name = s.Name, status = s.Status.ToString().ToLowerInvariant(), key = s.Key }),
+                stages = result.Stages.Select(s => new AonBuiltJson.Stage { name = s.Name, status = s.Status.ToString().ToLowerInvariant(), key = s.Key }),
                 report = result.Report,
-                registry = new { path = registered.Path, change = registered.Change },
-            });
+                registry = new RegistryChangeJson { path = registered.Path, change = registered.Change },
+            }, AonCompileJsonContext.Output.AonBuiltJson);
             return;
         }
 
@@ -62,4 +63,57 @@ internal static class AonCompileView
     private static string Mb(long bytes) => $"{bytes / 1e6:F2} MB";
 
     private static string Short(string s) => "worst: \"" + (s.Length <= 28 ? s : s[..25] + "...") + "\"";
+}
+
+/// <summary>'alc compile --plan --json' of an onnx-embedding recipe; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record AonPlanJson
+{
+    public required bool ok { get; init; }
+    public required Plan plan { get; init; }
+
+    internal sealed record Plan
+    {
+        public required string recipe { get; init; }
+        public required string kind { get; init; }
+        public required string avaName { get; init; }
+        public required string source { get; init; }
+        public required string build { get; init; }
+        public required IReadOnlyList<string> stages { get; init; }
+        public required IReadOnlyList<string> files { get; init; }
+    }
+}
+
+/// <summary>'alc compile --json' of a finished .AON build; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record AonBuiltJson
+{
+    public required bool ok { get; init; }
+    public required string recipe { get; init; }
+    public required string kind { get; init; }
+    public required string artifact { get; init; }
+    public required IReadOnlyList<string> files { get; init; }
+    public required IEnumerable<Stage> stages { get; init; }
+    public required System.Text.Json.Nodes.JsonObject report { get; init; }
+    public required RegistryChangeJson registry { get; init; }
+
+    internal sealed record Stage
+    {
+        public required string name { get; init; }
+        public required string status { get; init; }
+        public required string key { get; init; }
+    }
+}
+
+/// <summary>What a compile did to the registry entry (both kinds' --json).</summary>
+internal sealed record RegistryChangeJson
+{
+    public required string path { get; init; }
+    public required Compiler.Registry.RegisterChange change { get; init; }
+}
+
+[JsonSerializable(typeof(AonPlanJson))]
+[JsonSerializable(typeof(AonBuiltJson))]
+internal sealed partial class AonCompileJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static AonCompileJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

@@ -1,24 +1,31 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Ava.Compiler.IO;
 
 namespace Ava.Cli.Rendering;
 
-/// <summary>The one JSON shape policy for --json results: camelCase, enums as strings, nulls omitted.</summary>
+/// <summary>
+/// The one JSON shape policy for --json results: camelCase, enums as kebab-case strings, nulls omitted. Each file that
+/// prints a result declares its result types beside the code (members named as the JSON keys) and a source-generated
+/// context made with <see cref="NewOptions"/>: the released alc is Native AOT, where reflection-based serialisation and
+/// anonymous objects do not work.
+/// </summary>
 public static class JsonOutput
 {
-    public static readonly JsonSerializerOptions Options = new()
+    /// <summary>Fresh options of the shape policy, for one context (a context takes its options for itself).</summary>
+    public static JsonSerializerOptions NewOptions() => new JsonSerializerOptions
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+    }.WithKebabCaseEnums();
 
-    public static void Write<T>(TextWriter output, T result)
+    public static void Write<T>(TextWriter output, T result, JsonTypeInfo<T> contract)
     {
-        output.WriteLine(JsonSerializer.Serialize(result, Options));
+        output.WriteLine(JsonSerializer.Serialize(result, contract));
         output.Flush();
     }
 }

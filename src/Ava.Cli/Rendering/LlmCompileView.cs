@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ava.Cli.CommandLine;
 using Ava.Compiler.Pipeline;
 using Ava.Compiler.Pipeline.Compile;
@@ -11,14 +12,14 @@ internal static class LlmCompileView
 {
     public static void RenderPlan(CliContext context, LlmPlanned planned, bool json)
     {
-        if (json) JsonOutput.Write(context.Out, new { ok = true, plan = planned.Plan });
+        if (json) JsonOutput.Write(context.Out, new LlmPlanJson { ok = true, plan = planned.Plan }, LlmCompileJsonContext.Output.LlmPlanJson);
         RenderPlan(context, planned.Plan, planned.Environment, planned.PythonUnknown);
     }
 
     public static void RenderResult(CliContext context, CompileReport report, Compiler.Toolchain.Smoke.SmokeResult? smoke, bool json)
     {
         var registered = report.Registered!;
-        if (json) JsonOutput.Write(context.Out, new { ok = true, report, registry = new { path = registered.Path, change = registered.Change }, smoke });
+        if (json) JsonOutput.Write(context.Out, new LlmBuiltJson { ok = true, report = report, registry = new RegistryChangeJson { path = registered.Path, change = registered.Change }, smoke = smoke }, LlmCompileJsonContext.Output.LlmBuiltJson);
         RenderResult(context, report);
         context.Human.MarkupLine($"  registry: {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, registered.Path))} ({registered.Change.ToString().ToLowerInvariant()})");
     }
@@ -50,4 +51,28 @@ internal static class LlmCompileView
         context.Human.MarkupLine($"[green]✓[/] {Markup.Escape(report.AvaName)}: {Markup.Escape(report.Outputs.ModelDirectory)} and {Markup.Escape(report.Outputs.Package)}");
         context.Human.MarkupLine($"  report: {Markup.Escape(report.Outputs.Report)}");
     }
+}
+
+/// <summary>'alc compile --plan --json' of an llm recipe; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record LlmPlanJson
+{
+    public required bool ok { get; init; }
+    public required BuildPlanView plan { get; init; }
+}
+
+/// <summary>'alc compile --json' of a finished llm build; members are named as its JSON keys (camelCase already), so the code that fills it reads as the output.</summary>
+internal sealed record LlmBuiltJson
+{
+    public required bool ok { get; init; }
+    public required CompileReport report { get; init; }
+    public required RegistryChangeJson registry { get; init; }
+    public Compiler.Toolchain.Smoke.SmokeResult? smoke { get; init; }
+}
+
+[JsonSerializable(typeof(LlmPlanJson))]
+[JsonSerializable(typeof(LlmBuiltJson))]
+internal sealed partial class LlmCompileJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with alc's --json shape policy (<see cref="JsonOutput.NewOptions"/>).</summary>
+    public static LlmCompileJsonContext Output { get; } = new(JsonOutput.NewOptions());
 }

@@ -1,3 +1,4 @@
+using Ava.Compiler.IO;
 using System.Text.Json;
 using Ava.Compiler.Errors;
 
@@ -116,7 +117,7 @@ public sealed class AbiCatalog
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(text, Json) ?? throw new JsonException("the document is null");
+            return JsonSerializer.Deserialize(text, Json.TypeInfo<T>()) ?? throw new JsonException("the document is null");
         }
         catch (JsonException e)
         {

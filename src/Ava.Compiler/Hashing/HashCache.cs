@@ -86,7 +86,7 @@ public sealed class HashCache
             snapshot = _entries.Where(kv => File.Exists(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
             _dirty = false;
         }
-        AtomicFile.WriteAllText(_path, JsonSerializer.Serialize(new CacheFile(1, snapshot), Json));
+        AtomicFile.WriteAllText(_path, JsonSerializer.Serialize(new CacheFile(1, snapshot), Json.TypeInfo<CacheFile>()));
     }
 
     private static Dictionary<string, Entry> Load(string path)
@@ -94,7 +94,7 @@ public sealed class HashCache
         try
         {
             if (!File.Exists(path)) return new(StringComparer.Ordinal);
-            var file = JsonSerializer.Deserialize<CacheFile>(File.ReadAllText(path), Json);
+            var file = JsonSerializer.Deserialize(File.ReadAllText(path), Json.TypeInfo<CacheFile>());
             if (file is { Version: 1, Files: not null }) return new(file.Files, StringComparer.Ordinal);
         }
         catch (JsonException) { }
@@ -102,9 +102,13 @@ public sealed class HashCache
         return new(StringComparer.Ordinal);
     }
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, TypeInfoResolver = HashCacheJsonContext.Default };
 
-    private sealed record CacheFile(int Version, Dictionary<string, Entry> Files);
+    internal sealed record CacheFile(int Version, Dictionary<string, Entry> Files);
 
-    private sealed record Entry(long Size, long MtimeTicks, string XxHash128, string Sha256);
+    internal sealed record Entry(long Size, long MtimeTicks, string XxHash128, string Sha256);
 }
+
+/// <summary>Compile-time JSON metadata of the hash cache file (alc is published with Native AOT: no reflection).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(HashCache.CacheFile))]
+internal sealed partial class HashCacheJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -34,6 +34,7 @@ public sealed record PackageManifest
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = PackageManifestJsonContext.Default,
     };
 
     /// <summary>
@@ -55,10 +56,10 @@ public sealed record PackageManifest
 
     public void WriteTo(string folder) => AtomicFile.WriteAllText(Path.Combine(folder, FileName), ToJson() + "\n");
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, Json.TypeInfo<PackageManifest>());
 
     public static PackageManifest Read(string folder) =>
-        JsonSerializer.Deserialize<PackageManifest>(File.ReadAllText(Path.Combine(folder, FileName)), Json)
+        JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(folder, FileName)), Json.TypeInfo<PackageManifest>())
         ?? throw new InvalidDataException($"{FileName} in '{folder}' is empty.");
 
     /// <summary>Files whose size or content no longer match the manifest (rehashes everything: for audits, not reruns).</summary>
@@ -73,3 +74,7 @@ public sealed record PackageManifest
 }
 
 public sealed record ManifestFile(string Path, long Size, string XxHash128, string Sha256);
+
+/// <summary>Compile-time JSON metadata of the package manifest (alc is published with Native AOT: no reflection).</summary>
+[JsonSerializable(typeof(PackageManifest))]
+internal sealed partial class PackageManifestJsonContext : JsonSerializerContext;

@@ -112,7 +112,7 @@ public sealed class StageEngine
                 Files = KeyBuilder.ListFiles(tmp).Select(rel => new StampFile(rel, new FileInfo(Path.Combine(tmp, rel)).Length)).ToList(),
                 Data = outcome.Data,
             };
-            AtomicFile.WriteAllText(Path.Combine(tmp, StageStamp.FileName), JsonSerializer.Serialize(stamp, StageStamp.Json));
+            AtomicFile.WriteAllText(Path.Combine(tmp, StageStamp.FileName), JsonSerializer.Serialize(stamp, StageStamp.Json.TypeInfo<StageStamp>()));
             var target = folder.StageDirectory(stage.Name);
             AtomicDirectory.Replace(tmp, target);
             File.AppendAllText(logPath, $"# finished in {clock.Elapsed.TotalSeconds:0.000} s\n");

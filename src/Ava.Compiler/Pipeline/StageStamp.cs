@@ -1,3 +1,4 @@
+using Ava.Compiler.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -35,6 +36,7 @@ public sealed record StageStamp
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = StageStampJsonContext.Default,
     };
 
     public static StageStamp? TryRead(string stageDirectory)
@@ -42,7 +44,7 @@ public sealed record StageStamp
         var path = Path.Combine(stageDirectory, FileName);
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<StageStamp>(File.ReadAllText(path), Json) : null;
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), Json.TypeInfo<StageStamp>()) : null;
         }
         catch (JsonException) { return null; }
         catch (IOException) { return null; }
@@ -67,3 +69,7 @@ public enum StageStatus
     Ran,
     Skipped,
 }
+
+/// <summary>Compile-time JSON metadata of the stage stamp (alc is published with Native AOT: no reflection).</summary>
+[JsonSerializable(typeof(StageStamp))]
+internal sealed partial class StageStampJsonContext : JsonSerializerContext;

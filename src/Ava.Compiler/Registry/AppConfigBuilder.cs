@@ -89,7 +89,7 @@ public static class AppConfigBuilder
                 record["ava_role"] = arm.Role.ToString().ToLowerInvariant();
                 record["ava_weight"] = arm.Weight;
             }
-            list.Add(record);
+            list.Add((JsonNode)record); // the JsonNode overload: Add<T> would box the node as a value (reflection, not AOT-safe)
         }
 
         var nlu = new JsonArray();
@@ -97,7 +97,7 @@ public static class AppConfigBuilder
         {
             var model = m.ArtifactWithRole(ArtifactRole.Model)!;
             var vocab = m.ArtifactWithRole(ArtifactRole.Vocab);
-            nlu.Add(new JsonObject
+            nlu.Add((JsonNode)new JsonObject
             {
                 ["ava_name"] = m.Name,
                 ["model"] = File(model),

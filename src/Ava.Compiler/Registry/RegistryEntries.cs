@@ -1,3 +1,4 @@
+using Ava.Compiler.IO;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Ava.Compiler.Errors;
@@ -230,7 +231,7 @@ public static class RegistryEntries
     }
 
     private static PackageManifest ReadManifestFile(string path) =>
-        System.Text.Json.JsonSerializer.Deserialize<PackageManifest>(File.ReadAllText(path), PackageManifest.Json)
+        System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(path), PackageManifest.Json.TypeInfo<PackageManifest>())
         ?? throw Missing(path, "the package manifest");
 
     private static (JsonObject Node, string Sha256, string Path) ReadReport(string path)

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Ava.Compiler.IO;
 
 namespace Ava.Compiler.Registry;
 
@@ -12,12 +13,12 @@ namespace Ava.Compiler.Registry;
 /// </summary>
 public static class RegistryJson
 {
-    public static readonly JsonSerializerOptions Options = new()
+    public static readonly JsonSerializerOptions Options = new JsonSerializerOptions
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+        TypeInfoResolver = RegistryJsonContext.Default,
+    }.WithKebabCaseEnums();
 
     private static readonly JsonSerializerOptions Writer = new()
     {
@@ -25,7 +26,7 @@ public static class RegistryJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static string Serialize<T>(T value) => Canonical(JsonSerializer.SerializeToNode(value, Options)!);
+    public static string Serialize<T>(T value) => Canonical(JsonSerializer.SerializeToNode(value, Options.TypeInfo<T>())!);
 
     public static string Canonical(JsonNode node) => Sorted(node)!.ToJsonString(Writer).Replace("\r\n", "\n") + "\n";
 
@@ -38,5 +39,10 @@ public static class RegistryJson
         _ => node.DeepClone(),
     };
 
-    public static T Deserialize<T>(JsonNode node) => node.Deserialize<T>(Options)!;
+    public static T Deserialize<T>(JsonNode node) => node.Deserialize(Options.TypeInfo<T>())!;
 }
+
+/// <summary>Compile-time JSON metadata of the registry's files (alc is published with Native AOT: no reflection).</summary>
+[JsonSerializable(typeof(ModelEntry))]
+[JsonSerializable(typeof(AbExperiment))]
+internal sealed partial class RegistryJsonContext : JsonSerializerContext;

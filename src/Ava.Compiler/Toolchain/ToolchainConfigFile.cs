@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ava.Compiler.IO;
 using Ava.Compiler.Errors;
 
 namespace Ava.Compiler.Toolchain;
@@ -52,13 +53,14 @@ public sealed record ToolchainConfigFile
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
         WriteIndented = true,
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = ToolchainConfigJsonContext.Default,
     };
 
     public static ToolchainConfigFile Load(string path)
     {
         try
         {
-            var config = JsonSerializer.Deserialize<ToolchainConfigFile>(File.ReadAllText(path), Options) ?? new ToolchainConfigFile();
+            var config = JsonSerializer.Deserialize(File.ReadAllText(path), Options.TypeInfo<ToolchainConfigFile>()) ?? new ToolchainConfigFile();
             return config with { Path = System.IO.Path.GetFullPath(path) };
         }
         catch (JsonException e)
@@ -78,7 +80,7 @@ public sealed record ToolchainConfigFile
 
     /// <summary>Writes the file atomically (setup records the prefix it built so later commands find it).</summary>
     public void Save(string path) =>
-        IO.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options) + "\n");
+        IO.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options.TypeInfo<ToolchainConfigFile>()) + "\n");
 }
 
 /// <summary>A JSON string or array of strings, read as a list (a runtime given as one folder or as several files).</summary>
@@ -109,3 +111,7 @@ internal sealed class PathListConverter : System.Text.Json.Serialization.JsonCon
         writer.WriteEndArray();
     }
 }
+
+/// <summary>Compile-time JSON metadata of the toolchain config file (alc is published with Native AOT: no reflection).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(ToolchainConfigFile))]
+internal sealed partial class ToolchainConfigJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Ava.Compiler.IO;
 using System.Text.Json.Serialization;
 using Ava.Compiler.Errors;
 
@@ -37,6 +38,7 @@ public sealed record ToolchainLock
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        TypeInfoResolver = ToolchainLockJsonContext.Default,
     };
 
     private static readonly Lazy<ToolchainLock> Embedded = new(() =>
@@ -62,7 +64,7 @@ public sealed record ToolchainLock
         ToolchainLock? lockFile;
         try
         {
-            lockFile = JsonSerializer.Deserialize<ToolchainLock>(json, Options);
+            lockFile = JsonSerializer.Deserialize(json, Options.TypeInfo<ToolchainLock>());
         }
         catch (JsonException e)
         {
@@ -208,3 +210,7 @@ public sealed record DiskPin
 {
     public required int MinimumFreeGigabytes { get; init; }
 }
+
+/// <summary>Compile-time JSON metadata of toolchain.lock.json (alc is published with Native AOT: no reflection).</summary>
+[JsonSerializable(typeof(ToolchainLock))]
+internal sealed partial class ToolchainLockJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using Ava.Compiler.IO;
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -61,7 +62,7 @@ internal static class ManifestCheck
         hasManifest = true;
 
         PackageManifest? manifest;
-        try { manifest = JsonSerializer.Deserialize<PackageManifest>(manifestBytes, PackageManifest.Json); }
+        try { manifest = JsonSerializer.Deserialize(manifestBytes, PackageManifest.Json.TypeInfo<PackageManifest>()); }
         catch (JsonException e)
         {
             return [Error("modified-file", $"{display}: its {PackageManifest.FileName} cannot be read ({e.Message}): the package was damaged or altered.", [display + "!" + manifestName], manifestName)];

@@ -15,17 +15,16 @@ public static class VerificationReport
     public const string MarkdownFileName = "verification-report.md";
     public const string JsonFileName = "verification-report.json";
 
-    public static readonly JsonSerializerOptions JsonOptions = new()
+    public static readonly JsonSerializerOptions JsonOptions = new JsonSerializerOptions
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
         TypeInfoResolver = VerificationJsonContext.Default,
-    };
+    }.WithKebabCaseEnums();
 
-    public static string ToJson(VerificationResult result) => JsonSerializer.Serialize(result, JsonOptions);
+    public static string ToJson(VerificationResult result) => JsonSerializer.Serialize(result, JsonOptions.TypeInfo<VerificationResult>());
 
     /// <summary>Writes both reports into <paramref name="directory"/>; returns their paths.</summary>
     public static (string Markdown, string Json) Write(VerificationResult result, string directory)

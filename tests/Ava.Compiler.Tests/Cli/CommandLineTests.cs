@@ -75,6 +75,34 @@ public class CommandLineTests
             Assert.Equal(Ava.Cli.AlcApp.CommandClassName(command.Spec.Name.Split(' ')), command.GetType().FullName);
     }
 
+    /// <summary>Command classes of <paramref name="types"/> that the table does not make, or makes under another name.</summary>
+    private static List<string> NotInTable(IEnumerable<Type> types, IReadOnlyDictionary<string, Func<Ava.Cli.CommandLine.AlcCommand>> table)
+    {
+        var made = table.ToDictionary(kv => kv.Value().GetType(), kv => kv.Key);
+        return types.Where(t => t is { IsAbstract: false, IsClass: true } && typeof(Ava.Cli.CommandLine.AlcCommand).IsAssignableFrom(t))
+            .Where(t => !made.TryGetValue(t, out var key) || key != ((Ava.Cli.CommandLine.AlcCommand)Activator.CreateInstance(t)!).Spec.Name)
+            .Select(t => t.FullName!).ToList();
+    }
+
+    [Fact]
+    public void Every_command_class_in_alc_is_in_the_command_table_under_its_own_name()
+    {
+        Assert.Empty(NotInTable(typeof(Ava.Cli.AlcApp).Assembly.GetTypes(), Ava.Cli.CommandLine.CommandTable.ByName));
+    }
+
+    private sealed class UnlistedCommand : Ava.Cli.CommandLine.AlcCommand
+    {
+        public override CommandSpec Spec { get; } = new("unlisted", "A command nobody added to the table.");
+
+        public override Task<int> ExecuteAsync(CommandInput input, CliContext context, CancellationToken cancellationToken) => Task.FromResult(0);
+    }
+
+    [Fact]
+    public void A_command_class_missing_from_the_table_is_named_by_the_table_check()
+    {
+        Assert.Equal([typeof(UnlistedCommand).FullName!], NotInTable([typeof(UnlistedCommand), typeof(Ava.Cli.Commands.VerifyCommand)], Ava.Cli.CommandLine.CommandTable.ByName));
+    }
+
     [Fact]
     public async Task A_command_is_found_before_its_positionals_and_options_whatever_they_look_like()
     {

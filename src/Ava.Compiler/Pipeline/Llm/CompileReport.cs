@@ -46,13 +46,13 @@ public sealed record CompileReport
     [JsonIgnore]
     public Registry.RegisterResult? Registered { get; init; }
 
-    public static readonly JsonSerializerOptions Json = new()
+    public static readonly JsonSerializerOptions Json = new JsonSerializerOptions
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+        TypeInfoResolver = CompileReportJsonContext.Default,
+    }.WithKebabCaseEnums();
 
     /// <summary>
     /// Writes compile-report.json and .md. The files name folders by placeholder (<paramref name="folders"/>: e.g. the
@@ -62,7 +62,7 @@ public sealed record CompileReport
     public void Write(string directory, IReadOnlyList<(string Folder, string Placeholder)> folders)
     {
         var portable = Portable(folders);
-        AtomicFile.WriteAllText(Path.Combine(directory, "compile-report.json"), JsonSerializer.Serialize(portable, Json) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(directory, "compile-report.json"), JsonSerializer.Serialize(portable, Json.TypeInfo<CompileReport>()) + "\n");
         AtomicFile.WriteAllText(Path.Combine(directory, "compile-report.md"), portable.ToMarkdown());
     }
 
@@ -161,3 +161,7 @@ public sealed record StageReport(string Name, StageStatus Status, string Key, do
     IReadOnlyList<ToolMetrics> Tools, string LogPath);
 
 public sealed record CompileOutputs(string ModelDirectory, string Package, long PackageBytes, string PackageSha256, string RegistryEntry, string BuildDirectory, string Report);
+
+/// <summary>Compile-time JSON metadata of compile-report.json (alc is published with Native AOT: no reflection).</summary>
+[JsonSerializable(typeof(CompileReport))]
+internal sealed partial class CompileReportJsonContext : JsonSerializerContext;

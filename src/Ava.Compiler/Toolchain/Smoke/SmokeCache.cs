@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Ava.Compiler.IO;
 
 namespace Ava.Compiler.Toolchain.Smoke;
 
@@ -29,7 +31,7 @@ public sealed class SmokeCache(string root)
         if (!File.Exists(path)) return null;
         try
         {
-            var result = JsonSerializer.Deserialize<SmokeResult>(File.ReadAllText(path), Json);
+            var result = JsonSerializer.Deserialize(File.ReadAllText(path), Json.TypeInfo<SmokeResult>());
             return result?.ToolchainKey == key ? result : null;
         }
         catch (JsonException)
@@ -41,8 +43,12 @@ public sealed class SmokeCache(string root)
     public void Save(SmokeResult result)
     {
         Directory.CreateDirectory(Root);
-        IO.AtomicFile.WriteAllText(ResultPath(result.ToolchainKey), JsonSerializer.Serialize(result, Json));
+        IO.AtomicFile.WriteAllText(ResultPath(result.ToolchainKey), JsonSerializer.Serialize(result, Json.TypeInfo<SmokeResult>()));
     }
 
-    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, TypeInfoResolver = SmokeJsonContext.Default };
 }
+
+/// <summary>Compile-time JSON metadata of the cached smoke result (alc is published with Native AOT: no reflection).</summary>
+[JsonSerializable(typeof(SmokeResult))]
+internal sealed partial class SmokeJsonContext : JsonSerializerContext;
