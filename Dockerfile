@@ -14,27 +14,46 @@
 ARG DOTNET_SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0@sha256:e1ffd2a92ae84c1291bc1b6887501f8af98e6331e7af6d4c8d37168c5e87a64c
 ARG BASE_IMAGE=debian:bookworm-slim@sha256:abd67ffcfa541b485a3dff59865ab629aa048a6c613e639d36e7456b0b229241
 
-# --- alc, published self-contained for the image's architecture ---------------------------------------------------
-# Runs on the build machine's platform and cross-publishes (dotnet publish -r), so nothing here executes a binary of
-# the target architecture: the same stage serves linux/amd64 and linux/arm64.
-FROM --platform=$BUILDPLATFORM ${DOTNET_SDK_IMAGE} AS alc
+# --- alc: Native AOT for the image's architecture ------------------------------------------------------------------
+# Native AOT links with the target's own C toolchain (clang, zlib), so this stage runs on the target platform: an arm64
+# image builds it under emulation (slower, the same binary). Installed: the one executable, ONNX Runtime's native
+# library beside it, the embedded default model (embedded-models/) and the recipes alc finds next to itself.
+FROM ${DOTNET_SDK_IMAGE} AS alc
+ARG TARGETARCH
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends clang zlib1g-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props alc.slnx toolchain.lock.json ./
+COPY abi/ abi/
+COPY schemas/ schemas/
+COPY src/ src/
+COPY recipes/ /out/alc/recipes/
+RUN case "${TARGETARCH}" in amd64) rid=linux-x64 ;; arm64) rid=linux-arm64 ;; \
+      *) echo "error: no .NET runtime for linux/${TARGETARCH}; build for linux/amd64 or linux/arm64" >&2; exit 2 ;; esac \
+ && dotnet publish src/Ava.Cli/Ava.Cli.csproj -c Release -r "$rid" -p:StripSymbols=true -o /tmp/alc \
+ && cp /tmp/alc/alc /tmp/alc/libonnxruntime*.so /out/alc/ \
+ && cp -R /tmp/alc/embedded-models /out/alc/embedded-models
+
+# --- ava-action: self-contained single file, ReadyToRun -------------------------------------------------------------
+# Octokit serialises by reflection, which Native AOT trims away (DEVELOPERS.md), so ava-action keeps the JIT with
+# precompiled code. ReadyToRun cross-compiles, so this stage runs on the build machine's platform for both targets.
+FROM --platform=$BUILDPLATFORM ${DOTNET_SDK_IMAGE} AS ava-action
 ARG TARGETARCH
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props alc.slnx toolchain.lock.json ./
 COPY abi/ abi/
 COPY schemas/ schemas/
 COPY src/ src/
-# Each program is installed as its whole publish folder: beside the single-file executable sit ONNX Runtime's native
-# library, the embedded default model (embedded-models/) and the recipes alc finds next to itself.
-COPY recipes/ /out/alc/recipes/
+# Installed as its whole publish folder: ONNX Runtime's native library is inside the single file, and the embedded
+# default model (embedded-models/) and the recipes sit beside it.
 COPY recipes/ /out/ava-action/recipes/
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN case "${TARGETARCH}" in amd64) rid=linux-x64 ;; arm64) rid=linux-arm64 ;; \
       *) echo "error: no .NET runtime for linux/${TARGETARCH}; build for linux/amd64 or linux/arm64" >&2; exit 2 ;; esac \
- && dotnet publish src/Ava.Cli/Ava.Cli.csproj -c Release -r "$rid" --self-contained true \
-      -p:PublishSingleFile=true -p:DebugType=none -o /out/alc \
  && dotnet publish src/Ava.Action/Ava.Action.csproj -c Release -r "$rid" --self-contained true \
-      -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none -o /out/ava-action
+      -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:PublishReadyToRun=true -p:DebugType=none -o /out/ava-action
 
 # --- the toolchain build (compilers, sources, build trees: none of it reaches the final stage) --------------------
 FROM ${BASE_IMAGE} AS toolchain
@@ -172,7 +191,7 @@ RUN apt-get update \
 COPY --from=toolchain /opt/android-ndk-${NDK_RELEASE}/ /opt/android-ndk-${NDK_RELEASE}/
 COPY --from=toolchain /opt/alc-toolchain/ /opt/alc-toolchain/
 COPY --from=alc /out/alc/ /opt/alc/
-COPY --from=alc /out/ava-action/ /opt/ava-action/
+COPY --from=ava-action /out/ava-action/ /opt/ava-action/
 RUN ln -s /opt/alc/alc /usr/local/bin/alc && ln -s /opt/ava-action/ava-action /usr/local/bin/ava-action
 
 ENV ALC_TOOLCHAIN_PREFIX=/opt/alc-toolchain \

@@ -24,10 +24,10 @@ public sealed record StageStamp
 
     public string? Summary { get; init; }
 
-    public IReadOnlyList<ToolMetrics> Tools { get; init; } = [];
+    public IReadOnlyList<ToolMetrics> Tools { get; init => field = value ?? []; } = [];
 
     /// <summary>Every output file with its size: a skipped stage is rerun when one is missing or resized.</summary>
-    public IReadOnlyList<StampFile> Files { get; init; } = [];
+    public IReadOnlyList<StampFile> Files { get; init => field = value ?? []; } = [];
 
     public JsonObject? Data { get; init; }
 

@@ -8,7 +8,7 @@ public sealed record AbExperiment
 {
     public const string SchemaName = "alc-registry-ab/1";
 
-    public string Schema { get; init; } = SchemaName;
+    public string Schema { get; init => field = value ?? SchemaName; } = SchemaName;
 
     public required string Id { get; init; }
 

@@ -10,7 +10,7 @@ public sealed record ModelEntry
     public const string KindLlm = "llm";
     public const string KindOnnxEmbedding = "onnx-embedding";
 
-    public string Schema { get; init; } = SchemaName;
+    public string Schema { get; init => field = value ?? SchemaName; } = SchemaName;
 
     public required string Name { get; init; }
 
@@ -52,7 +52,7 @@ public sealed record ModelEntry
     public EntryAttestation? Attestation { get; init; }
 
     /// <summary>Earlier builds this entry replaced, oldest first.</summary>
-    public IReadOnlyList<EntryHistory> History { get; init; } = [];
+    public IReadOnlyList<EntryHistory> History { get; init => field = value ?? []; } = [];
 
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Verified => Verification.Status == VerificationStatus.Verified;

@@ -113,16 +113,16 @@ public sealed record MlcLlmPin
     public required string Commit { get; init; }
 
     /// <summary>Other commits known to work with the pinned TVM (same FFI generation); doctor accepts them with a note.</summary>
-    public IReadOnlyList<string> CompatibleCommits { get; init; } = [];
+    public IReadOnlyList<string> CompatibleCommits { get; init => field = value ?? []; } = [];
 
     public required string Repository { get; init; }
 
-    public IReadOnlyList<string> RequiredModelTypes { get; init; } = [];
+    public IReadOnlyList<string> RequiredModelTypes { get; init => field = value ?? []; } = [];
 
     /// <summary>Model types users ask for that MLC-LLM does not have, so doctor can say so up front.</summary>
-    public IReadOnlyList<string> AbsentModelTypes { get; init; } = [];
+    public IReadOnlyList<string> AbsentModelTypes { get; init => field = value ?? []; } = [];
 
-    public IReadOnlyList<string> RequiredQuantizations { get; init; } = [];
+    public IReadOnlyList<string> RequiredQuantizations { get; init => field = value ?? []; } = [];
 
     /// <summary>True when <paramref name="commit"/> (full or abbreviated, at least 7 hex digits) is the pin or a compatible commit.</summary>
     public bool Accepts(string commit) => MatchesPinned(commit) || CompatibleCommits.Any(c => Commits.Same(c, commit));
@@ -134,7 +134,7 @@ public sealed record LlvmPin
 {
     public required int Major { get; init; }
 
-    public IReadOnlyList<string> RequiredTargets { get; init; } = [];
+    public IReadOnlyList<string> RequiredTargets { get; init => field = value ?? []; } = [];
 }
 
 public sealed record AndroidNdkPin
@@ -165,10 +165,10 @@ public sealed record PythonPin
     /// The one list of Python packages the toolchain needs besides TVM, tvm-ffi and MLC-LLM themselves: setup installs
     /// it, doctor imports it, <c>alc toolchain requirements</c> prints it. Each names the upstream lines that import it.
     /// </summary>
-    public IReadOnlyList<PythonPackage> Packages { get; init; } = [];
+    public IReadOnlyList<PythonPackage> Packages { get; init => field = value ?? []; } = [];
 
     /// <summary>Requirements upstream declares that alc leaves out → why (the paths alc runs never import them).</summary>
-    public IReadOnlyDictionary<string, string> Excluded { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Excluded { get; init => field = value ?? new Dictionary<string, string>(); } = new Dictionary<string, string>();
 
     public IEnumerable<PythonPackage> InstalledBy(string part) => Packages.Where(p => p.InstalledBy == part);
 
@@ -192,15 +192,23 @@ public sealed record PythonPackage
     public required string Phase { get; init; }
 
     /// <summary>False for packages only a fallback path imports (doctor warns instead of failing).</summary>
-    public bool Required { get; init; } = true;
+    /// <remarks>Read from the lock's optional "required" (absent: true). Kept as a nullable underneath: source-generated
+    /// JSON passes false for an absent init-only bool, which would make every package without the field optional
+    /// (dotnet/runtime#84484).</remarks>
+    [JsonIgnore]
+    public bool Required { get => RequiredField ?? true; init => RequiredField = value; }
+
+    [JsonPropertyName("required")]
+    [JsonInclude]
+    internal bool? RequiredField { get; init; }
 
     public required string Reason { get; init; }
 
     /// <summary>Upstream lines, <c>repo@commit:path:line</c>.</summary>
-    public IReadOnlyList<string> NeededBy { get; init; } = [];
+    public IReadOnlyList<string> NeededBy { get; init => field = value ?? []; } = [];
 
     /// <summary>A package index per host OS (<c>linux</c>, <c>macos</c>) when PyPI's default build is the wrong one (CUDA torch).</summary>
-    public IReadOnlyDictionary<string, string> IndexUrl { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> IndexUrl { get; init => field = value ?? new Dictionary<string, string>(); } = new Dictionary<string, string>();
 
     public string? IndexFor(HostOs os) =>
         IndexUrl.GetValueOrDefault(os == HostOs.MacOs ? "macos" : "linux");

@@ -175,7 +175,7 @@ public class DockerfileTests
     {
         Skip.IfNot(OnBookworm(), "not Debian bookworm with apt-get: the Dockerfile's apt lines were NOT checked on this machine");
         var lines = AptPackages();
-        Assert.Equal(2, lines.Count);
+        Assert.Equal(3, lines.Count);
         foreach (var packages in lines)
         {
             var r = await SimulateAsync(packages);
@@ -189,7 +189,7 @@ public class DockerfileTests
         Skip.IfNot(OnBookworm(), "not Debian bookworm with apt-get: the apt gate's negative case did not run");
         var broken = Text.Replace("\"llvm-${LLVM_MAJOR}-dev=${LLVM_DEB_VERSION}\"", "\"llvm-${LLVM_MAJOR}-dev=${LLVM_DEB_VERSION}\" \"libpolly-${LLVM_MAJOR}-dev\"");
         Assert.NotEqual(Text, broken);
-        var r = await SimulateAsync(AptPackages(broken)[0]);
+        var r = await SimulateAsync(AptPackages(broken).Single(p => p.Any(x => x.StartsWith("llvm-", StringComparison.Ordinal))));
         Assert.Equal(100, r.ExitCode);
         Assert.Contains("libpolly-15-dev", r.StdErr);
     }

@@ -35,7 +35,7 @@ public sealed record SmokeResult
     public required double Seconds { get; init; }
 
     /// <summary>The MLC-LLM subcommands that ran, in order, with their seconds.</summary>
-    public IReadOnlyList<SmokeStep> Steps { get; init; } = [];
+    public IReadOnlyList<SmokeStep> Steps { get; init => field = value ?? []; } = [];
 
     /// <summary>The failing step: convert_weight, gen_config, compile or verify; null when it passed.</summary>
     public string? Step { get; init; }
