@@ -27,8 +27,8 @@ public class SourceGeneratedJsonTests
     public void The_toolchain_lock_reads_the_same_through_its_generated_context_as_through_reflection()
     {
         var text = File.ReadAllText(RepoPaths.Combine("toolchain.lock.json"));
-        var generated = Toolchain.ToolchainLock.Parse(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), "test");
-        var reflected = JsonSerializer.Deserialize<Toolchain.ToolchainLock>(text, Reflection)!;
+        var generated = global::Ava.Compiler.Toolchain.ToolchainLock.Parse(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), "test");
+        var reflected = JsonSerializer.Deserialize<global::Ava.Compiler.Toolchain.ToolchainLock>(text, Reflection)!;
         Assert.Equal(Dump(reflected), Dump(generated));
         // Most packages leave "required" out: absent means required.
         Assert.Equal(reflected.Python.Packages.Count(p => p.Required), generated.Python.Packages.Count(p => p.Required));
