@@ -36,10 +36,10 @@ public class PublishActionScriptTests
         var r = await NodeTools.RunAsync("bash", [RepoPaths.Combine("scripts", "publish-action"), "--rid", "linux-x64", "--project", "alc", "--output", dir["publish"]],
             workingDirectory: RepoPaths.Root, timeout: TimeSpan.FromMinutes(15));
         Assert.True(r.ExitCode == 0, r.StdErr);
-        // Native AOT: an ELF executable carrying NativeAOT's runtime (its DotNetRuntimeDebugHeader export) and no JIT
+        // Native AOT: an ELF file carrying NativeAOT's runtime (its DotNetRuntimeDebugHeader export) and no JIT
         // to load (a JIT-based host names libclrjit.so); no managed alc.dll beside it.
         var published = Path.Combine(dir["publish"], "linux-x64");
-        Assert.Equal(ObjectKind.Executable, ArtifactReader.ReadObject(Path.Combine(published, "alc")).Kind);
+        Assert.Equal(ObjectFormat.Elf, ArtifactReader.ReadObject(Path.Combine(published, "alc")).Format); // a PIE: ELF type DYN
         var image = File.ReadAllBytes(Path.Combine(published, "alc"));
         Assert.True(image.AsSpan().IndexOf("DotNetRuntimeDebugHeader"u8) >= 0);
         Assert.True(image.AsSpan().IndexOf("libclrjit.so"u8) < 0);
