@@ -30,7 +30,7 @@ internal static class LlmCompileView
     private static void RenderPlan(CliContext context, BuildPlanView plan, IReadOnlyDictionary<string, string> env, bool pythonUnknown)
     {
         var screen = context.Screen;
-        screen.Line($"{screen.Bold(plan.AvaName)} = {plan.Recipe} {plan.Quantization}, system-lib prefix {plan.SystemLibPrefix}; runs nothing.");
+        screen.Prose(screen.Bold(plan.AvaName) + " ", $"= {plan.Recipe} {plan.Quantization}, system-lib prefix {plan.SystemLibPrefix}; runs nothing.");
         if (plan.Source is { } src)
         {
             if (src.Repo is null) screen.Prose("source: ", $"the local model folder {src.ModelDirectory}");
@@ -48,8 +48,8 @@ internal static class LlmCompileView
         var width = plan.Stages.Max(s => s.Name.Length);
         foreach (var s in plan.Stages)
         {
-            screen.Line($"  {s.Name.PadRight(width)}  {s.Key[..16]}  {(s.UpToDate ? "up to date" : "will run")}" +
-                        (s.DependsOn.Count == 0 ? "" : $"  (after {string.Join(", ", s.DependsOn)})"));
+            screen.Prose($"  {s.Name.PadRight(width)}  ", $"{s.Key[..16]}  {(s.UpToDate ? "up to date" : "will run")}" +
+                                                      (s.DependsOn.Count == 0 ? "" : $"  (after {string.Join(", ", s.DependsOn)})"));
             if (s.ActionKind == StageActionKind.Tool) screen.Line("    " + s.Action);
             else screen.Prose("    ", s.Action);
         }
