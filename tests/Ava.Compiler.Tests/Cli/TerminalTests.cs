@@ -31,7 +31,11 @@ public sealed class TerminalTests
             {
                 var screen = Programs.Ok("tmux", "-S", socket, "capture-pane", "-p", "-J", "-S", "-", "-t", "alc");
                 if (screen.Contains("__EXIT__ ", StringComparison.Ordinal))
-                    return screen.Replace("\r", "").Split('\n').Select(l => l.TrimEnd()).ToArray();
+                {
+                    var lines = screen.Replace("\r", "").Split('\n').Select(l => l.TrimEnd()).ToArray();
+                    Keep(command, lines);
+                    return lines;
+                }
                 await Task.Delay(200);
             }
             Assert.Fail("alc did not finish in the terminal within 2 minutes:\n" + Programs.Run("tmux", "-S", socket, "capture-pane", "-p", "-t", "alc").StdOut);
@@ -41,6 +45,54 @@ public sealed class TerminalTests
         {
             Programs.Run("tmux", "-S", socket, "kill-server");
         }
+    }
+
+    /// <summary>
+    /// With ALC_SCREENS_DIR set, each capture is also written there (the README's screens are pasted from these files),
+    /// under the command's words.
+    /// </summary>
+    private static void Keep(string command, string[] lines)
+    {
+        if (Environment.GetEnvironmentVariable("ALC_SCREENS_DIR") is not { Length: > 0 } dir) return;
+        Directory.CreateDirectory(dir);
+        var name = string.Concat(command.Split(' ').Take(3).Select(w => new string(w.Where(char.IsLetterOrDigit).ToArray()) + "-")).TrimEnd('-');
+        var shown = lines.SkipWhile(l => l.Length == 0).TakeWhile(l => !l.StartsWith("__EXIT__", StringComparison.Ordinal));
+        File.WriteAllLines(Path.Combine(dir, $"{name}-{lines.First(l => l.StartsWith("__EXIT__", StringComparison.Ordinal))[9..]}.txt"), shown);
+    }
+
+    [Fact]
+    public async Task A_passing_doctor_shows_a_mark_per_check_and_no_issues_in_an_80_column_terminal()
+    {
+        using var tc = new FakeToolchain();
+        using var dir = new TempDir("tmux");
+        var env = new Dictionary<string, string>(tc.Environment) { ["HOME"] = tc.Root };
+
+        var screen = await ScreenOf(dir, env, "alc doctor");
+
+        Assert.Contains("__EXIT__ 0", screen);
+        Assert.All(screen.Where(l => l.StartsWith('[')), l => Assert.Matches(@"^\[(✓|!|-)\] ", l));
+        Assert.Contains(screen, l => l.StartsWith("[✓] tvm-ffi package: ", StringComparison.Ordinal));
+        Assert.Contains(screen, l => l.Contains("No issues found", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("gemma_q4f16_1-tvm-v0.20-android.tar", 1)]
+    [InlineData("gemma2_q4f16_1-tvm-v0.22-android.tar", 0)]
+    public async Task Verify_leads_with_its_verdict_and_keeps_the_US2_sentence_and_paths_whole_in_an_80_column_terminal(string sample, int exit)
+    {
+        using var dir = new TempDir("tmux");
+        var path = RepoPaths.Combine("samples", sample);
+
+        var screen = await ScreenOf(dir, new Dictionary<string, string> { ["HOME"] = dir.Path }, $"alc verify '{path}'");
+
+        Assert.Contains($"__EXIT__ {exit}", screen);
+        if (exit == 1)
+        {
+            Assert.Equal("error[old-api]: Model uses old TVM API (TVMFuncCall). Expected new FFI API (TVMFFIFunctionCall)",
+                screen.First(l => l.StartsWith("error", StringComparison.Ordinal)));
+            Assert.Single(screen, l => l.TrimStart().StartsWith("= help:", StringComparison.Ordinal));
+        }
+        else Assert.Contains(screen, l => l.Contains("accepted " + path, StringComparison.Ordinal));
     }
 
     [Fact]
