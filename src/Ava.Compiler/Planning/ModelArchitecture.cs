@@ -74,7 +74,7 @@ public sealed record ModelArchitecture
         int Need(string key) => Read(key) ?? throw new BadInputException(
             $"{source} has no '{key}', and {(configClass is null ? $"alc knows no config class for model_type '{modelType}'" : $"MLC-LLM's {configClass.Name} (model_type {modelType}) has no default for it")}, so the model cannot be sized.",
             configClass is null
-                ? $"alc sizes only the model types its recipes use ({string.Join(", ", ConfigClasses.All.Where(c => c.Unsupported is null).Select(c => c.ModelType))}); MLC-LLM would need '{key}' too."
+                ? $"alc sizes only the model types its recipes use ({string.Join(", ", ConfigClasses.Llm.Where(c => c.Unsupported is null).Select(c => c.ModelType))}); MLC-LLM would need '{key}' too."
                 : $"MLC-LLM's convert_weight would stop on the same missing field; check that config.json is the file published with the model (re-fetch it with 'alc fetch <repo> --include config.json').");
 
         var hidden = Need("hidden_size");

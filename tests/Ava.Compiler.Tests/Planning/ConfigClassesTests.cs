@@ -32,9 +32,15 @@ public class ConfigClassesTests
     [Fact]
     public void Every_default_names_the_upstream_line_it_comes_from()
     {
-        foreach (var c in ConfigClasses.All)
+        const string transformers = @"^huggingface/transformers@008f5c8c:src/transformers/models/\w+/configuration_\w+\.py:\d+$";
+        foreach (var c in ConfigClasses.Llm)
         foreach (var d in c.Defaults)
+        {
             Assert.Matches(@"^mlc-ai/mlc-llm@7b15b196:python/mlc_llm/model/[\w/]+\.py:\d+$", d.Source);
+            // Every Gemma 3 default also names the transformers line with the value Hugging Face left out of the file.
+            Assert.Matches(transformers, d.Transformers);
+        }
+        foreach (var d in ConfigClasses.Bert.Defaults) Assert.Matches(transformers, d.Source);
         Assert.Equal(8, ConfigClasses.Gemma3.DefaultFor("num_attention_heads")!.Value);
     }
 
