@@ -15,10 +15,25 @@ public sealed record ConfigDefault(string Field, int Value, string Source, strin
 /// </summary>
 /// <param name="TextConfigKey">Where the language model's fields live (<c>text_config</c> for multimodal checkpoints).</param>
 /// <param name="Unsupported">Why MLC-LLM at the pin cannot build this model type at all.</param>
+/// <param name="Required">The dataclass fields without a default, of any JSON type (MLC's <c>cls(**fields)</c> raises
+/// TypeError when one is absent).</param>
+/// <param name="Gemma">MLC's __post_init__ checks of Gemma configs: only GeLU, no attention bias.</param>
 public sealed record ConfigClass(string Name, string ModelType, IReadOnlyList<ConfigDefault> Defaults, string? TextConfigKey = null,
-    string? Unsupported = null)
+    string? Unsupported = null, IReadOnlyList<ConfigField>? Required = null, GemmaChecks? Gemma = null)
 {
     public ConfigDefault? DefaultFor(string field) => Defaults.FirstOrDefault(d => d.Field == field);
+}
+
+/// <summary>A field the config class requires (no default), with the upstream line that declares it.</summary>
+public sealed record ConfigField(string Field, string Source);
+
+/// <summary>
+/// What MLC's Gemma config classes check after parsing: the activation (<c>hidden_activation</c>, else <c>hidden_act</c>,
+/// else <paramref name="DefaultActivation"/>) must be GeLU, and <c>attention_bias</c> must be false.
+/// </summary>
+public sealed record GemmaChecks(string ActivationSource, string BiasSource, string? DefaultActivation)
+{
+    public static readonly IReadOnlyList<string> GeluActivations = ["gelu", "gelu_pytorch_tanh"];
 }
 
 /// <summary>The config classes alc reads, as data. LLM sources: MLC-LLM's dataclasses at the pin, which is what convert_weight,
@@ -34,7 +49,31 @@ public static class ConfigClasses
     private const string BertHf = Transformers + "bert/configuration_bert.py:";
 
     /// <summary>MLC's GemmaConfig (Gemma2Config adds only optional fields): every size field is required.</summary>
-    public static readonly ConfigClass Gemma2 = new("Gemma2Config", "gemma2", []);
+    public static readonly ConfigClass Gemma2 = new("Gemma2Config", "gemma2", [],
+        Required:
+        [
+            new("hidden_size", Mlc + "gemma/gemma_model.py:24"),
+            new("intermediate_size", Mlc + "gemma/gemma_model.py:25"),
+            new("attention_bias", Mlc + "gemma/gemma_model.py:26"),
+            new("num_attention_heads", Mlc + "gemma/gemma_model.py:27"),
+            new("num_key_value_heads", Mlc + "gemma/gemma_model.py:28"),
+            new("head_dim", Mlc + "gemma/gemma_model.py:29"),
+            new("num_hidden_layers", Mlc + "gemma/gemma_model.py:30"),
+            new("rms_norm_eps", Mlc + "gemma/gemma_model.py:31"),
+            new("vocab_size", Mlc + "gemma/gemma_model.py:32"),
+        ],
+        Gemma: new(Mlc + "gemma/gemma_model.py:44", Mlc + "gemma/gemma_model.py:46", DefaultActivation: null));
+
+    private static readonly ConfigField[] Gemma3TextRequired =
+    [
+        new("hidden_size", Mlc + "gemma3/gemma3_model.py:27"),
+        new("intermediate_size", Mlc + "gemma3/gemma3_model.py:28"),
+        new("num_hidden_layers", Mlc + "gemma3/gemma3_model.py:29"),
+    ];
+
+    // hidden_activation defaults to gelu_pytorch_tanh (gemma3_model.py:35), attention_bias to False (:30).
+    private static readonly GemmaChecks Gemma3Checks =
+        new(Mlc + "gemma3/gemma3_model.py:51", Mlc + "gemma3/gemma3_model.py:53", DefaultActivation: "gelu_pytorch_tanh");
 
     private static readonly ConfigDefault[] Gemma3TextDefaults =
     [
@@ -50,10 +89,12 @@ public static class ConfigClasses
     ];
 
     /// <summary>Gemma 3 1B: a text-only checkpoint, fields at the top level.</summary>
-    public static readonly ConfigClass Gemma3Text = new("Gemma3TextConfig", "gemma3_text", Gemma3TextDefaults);
+    public static readonly ConfigClass Gemma3Text = new("Gemma3TextConfig", "gemma3_text", Gemma3TextDefaults,
+        Required: Gemma3TextRequired, Gemma: Gemma3Checks);
 
     /// <summary>Gemma 3 4B and larger: multimodal, the language model under text_config; vocab_size on Gemma3Config.</summary>
-    public static readonly ConfigClass Gemma3 = new("Gemma3Config", "gemma3", Gemma3TextDefaults, TextConfigKey: "text_config");
+    public static readonly ConfigClass Gemma3 = new("Gemma3Config", "gemma3", Gemma3TextDefaults, TextConfigKey: "text_config",
+        Required: Gemma3TextRequired, Gemma: Gemma3Checks);
 
     public static readonly ConfigClass Gemma3n = new("Gemma3nConfig", "gemma3n", [],
         Unsupported: "MLC-LLM at 7b15b196 has no gemma3n model type (mlc-ai/mlc-llm#3271), so it cannot compile this model");

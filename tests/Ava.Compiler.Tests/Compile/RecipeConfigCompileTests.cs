@@ -17,7 +17,8 @@ namespace Ava.Compiler.Tests.Compile;
 public class RecipeConfigCompileTests
 {
     private const string Gemma2_2B = """
-            {"architectures":["Gemma2ForCausalLM"],"model_type":"gemma2","hidden_size":2304,"intermediate_size":9216,
+            {"architectures":["Gemma2ForCausalLM"],"model_type":"gemma2","attention_bias":false,"hidden_activation":"gelu_pytorch_tanh",
+             "rms_norm_eps":1e-06,"hidden_size":2304,"intermediate_size":9216,
              "num_hidden_layers":26,"num_attention_heads":8,"num_key_value_heads":4,"head_dim":256,"vocab_size":256000,
              "sliding_window":4096,"max_position_embeddings":8192,"query_pre_attn_scalar":256,"torch_dtype":"bfloat16"}
             """;
