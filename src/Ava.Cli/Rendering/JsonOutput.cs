@@ -23,6 +23,9 @@ public static class JsonOutput
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     }.WithKebabCaseEnums();
 
+    /// <summary>The policy as one instance, for contexts that copy it (<c>new(new JsonSerializerOptions(JsonOutput.Options))</c>).</summary>
+    public static readonly JsonSerializerOptions Options = NewOptions();
+
     public static void Write<T>(TextWriter output, T result, JsonTypeInfo<T> contract)
     {
         output.WriteLine(JsonSerializer.Serialize(result, contract));
