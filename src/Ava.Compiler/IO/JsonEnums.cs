@@ -24,7 +24,7 @@ public static class JsonEnums
         Kebab<Registry.VerificationStatus>(), Kebab<Registry.ArtifactRole>(), Kebab<Registry.RegisterChange>(),
         Kebab<Registry.AbStatus>(), Kebab<Registry.AbRole>(),
         Kebab<Packaging.SourceOrigin>(),
-        Kebab<Pipeline.StageStatus>(), Kebab<Pipeline.Compile.CompileInput>(),
+        Kebab<Pipeline.StageStatus>(), Kebab<Pipeline.Compile.CompileInput>(), Kebab<Pipeline.Llm.StageActionKind>(),
         Kebab<Verification.Verdict>(), Kebab<Verification.Severity>(), Kebab<Verification.ObjectRole>(),
         Kebab<Verification.AppChain.LinkStatus>(), Kebab<Verification.AppChain.AppLibraryRole>(),
         Kebab<Errors.ExitCode>(),
