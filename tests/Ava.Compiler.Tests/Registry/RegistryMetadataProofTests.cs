@@ -72,7 +72,7 @@ public class RegistryMetadataProofTests : IDisposable
         { "context", ["context_window_size 8192", "above the 4096"] },
         { "prefill", ["prefill_chunk_size 2048", "above the 1024"] },
         { "sliding window", ["with sliding_window_size 4096", "has none"] },
-        { "estimated_vram_bytes", ["records estimated_vram_bytes 3000000000", "gives 1069978112", "parameters 331780608"] },
+        { "estimated_vram_bytes", ["records estimated_vram_bytes 3000000000", "gives 738222848", "parameters 25344"] },
     };
 
     private static ModelEntry Break(ModelEntry e, string field) => field switch

@@ -56,10 +56,10 @@ public class RegistryTests
         Assert.Equal(new EntryQuantization("q4f16_1", false), e.Quantization);
         Assert.Equal(("0.22.0", RegistryBuilds.TvmCommit, "0.1.0", RegistryBuilds.MlcCommit, "tvm-v0.22.0"),
             (e.Toolchain.TvmVersion, e.Toolchain.TvmCommit, e.Toolchain.TvmFfiVersion, e.Toolchain.MlcLlmCommit, e.Toolchain.AbiProfile));
-        // From the library's metadata (tests/fixtures/tvm/src/metadata-gemma2_q4f16_1.json) with vocab_size 256000 and context
-        // 4096: parameters 256000×288×4 + 256000×72×2 + 2304×2 = 331780608, largest temporary (prefill) 301989888, KV cache
+        // From the library's metadata (tests/fixtures/tvm/src/metadata-gemma2_q4f16_1.json) with vocab_size 16 and context
+        // 4096: parameters 16×288×4 + 16×72×2 + 2304×2 = 25344, largest temporary (prefill) 301989888, KV cache
         // 256 head_dim × 26 layers × 4 KV heads × 2 bytes × 2 (K, V) × 4096 tokens = 436207616.
-        Assert.Equal((4096, 256, 4096, 256000, 1_069_978_112L, "gemma2_q4f16_1", "gemma2_q4f16_1_"),
+        Assert.Equal((4096, 256, 4096, 16, 738_222_848L, "gemma2_q4f16_1", "gemma2_q4f16_1_"),
             (e.Model.ContextWindowSize, e.Model.PrefillChunkSize, e.Model.SlidingWindowSize, e.Model.VocabSize, e.Model.EstimatedVramBytes, e.Model.ModelLib, e.Model.SystemLibPrefix));
         Assert.Equal("2026-11-26T03:00:00Z", e.CompiledAt);
         Assert.Equal(VerificationStatus.Verified, e.Verification.Status);
@@ -375,9 +375,9 @@ public class RegistryTests
         Assert.Equal(2, list.Count);
         foreach (var (record, name, prefix, role, quantization, experimental, vram) in new[]
                  {
-                     (list[0]!, Ge2, "gemma2_q4f16_1", "control", "q4f16_1", false, 1_069_978_112L),
+                     (list[0]!, Ge2, "gemma2_q4f16_1", "control", "q4f16_1", false, 738_222_848L),
                      // metadata-gemma2_q4f16_0.json: the same sizes as q4f16_1's, so the same estimate.
-                     (list[1]!, Ge2L0, "gemma2_q4f16_0", "treatment", "q4f16_0", true, 1_069_978_112L),
+                     (list[1]!, Ge2L0, "gemma2_q4f16_0", "treatment", "q4f16_0", true, 738_222_848L),
                  })
         {
             // MLC's ModelRecord (mlc-llm@7b15b196 AppViewModel.kt:830-835): model_id names the folder files/<model_id>/
