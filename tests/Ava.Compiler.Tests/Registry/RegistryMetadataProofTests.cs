@@ -54,8 +54,9 @@ public class RegistryMetadataProofTests : IDisposable
         var v = Validate();
         Assert.True(v.Ok, string.Join("\n", v.Problems.Select(p => $"{p.Code}: {p.Message}")));
 
-        var r = await VerifyBundle("--strict");
+        var r = await VerifyBundle("--strict", "--report", "proof");
         Assert.Equal(0, r.ExitCode);
+        Assert.Contains($"Registry proof: checked against {Registry.ModelPath(Q0)}", File.ReadAllText(dir["proof/verification-report.md"]).Replace("\\", ""));
         Assert.Empty(RegistryProblems(r));
         var proofs = r.Json().RootElement.GetProperty("libraries").EnumerateArray().Select(l => l.GetProperty("registryProof").GetString()!).ToList();
         Assert.Equal(2, proofs.Count);
