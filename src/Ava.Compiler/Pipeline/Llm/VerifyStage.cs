@@ -108,10 +108,19 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
             // app chain alone says nothing against the library, so it is kept for the rerun with the fixed app.
             if (checkedLibrary.Verdict == Verdict.Rejected)
                 IO.AtomicDirectory.TryDeleteTree(context.OutputOf(CompileStage.StageName));
-            var errors = result.AllProblems.Where(p => p.Severity == Severity.Error).ToList();
-            throw new VerificationFailedException(
-                string.Join(" ", errors.Select(p => p.Message).Distinct()),
-                $"{errors.Select(p => p.Fix).Distinct().FirstOrDefault() ?? "Use the pinned toolchain."} Nothing was packaged. Report: {Path.Combine(context.Folder.Root, VerificationReport.MarkdownFileName)}");
+            // The app's chain leads when it is broken: its first broken link's reason is the error the app would throw
+            // (for the spec's app: "The app will throw UnsatisfiedLinkError: tvmFFIFunctionGetGlobal — …").
+            var errors = (result.App?.Links.SelectMany(l => l.Problems) ?? []).Concat(result.AllProblems)
+                .Where(p => p.Severity == Severity.Error).ToList();
+            var messages = errors.Select(p => p.Message).Distinct().ToList();
+            var problem = result.App?.Links.FirstOrDefault(l => l.Status != LinkStatus.Ok) is { } broken
+                ? $"{broken.Reason} ({messages.Count} problem(s) in all: the chain above and the report.)"
+                : string.Join(" ", messages);
+            throw new VerificationFailedException(problem,
+                $"{errors.Select(p => p.Fix).Distinct().FirstOrDefault() ?? "Use the pinned toolchain."} Nothing was packaged. Report: {Path.Combine(context.Folder.Root, VerificationReport.MarkdownFileName)}")
+            {
+                ReportPath = Path.Combine(context.Folder.Root, VerificationReport.MarkdownFileName),
+            };
         }
         if (checkedLibrary.ModelLib != build.ModelLib)
             throw new VerificationFailedException(
