@@ -1,4 +1,5 @@
 using Ava.Action.Runner;
+using Ava.Compiler.Binary;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Reporting;
 using Ava.Compiler.Verification;
@@ -34,7 +35,7 @@ public static class LibraryVerification
         foreach (var problems in result.Libraries.Select(l => l.Problems).Prepend(result.Problems).Append(chainProblems))
         foreach (var d in Diagnostics.Of(problems).Where(d => d.Severity != Severity.Note))
         {
-            var files = d.Where.Select(w => w.Split('!')[0]).Distinct().DefaultIfEmpty(null);
+            var files = d.Where.Select(w => DisplayPath.Outer(w)).Distinct().DefaultIfEmpty(null);
             foreach (var file in files)
             {
                 var props = new AnnotationProperties { Title = d.Symbol is { } s ? $"{d.Code}: {s}" : d.Code, File = file };

@@ -1,5 +1,6 @@
 using Ava.Cli.CommandLine;
 using Ava.Compiler.Abi;
+using Ava.Compiler.Binary;
 using Ava.Compiler.Diagnostics;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Verification;
@@ -158,7 +159,7 @@ public sealed class VerifyCommand : AlcCommand
             screen.Line($"{verdict} {l.Path}");
             screen.Prose("  ", $"{l.Generation}; prefix {l.Prefix ?? "-"}; {l.Objects.Count} object(s); metadata: {l.Metadata?.Describe() ?? LibraryMetadata.Missing(l)}");
             foreach (var o in l.Objects)
-                screen.Line($"    {ShortName(o.Path)}: {(o.Format == "elf" ? "ELF" : "Mach-O")}{o.Bits} {o.Architecture} {o.Role.ToString().ToLowerInvariant()}");
+                screen.Line($"    {DisplayPath.Member(o.Path)}: {(o.Format == "elf" ? "ELF" : "Mach-O")}{o.Bits} {o.Architecture} {o.Role.ToString().ToLowerInvariant()}");
         }
 
         if (r.RuntimeSet is { } runtime)
@@ -198,5 +199,4 @@ public sealed class VerifyCommand : AlcCommand
         }
     }
 
-    private static string ShortName(string path) => path.Contains('!') ? path[(path.LastIndexOf('!') + 1)..] : Path.GetFileName(path);
 }

@@ -20,7 +20,7 @@ public static class Diagnostics
     {
         var result = new List<Diagnostic>();
         var old = problems.Where(p => p.Code == "old-api").ToList();
-        old.Sort(LibraryCheck.OldApiOrder);
+        old.Sort(GenerationRule.OldApiOrder);
         if (old.Count > 0)
         {
             var lead = old[0];

@@ -30,7 +30,7 @@ internal static class PackageChecks
         if (Directory.Exists(lib.Path) || !PackageSafety.IsTar(lib.Path)) return false;
         var ext = Path.GetExtension(lib.Path);
         return ext.Equals(".alm", StringComparison.OrdinalIgnoreCase) || ext.Equals(".aon", StringComparison.OrdinalIgnoreCase)
-               || entries.Any(e => PackageMarkers.Contains(e.Path[(e.Path.LastIndexOfAny(['/', '!']) + 1)..]));
+               || entries.Any(e => PackageMarkers.Contains(DisplayPath.FileName(e.Path)));
     }
 
     private static Problem Unverifiable(string display, bool strict) => new()

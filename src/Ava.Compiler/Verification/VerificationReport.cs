@@ -99,7 +99,7 @@ public static class VerificationReport
                 sb.AppendLine("| object | format | architecture | role | TVM generation | TVM referenced | TVM defined |");
                 sb.AppendLine("|---|---|---|---|---|---|---|");
                 foreach (var o in l.Objects)
-                    sb.AppendLine($"| `{Cell(LibraryCheck.Short(o.Path))}` | {(o.Format == "elf" ? "ELF" : "Mach-O")}{o.Bits} {o.Kind} | {o.Architecture} | {o.Role.ToString().ToLowerInvariant()} | {Cell(o.Generation)} | {List(o.TvmReferenced)} | {List(o.TvmDefined)} |");
+                    sb.AppendLine($"| `{Cell(Binary.DisplayPath.Member(o.Path))}` | {(o.Format == "elf" ? "ELF" : "Mach-O")}{o.Bits} {o.Kind} | {o.Architecture} | {o.Role.ToString().ToLowerInvariant()} | {Cell(o.Generation)} | {List(o.TvmReferenced)} | {List(o.TvmDefined)} |");
                 sb.AppendLine();
             }
             foreach (var n in l.Notes) sb.AppendLine($"- note: {Md(n)}");

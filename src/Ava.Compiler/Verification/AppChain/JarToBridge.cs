@@ -1,4 +1,5 @@
 using Ava.Compiler.Abi;
+using Ava.Compiler.Binary;
 using Ava.Compiler.Jvm;
 
 namespace Ava.Compiler.Verification.AppChain;
@@ -136,5 +137,5 @@ internal static class JarToBridge
     private static string ShortClass(string cls) => cls[(cls.LastIndexOf('.') + 1)..];
 
     /// <summary>"tvm4j_core.jar" from "libs/tvm4j_core.jar!org/apache/tvm/LibInfo.class".</summary>
-    internal static string TopFile(string display) => Path.GetFileName(display.Split('!')[0]);
+    internal static string TopFile(string display) => Path.GetFileName(DisplayPath.Outer(display));
 }

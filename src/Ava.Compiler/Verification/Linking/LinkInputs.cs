@@ -114,7 +114,7 @@ internal sealed class LinkInputs : IDisposable
     /// <summary>A short file name the linker prints unchanged (keeps the extension so lld's messages read naturally).</summary>
     private static string Safe(string display)
     {
-        var name = display[(Math.Max(display.LastIndexOf('!'), display.LastIndexOf('/')) + 1)..];
+        var name = DisplayPath.FileName(display);
         var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').ToArray();
         return chars.Length == 0 ? "object" : new string(chars);
     }

@@ -35,19 +35,19 @@ internal sealed class RequiredMarkerRule(AbiProfile profile)
                     RequireAlways(f, host.References, "lib0.o (the host module)", "in a system-lib host module", problems);
                     RequireWithDeviceModule(f, host, problems);
                     if (!f.Defines(host.ContextSuffix))
-                        problems.Add(Missing($"{LibraryCheck.Short(o.Path)} defines no <prefix>{host.ContextSuffix} (the weak module context pointer every {profile.Generation} host module defines).", o.Path, host.ContextSuffix));
+                        problems.Add(LibraryProblems.NoContextPointer(o.Path, host.ContextSuffix, profile));
                     if (f.Functions == 0)
-                        problems.Add(Missing($"{LibraryCheck.Short(o.Path)} defines no {host.FunctionPrefix}<prefix><function> packed functions, so the runtime finds no model function in it.", o.Path, host.FunctionPrefix));
+                        problems.Add(LibraryProblems.NoPackedFunctions(o.Path, host.FunctionPrefix, profile));
                     break;
                 case ObjectRole.Device:
                     RequireAlways(f, device.References, "<prefix>devc.o (the import blob)", "in a system-lib import blob", problems);
                     if (!f.Defines(device.BlobSuffix))
-                        problems.Add(Missing($"{LibraryCheck.Short(o.Path)} defines no <prefix>{device.BlobSuffix}.", o.Path, device.BlobSuffix));
+                        problems.Add(LibraryProblems.NoBlob(o.Path, device.BlobSuffix, profile));
                     break;
                 case ObjectRole.SharedLibrary when profile.SharedLibrary is { } rule:
                     RequireAlways(f, rule.References, "the shared-object library", "in a shared-object build", problems);
                     if (!f.Defines(rule.BlobSuffix))
-                        problems.Add(Missing($"{LibraryCheck.Short(o.Path)} defines no <prefix>{rule.BlobSuffix}.", o.Path, rule.BlobSuffix));
+                        problems.Add(LibraryProblems.NoBlob(o.Path, rule.BlobSuffix, profile));
                     break;
             }
         }
@@ -55,9 +55,9 @@ internal sealed class RequiredMarkerRule(AbiProfile profile)
         var hasHost = objects.Any(f => f.Role == ObjectRole.Host);
         var hasDevice = objects.Any(f => f.Role == ObjectRole.Device);
         if (hasHost && !hasDevice)
-            problems.Add(Missing($"{display} has a host module but no <prefix>devc.o defining <prefix>{device.BlobSuffix}: without it the runtime finds no VM executable or device kernels for this model.", display, device.BlobSuffix));
+            problems.Add(LibraryProblems.NoDeviceObject(display, device.BlobSuffix, profile));
         if (hasDevice && !hasHost)
-            problems.Add(Missing($"{display} has an import blob but no host module (lib0.o with {host.FunctionPrefix}<prefix>* functions).", display, host.FunctionPrefix));
+            problems.Add(LibraryProblems.NoHostObject(display, host.FunctionPrefix, profile));
     }
 
     /// <summary>References codegen emits on a path every such module takes; the message says where the source says so.</summary>
@@ -65,9 +65,7 @@ internal sealed class RequiredMarkerRule(AbiProfile profile)
     {
         foreach (var r in rules)
             if (r.Required == ReferenceRule.Always && !f.References.Contains(r.Symbol))
-                problems.Add(Missing(
-                    $"{LibraryCheck.Short(f.Object.Path)}, {what}, does not reference {r.Symbol}, which {profile.Generation} generated code always references {where}: {r.Why} ({Cite(r)}).",
-                    f.Object.Path, r.Symbol));
+                problems.Add(LibraryProblems.NotReferencedAlways(f.Object.Path, what, where, r, profile));
     }
 
     /// <summary>
@@ -81,29 +79,21 @@ internal sealed class RequiredMarkerRule(AbiProfile profile)
         var examples = string.Join(", ", f.HandleSlots.Take(3)) + (f.HandleSlotCount > 3 ? ", …" : "");
         foreach (var r in host.References)
             if (r.Required == ReferenceRule.WithDeviceModule && !f.References.Contains(r.Symbol))
-                problems.Add(Missing(
-                    $"{LibraryCheck.Short(f.Object.Path)} calls {f.HandleSlotCount} function(s) by name (handle slots {examples}; {profile.Generation} codegen creates one per device kernel it launches, {string.Join(", ", evidence.Source.Select(ShortSource))}) but does not reference {r.Symbol}, which that code path emits: {r.Why} ({Cite(r)}).",
-                    f.Object.Path, r.Symbol));
+                problems.Add(LibraryProblems.NotReferencedWithDeviceModule(f.Object.Path, f.HandleSlotCount, examples, evidence.Source, r, profile));
     }
 
-    private Problem Missing(string message, string where, string symbol) => new()
+    /// <summary>The facts of every object with a TVM role, from the scans already made.</summary>
+    public static List<ObjectFacts> FactsOf(IEnumerable<SymbolScan> scans, IReadOnlyDictionary<BinaryObject, ObjectRole> roles)
     {
-        Severity = Severity.Error,
-        Code = "missing-marker",
-        Message = $"{message} The library is not a complete TVM {profile.Generation} model library.",
-        Fix = profile.Fix,
-        Symbol = symbol,
-        Where = [where],
-    };
-
-    private static string Cite(ReferenceRule r) => r.Source.Count == 0 ? "profile" : string.Join(", ", r.Source.Select(ShortSource));
-
-    /// <summary>apache/tvm@9dbf3f22:src/target/llvm/codegen_cpu.cc:146-153 → codegen_cpu.cc:146-153 (the profile keeps the full form).</summary>
-    private static string ShortSource(string source)
-    {
-        var colon = source.IndexOf(':');
-        var path = colon < 0 ? source : source[(colon + 1)..];
-        var slash = path.LastIndexOf('/');
-        return slash < 0 ? path : path[(slash + 1)..];
+        var scratch = new char[256];
+        var facts = new List<ObjectFacts>();
+        foreach (var scan in scans)
+        {
+            var o = scan.Object;
+            if (roles[o] == ObjectRole.Other) continue;
+            var refs = scan.TvmImports.Concat(scan.SlotTargets).ToHashSet(StringComparer.Ordinal);
+            facts.Add(new ObjectFacts(o, roles[o], refs, suffix => scan.Defines(suffix, ref scratch), scan.Functions, scan.HandleSlots, scan.HandleSlotCount));
+        }
+        return facts;
     }
 }

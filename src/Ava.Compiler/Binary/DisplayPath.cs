@@ -1,0 +1,32 @@
+namespace Ava.Compiler.Binary;
+
+/// <summary>
+/// The one way a display path is shortened for a message. The readers name a member inside a container with
+/// <c>!</c> (<c>dist/model.tar!lib/libmodel.a!lib0.o</c>, see <see cref="ArtifactReader"/>); messages name the part a
+/// person recognises.
+/// </summary>
+public static class DisplayPath
+{
+    /// <summary>Separates a container from a member inside it.</summary>
+    public const char MemberSeparator = '!';
+
+    /// <summary>A member inside a container: <c>model.tar</c> + <c>lib0.o</c> → <c>model.tar!lib0.o</c>.</summary>
+    public static string Inside(string container, string member) => container + MemberSeparator + member;
+
+    /// <summary>The innermost member as the container names it (<c>lib/lib0.o</c>), or a plain file's name.</summary>
+    public static string Member(string path)
+    {
+        var bang = path.LastIndexOf(MemberSeparator);
+        return bang >= 0 ? path[(bang + 1)..] : Path.GetFileName(path);
+    }
+
+    /// <summary>The last name of the path, member folders dropped too: <c>x.tar!lib/lib0.o</c> → <c>lib0.o</c>.</summary>
+    public static string FileName(string path) => path[(path.LastIndexOfAny(['/', MemberSeparator]) + 1)..];
+
+    /// <summary>The file on disk that holds the member: <c>dist/model.tar!lib0.o</c> → <c>dist/model.tar</c>.</summary>
+    public static string Outer(string path)
+    {
+        var bang = path.IndexOf(MemberSeparator);
+        return bang >= 0 ? path[..bang] : path;
+    }
+}
