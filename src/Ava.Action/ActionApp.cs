@@ -88,7 +88,7 @@ public static class ActionApp
 
             using (reporter.Section("Verify model libraries"))
             {
-                var verification = LibraryVerification.Run(artifacts, root, core, reporter);
+                var verification = await LibraryVerification.RunAsync(artifacts, inputs.App.Select(a => Path.GetFullPath(Path.Combine(root, a))).ToList(), root, core, reporter, ct);
                 summary.Verification = verification is null ? "skipped" : verification.Ok ? "passed" : "failed";
                 if (verification is not null) summary.Reports.Add(("verification", VerificationReport.ToMarkdown(verification)));
                 if (verification is { Ok: false }) throw LibraryVerification.Rejected(verification);
@@ -121,6 +121,12 @@ public static class ActionApp
             core.SetFailed(text);
             summary.Status = "failed";
             summary.Failure = text;
+            // A rejected compile wrote its verification report (the app's chain with the broken link included): show it.
+            if (e is VerificationFailedException { ReportPath: { } report } && File.Exists(report))
+            {
+                summary.Verification = "failed";
+                summary.Reports.Add(("verification", redactor.Redact(File.ReadAllText(report))));
+            }
             // The outputs a later step needs to react to a failure (e.g. to comment on a rejected model).
             TrySetFailureOutputs(core, summary);
             await TryWriteSummaryAsync(core, summary, redactor);

@@ -10,12 +10,18 @@ namespace Ava.Action;
 /// </summary>
 public sealed record ActionInputs
 {
+    /// <summary>How messages name the 'app' input.</summary>
+    public const string AppInputName = "'app' input";
+
     public string? Model { get; init; }
     public string Target { get; init; } = "android";
     public string? Quantization { get; init; }
 
     /// <summary>A local model folder (LLM) or .onnx file (embedding) instead of the recipe's Hub repository; "hf" = the Hub.</summary>
     public string? Source { get; init; }
+
+    /// <summary>The app whose runtime chain is proven (jniLibs folder and jar, .aar or .apk); empty = not checked.</summary>
+    public IReadOnlyList<string> App { get; init; } = [];
 
     public bool SkipDoctor { get; init; }
 
@@ -53,6 +59,7 @@ public sealed record ActionInputs
             Target = NullIfEmpty(core.GetInput("target")) ?? "android",
             Quantization = NullIfEmpty(core.GetInput("quantization")),
             Source = NullIfEmpty(core.GetInput("source")),
+            App = core.GetMultilineInput("app"),
             SkipDoctor = core.GetInput("skip-doctor").Length > 0 && core.GetBooleanInput("skip-doctor"),
             SkipSmoke = core.GetInput("skip-smoke").Length > 0 && core.GetBooleanInput("skip-smoke"),
             WorkingDirectory = NullIfEmpty(core.GetInput("working-directory")) ?? ".",

@@ -3,6 +3,7 @@ using Ava.Compiler.Binary;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Reporting;
 using Ava.Compiler.Verification;
+using Ava.Compiler.Verification.AppChain;
 
 namespace Ava.Action;
 
@@ -17,15 +18,21 @@ public static class LibraryVerification
 
     public static bool IsLibrary(string path) => LibraryExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 
+    /// <param name="app">The 'app' input resolved against the working directory: when given, the libraries are proven against the app's own runtime and its chain (tvm4j jar → JNI bridge → runtime → each library) is proven with them.</param>
     /// <returns>The result, or null when there was no library to check.</returns>
-    public static VerificationResult? Run(IReadOnlyList<string> artifacts, string root, ActionCore core, IReporter reporter)
+    public static async Task<VerificationResult?> RunAsync(IReadOnlyList<string> artifacts, IReadOnlyList<string> app, string root, ActionCore core, IReporter reporter, CancellationToken ct)
     {
-        var libraries = artifacts.Where(IsLibrary).Select(a => new VerifyInput(a, Path.GetRelativePath(root, a).Replace('\\', '/'))).ToList();
+        static string Relative(string root, string path) => Path.GetRelativePath(root, path).Replace('\\', '/');
+        var libraries = artifacts.Where(IsLibrary).Select(a => new VerifyInput(a, Relative(root, a))).ToList();
         if (libraries.Count == 0) return null;
-        var result = Verifier.Verify(libraries, [], new VerifyOptions().WithStrict(), reporter);
+        var options = new VerifyOptions().WithStrict();
+        var result = app.Count == 0
+            ? Verifier.Verify(libraries, [], options, reporter)
+            : await AppChainVerifier.VerifyAsync(libraries, app.Select(a => new VerifyInput(a, Relative(root, a))).ToList(), options, null, reporter, ct, ActionInputs.AppInputName);
         // One annotation per diagnostic and file, in the console's shape: the headline first (a search of the log for
         // the US-2 sentence finds it), then the notes, then the fix once per library.
-        foreach (var problems in result.Libraries.Select(l => l.Problems).Prepend(result.Problems))
+        var chainProblems = result.App?.Links.SelectMany(l => l.Problems).ToList() ?? [];
+        foreach (var problems in result.Libraries.Select(l => l.Problems).Prepend(result.Problems).Append(chainProblems))
         foreach (var d in Diagnostics.Of(problems).Where(d => d.Severity != Severity.Note))
         {
             var files = d.Where.Select(w => DisplayPath.Outer(w)).Distinct().DefaultIfEmpty(null);
@@ -41,7 +48,10 @@ public static class LibraryVerification
         return result;
     }
 
-    public static VerificationFailedException Rejected(VerificationResult result) => new(
+    public static VerificationFailedException Rejected(VerificationResult result) => result.App is { Ok: false } chain && result.Libraries.All(l => l.Verdict == Verdict.Accepted)
+        ? new(string.Join(" ", chain.Links.Where(l => l.Status != LinkStatus.Ok).Select(l => l.Reason)) + " Nothing was published.",
+            "The summary shows the app's runtime chain link by link; fix the app's libraries or jar (or the 'app' input).")
+        : new(
         $"{result.Libraries.Count(l => l.Verdict == Verdict.Rejected)} of {result.Libraries.Count} model librar{(result.Libraries.Count == 1 ? "y was" : "ies were")} rejected " +
         $"for {result.Target} ({result.ErrorCount} error(s); annotations mark each file). Nothing was published.",
         "Rebuild with the pinned TVM v0.22.0 toolchain ('alc doctor' checks it); the summary lists each problem with its fix.");

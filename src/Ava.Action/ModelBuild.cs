@@ -2,6 +2,7 @@ using Ava.Compiler.Pipeline;
 using Ava.Compiler.Pipeline.Compile;
 using Ava.Compiler.Recipes;
 using Ava.Compiler.Reporting;
+using Ava.Compiler.Toolchain;
 
 namespace Ava.Action;
 
@@ -24,7 +25,8 @@ public static class ModelBuild
             .WithSource(inputs.Source)
             .WithQuantization(inputs.Quantization)
             .WithSkipDoctor(inputs.SkipDoctor)
-            .WithSkipSmoke(inputs.SkipSmoke);
+            .WithSkipSmoke(inputs.SkipSmoke)
+            .WithToolchain(new ToolchainOverrides { AvaApp = inputs.App, AvaAppName = ActionInputs.AppInputName });
         // PlanOnly is never set here, so the outcome is always a built model.
         return (Built)await ModelCompiler.RunAsync(request, reporter, ct);
     }

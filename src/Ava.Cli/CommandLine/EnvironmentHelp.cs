@@ -30,6 +30,7 @@ public static class EnvironmentHelp
         ("ALC_LLVM_CONFIG", "llvm-config of LLVM 15 (ALC_LLVM_PREFIX: an install folder)."),
         ("ALC_ANDROID_NDK", "Android NDK 27 (also ANDROID_NDK_HOME, ANDROID_NDK_ROOT, ANDROID_HOME)."),
         ("ALC_AVA_RUNTIME", "AVA's libtvm_runtime.so to check against."),
+        ("ALC_AVA_APP", "The app (jniLibs folder and tvm4j jar, .aar or .apk) whose runtime chain compile proves."),
         ("ALC_TOOLCHAIN_CONFIG", "Toolchain config file (default ./alc.toolchain.json, ~/.config/alc/toolchain.json)."),
         ("ALC_TOOLCHAIN_PREFIX", "Where 'alc toolchain setup' built the toolchain."),
     ];

@@ -18,6 +18,7 @@ public static class ToolchainOptions
         OptionSpec.Value("--llvm-config", "PATH", "llvm-config of LLVM 15 (ALC_LLVM_CONFIG; ALC_LLVM_PREFIX for an install folder)."),
         OptionSpec.Value("--ndk", "DIR", "Android NDK 27 folder (ALC_ANDROID_NDK, ANDROID_NDK_HOME)."),
         OptionSpec.Repeatable("--ava-runtime", "PATH", "AVA's runtime to check against: the app's jniLibs/arm64-v8a/ folder, or its files (libtvm_runtime.so and libtvm_ffi.so, or libtvm4j_runtime_packed.so); repeatable (ALC_AVA_RUNTIME: a folder or a ':'-separated list)."),
+        OptionSpec.Repeatable("--ava-app", "PATH", "The app whose runtime chain compile proves (tvm4j jar → JNI bridge → runtime → the compiled library): its jniLibs/arm64-v8a/ folder and tvm4j jar, an .aar or a built .apk; repeatable (ALC_AVA_APP: a ':'-separated list)."),
         OptionSpec.Value("--toolchain-config", "FILE", "Toolchain config file (ALC_TOOLCHAIN_CONFIG); default ./alc.toolchain.json and ~/.config/alc/toolchain.json."),
         OptionSpec.Value("--toolchain-prefix", "DIR", "Where 'alc toolchain setup' built the toolchain (ALC_TOOLCHAIN_PREFIX); default ~/.local/share/alc/toolchain."),
     ];
@@ -31,6 +32,7 @@ public static class ToolchainOptions
         LlvmConfig = input.Value("--llvm-config"),
         NdkDir = input.Value("--ndk"),
         AvaRuntime = input.Values("--ava-runtime").ToList(),
+        AvaApp = input.Values("--ava-app").ToList(),
         ConfigFile = input.Value("--toolchain-config"),
         Prefix = (prefixOption is null ? null : input.Value(prefixOption)) ?? input.Value("--toolchain-prefix"),
     };

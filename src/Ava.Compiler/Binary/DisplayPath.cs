@@ -23,6 +23,17 @@ public static class DisplayPath
     /// <summary>The last name of the path, member folders dropped too: <c>x.tar!lib/lib0.o</c> → <c>lib0.o</c>.</summary>
     public static string FileName(string path) => path[(path.LastIndexOfAny(['/', MemberSeparator]) + 1)..];
 
+    /// <summary>
+    /// The outer file's name with the members inside it, its folders dropped: <c>/tmp/x/app.aar!jni/arm64-v8a/libtvm4j.so</c>
+    /// → <c>app.aar!jni/arm64-v8a/libtvm4j.so</c>, <c>/tmp/x/jniLibs/arm64-v8a/libtvm4j.so</c> → <c>libtvm4j.so</c>. For
+    /// one-screen summaries, where the folders a user's paths start with are noise.
+    /// </summary>
+    public static string Short(string path)
+    {
+        var outer = Outer(path);
+        return Path.GetFileName(Path.TrimEndingDirectorySeparator(outer)) + path[outer.Length..];
+    }
+
     /// <summary>The file on disk that holds the member: <c>dist/model.tar!lib0.o</c> → <c>dist/model.tar</c>.</summary>
     public static string Outer(string path)
     {

@@ -36,6 +36,9 @@ public class VerificationFailedException(string problem, string fix, Exception? 
 {
     public override ExitCode ExitCode => ExitCode.VerificationFailed;
     public override string Kind => "verification-failed";
+
+    /// <summary>The Markdown report of the rejected check, when one was written (the Action puts it in the job summary).</summary>
+    public string? ReportPath { get; init; }
 }
 
 /// <summary>Exit 2: bad input or usage (unknown option, damaged file, invalid recipe...).</summary>

@@ -72,10 +72,24 @@ public sealed record LlmVerificationSummary(
     string? ModelLib,
     int Objects,
     int Warnings,
-    LinkProofSummary LinkProof);
+    LinkProofSummary LinkProof,
+    AppChainCheck? AppChain = null);
 
 /// <summary>Whether the NDK's ld.lld linked the library, with which linker and NDK, or why it was skipped.</summary>
 public sealed record LinkProofSummary(bool Performed, bool Linked, string? Linker, string? NdkRevision, string? Note);
+
+/// <summary>
+/// The app's runtime chain as the verify stage left it: <c>proven</c> (every link of tvm4j jar → JNI bridge → runtime →
+/// this library resolved) or <c>not-checked</c> (no app configured; <paramref name="Note"/> says how to configure one).
+/// A broken or unprovable chain stops the build, so it never reaches a package.
+/// </summary>
+/// <param name="App">The app's paths as reports show them (file or folder names).</param>
+/// <param name="Api">The tvm4j API its classes declare, e.g. "the v0.22 API (…)".</param>
+public sealed record AppChainCheck(string Status, IReadOnlyList<string> App, string? Api, IReadOnlyList<AppChainLinkSummary> Links, string? Note);
+
+/// <param name="Link">jar-bridge, bridge-runtime or runtime-model.</param>
+/// <param name="Status">ok, failed or unproven.</param>
+public sealed record AppChainLinkSummary(string Link, string Status, string From, string To, string Reason);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(LlmPackageDetails))]

@@ -41,6 +41,10 @@ public sealed record ToolchainConfigFile
     [System.Text.Json.Serialization.JsonConverter(typeof(PathListConverter))]
     public IReadOnlyList<string>? AvaRuntime { get; init; }
 
+    /// <summary>The app whose runtime chain compile proves: its jniLibs/arm64-v8a/ folder and tvm4j jar, an .aar or an .apk (a path or a list).</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(PathListConverter))]
+    public IReadOnlyList<string>? AvaApp { get; init; }
+
     /// <summary>The older name of <see cref="AvaRuntime"/>; the same meaning.</summary>
     [System.Text.Json.Serialization.JsonConverter(typeof(PathListConverter))]
     public IReadOnlyList<string>? AvaRuntimeLibrary { get; init; }
@@ -66,7 +70,7 @@ public sealed record ToolchainConfigFile
         catch (JsonException e)
         {
             throw new BadInputException($"The toolchain config '{path}' is not valid JSON for alc: {e.Message}",
-                "Fix the file; it holds an object with any of: prefix, tvmSourceDir, tvmBuildDir, mlcLlmDir, python, llvmConfig, llvmPrefix, ndkDir (paths), avaRuntime (a path or a list of paths).", e);
+                "Fix the file; it holds an object with any of: prefix, tvmSourceDir, tvmBuildDir, mlcLlmDir, python, llvmConfig, llvmPrefix, ndkDir (paths), avaRuntime, avaApp (a path or a list of paths).", e);
         }
     }
 

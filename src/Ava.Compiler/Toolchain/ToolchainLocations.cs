@@ -37,6 +37,12 @@ public sealed record ToolchainLocations
     /// </summary>
     public IReadOnlyList<LocatedPath> AvaRuntime { get; private init; } = [];
 
+    /// <summary>
+    /// Optional: the app whose runtime stack compile proves link by link (tvm4j jar → JNI bridge → runtime → the
+    /// compiled library): its jniLibs/arm64-v8a/ folder and tvm4j jar, an .aar or a built .apk; empty when not configured.
+    /// </summary>
+    public IReadOnlyList<LocatedPath> AvaApp { get; private init; } = [];
+
     public ToolchainLocations WithPrefix(LocatedPath? value) => this with { Prefix = value };
 
     public ToolchainLocations WithTvmSourceDir(LocatedPath? value) => this with { TvmSourceDir = value };
@@ -55,6 +61,8 @@ public sealed record ToolchainLocations
 
     public ToolchainLocations WithAvaRuntime(params LocatedPath[] value) => this with { AvaRuntime = value };
 
+    public ToolchainLocations WithAvaApp(IReadOnlyList<LocatedPath> value) => this with { AvaApp = value };
+
     /// <summary>The NDK clang driver that TVM_NDK_CC must name (it may not exist; doctor checks).</summary>
     public string? NdkClang(ToolchainLock lockFile, HostPlatform host) =>
         NdkDir is null ? null
@@ -72,5 +80,7 @@ public sealed record ToolchainLocations
         yield return ("ndkDir", NdkDir);
         yield return ("avaRuntime", AvaRuntime.Count == 0 ? null
             : new LocatedPath(string.Join(System.IO.Path.PathSeparator, AvaRuntime.Select(r => r.Path)), AvaRuntime[0].Source));
+        yield return ("avaApp", AvaApp.Count == 0 ? null
+            : new LocatedPath(string.Join(System.IO.Path.PathSeparator, AvaApp.Select(r => r.Path)), AvaApp[0].Source));
     }
 }

@@ -21,6 +21,7 @@ public sealed class ToolchainLocationsResolver
     public const string EnvLlvmPrefix = "ALC_LLVM_PREFIX";
     public const string EnvNdk = "ALC_ANDROID_NDK";
     public const string EnvAvaRuntime = "ALC_AVA_RUNTIME";
+    public const string EnvAvaApp = "ALC_AVA_APP";
 
     private readonly IReadOnlyDictionary<string, string> _env;
     private readonly string _workingDirectory;
@@ -107,7 +108,8 @@ public sealed class ToolchainLocationsResolver
                   ?? FromStandardEnv("ANDROID_NDK_HOME", "ANDROID_NDK_ROOT", "ANDROID_NDK")
                   ?? SearchNdk(prefix);
 
-        var runtime = AvaRuntime(overrides, configs);
+        var runtime = PathList(overrides.AvaRuntime, "--ava-runtime", EnvAvaRuntime, configs, c => c.AvaRuntime ?? c.AvaRuntimeLibrary);
+        var app = PathList(overrides.AvaApp, overrides.AvaAppName, EnvAvaApp, configs, c => c.AvaApp);
 
         return ToolchainLocations.Empty
             .WithPrefix(prefix)
@@ -117,22 +119,24 @@ public sealed class ToolchainLocationsResolver
             .WithPython(python)
             .WithLlvmConfig(llvm)
             .WithNdkDir(ndk)
-            .WithAvaRuntime(runtime);
+            .WithAvaRuntime(runtime)
+            .WithAvaApp(app);
     }
 
     /// <summary>
-    /// AVA's runtime as files and folders: every <c>--ava-runtime</c>, else <c>ALC_AVA_RUNTIME</c> (a list joined by the
-    /// path separator, like PATH), else the config's <c>avaRuntime</c> (a path or a list; relative to the file).
+    /// A list of files and folders (AVA's runtime, the app): every flag value, else the variable (a list joined by the
+    /// path separator, like PATH), else the config's key (a path or a list; relative to the file).
     /// </summary>
-    private IReadOnlyList<LocatedPath> AvaRuntime(ToolchainOverrides overrides, IReadOnlyList<ToolchainConfigFile> configs)
+    private IReadOnlyList<LocatedPath> PathList(IReadOnlyList<string> flags, string flagName, string envName,
+        IReadOnlyList<ToolchainConfigFile> configs, Func<ToolchainConfigFile, IReadOnlyList<string>?> pick)
     {
         static IEnumerable<string> Split(string v) => v.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (overrides.AvaRuntime.Count > 0)
-            return overrides.AvaRuntime.SelectMany(Split).Select(p => new LocatedPath(Absolute(p, _workingDirectory), "--ava-runtime")).ToList();
-        if (Env(EnvAvaRuntime) is { } env)
-            return Split(env).Select(p => new LocatedPath(Absolute(p, _workingDirectory), EnvAvaRuntime)).ToList();
+        if (flags.Count > 0)
+            return flags.SelectMany(Split).Select(p => new LocatedPath(Absolute(p, _workingDirectory), flagName)).ToList();
+        if (Env(envName) is { } env)
+            return Split(env).Select(p => new LocatedPath(Absolute(p, _workingDirectory), envName)).ToList();
         foreach (var c in configs)
-            if ((c.AvaRuntime ?? c.AvaRuntimeLibrary) is { Count: > 0 } list)
+            if (pick(c) is { Count: > 0 } list)
                 return list.Select(p => new LocatedPath(Absolute(p, Path.GetDirectoryName(c.Path!)!), "config " + c.Path)).ToList();
         return [];
     }

@@ -93,6 +93,11 @@ public static class VerificationReport
                 sb.AppendLine($"Package proof: {Md(l.PackageProof)}.");
                 sb.AppendLine();
             }
+            if (l.RegistryProof is not null)
+            {
+                sb.AppendLine($"Registry proof: {Md(l.RegistryProof)}.");
+                sb.AppendLine();
+            }
             if (l.Objects.Count > 0)
             {
                 sb.AppendLine("| object | format | architecture | role | TVM generation | TVM referenced | TVM defined |");
@@ -125,19 +130,19 @@ public static class VerificationReport
     {
         sb.AppendLine($"## App runtime chain — {(app.Ok ? "proven" : app.Links.Any(l => l.Status == Verification.AppChain.LinkStatus.Failed) ? "**broken**" : "**not proven**")}");
         sb.AppendLine();
-        sb.AppendLine($"tvm4j API: {Md(app.Api.Label)}. App: {Md(string.Join(", ", app.Inputs))} (target `{target}`).");
+        sb.AppendLine($"tvm4j API: {Md(app.Api.Label)}. App: {Md(string.Join(", ", app.Inputs.Select(Binary.DisplayPath.Short)))} (target `{target}`).");
         sb.AppendLine();
         sb.AppendLine("| | link | from | to | why |");
         sb.AppendLine("|---|---|---|---|---|");
         foreach (var l in app.Links)
-            sb.AppendLine($"| {Verification.AppChain.AppChainSummary.Mark(l.Status)} | {Verification.AppChain.AppChainSummary.KindLabel(l.Kind)} | `{Cell(l.From)}` | `{Cell(l.To)}` | {Md(l.Reason)} |");
+            sb.AppendLine($"| {Verification.AppChain.AppChainSummary.Mark(l.Status)} | {Verification.AppChain.AppChainSummary.KindLabel(l.Kind)} | `{Cell(l.From)}` | `{Cell(Binary.DisplayPath.Short(l.To))}` | {Md(l.Reason)} |");
         sb.AppendLine();
         var problems = app.Links.SelectMany(l => l.Problems).ToList();
         if (problems.Count > 0) Problems(sb, problems);
         sb.AppendLine("| app library | role | generation |");
         sb.AppendLine("|---|---|---|");
         foreach (var lib in app.Libraries)
-            sb.AppendLine($"| `{Cell(lib.Path)}` | {string.Join(", ", lib.Roles.Select(x => x.ToString().ToLowerInvariant()))} | {Md(lib.Generation)} |");
+            sb.AppendLine($"| `{Cell(Binary.DisplayPath.Short(lib.Path))}` | {string.Join(", ", lib.Roles.Select(x => x.ToString().ToLowerInvariant()))} | {Md(lib.Generation)} |");
         sb.AppendLine();
     }
 

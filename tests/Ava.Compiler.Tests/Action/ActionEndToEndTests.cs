@@ -367,6 +367,84 @@ public class ActionEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task The_app_input_puts_the_runtime_chain_in_the_summary_and_the_specs_mismatch_fails_the_run_before_dist()
+    {
+        Compile.TinyGemma.Create(_dir["workspace/models/gemma-3-1b"]);
+        foreach (var recipe in Directory.GetFiles(RepoPaths.Combine("recipes")))
+            File.Copy(recipe, _dir.Write("workspace/recipes/" + Path.GetFileName(recipe), ""), overwrite: true);
+        var (_, python, _) = Programs.Run("python3", "-c", "import sys; print(sys.executable)");
+        var standIn = new Dictionary<string, string>
+        {
+            ["ALC_PYTHON"] = python.Trim(),
+            ["ALC_MLC_LLM_DIR"] = RepoPaths.Combine("tests", "fixtures", "mlc-standin"),
+            ["MLC_STANDIN_CALLS"] = _dir["calls.log"],
+            ["PYTHONDONTWRITEBYTECODE"] = "1",
+            ["PYTHONPATH"] = PythonStubs.SharedDirectory,
+        };
+        // The app in the workspace: a v0.22 runtime and jar, and libtvm4j.so built from v0.20's jvm/native (the spec's app).
+        using var stack = new Verification.AppChain.AppStack();
+        var libs = stack.Runtime("jniLibs/arm64-v8a");
+        stack.Bridge("jniLibs/arm64-v8a", Verification.AppChain.AppStack.V020, packed: true);
+        var jar = stack.Jar(Verification.AppChain.AppStack.V022);
+        void CopyApp()
+        {
+            foreach (var so in Directory.GetFiles(libs, "*.so")) File.Copy(so, _dir.Write("workspace/app/jniLibs/arm64-v8a/" + Path.GetFileName(so), ""), overwrite: true);
+            File.Copy(jar, _dir.Write("workspace/app/libs/tvm4j_core.jar", ""), overwrite: true);
+        }
+        CopyApp();
+        var inputs = new Dictionary<string, string>
+        {
+            ["model"] = "gemma3-1b", ["source"] = "models/gemma-3-1b", ["skip-doctor"] = "true", ["github-token"] = Token,
+            ["app"] = "app/jniLibs/arm64-v8a\napp/libs/tvm4j_core.jar",
+        };
+
+        var broken = await RunActionAsync(inputs, extraEnv: standIn);
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Equal("failed", broken.Outputs["verification"]);
+        Assert.True(broken.Log.Contains("::error::The app will throw UnsatisfiedLinkError: tvmFFIFunctionGetGlobal"), broken.Log);
+        Assert.Contains("## ava/model-compile: ❌ failed", broken.Summary);
+        Assert.Contains("### verification", broken.Summary);
+        Assert.Contains("App runtime chain — **broken**", broken.Summary);
+        Assert.Contains("| ✗ | jar → JNI bridge | `tvm4j_core.jar (v0.22 API)` | `libtvm4j.so` | The app will throw UnsatisfiedLinkError: tvmFFIFunctionGetGlobal", broken.Summary);
+        Assert.DoesNotContain(_dir.Path, ChainPart(broken.Summary));
+        Assert.False(Directory.Exists(_dir["workspace/dist"]));
+
+        // The bridge rebuilt from v0.22: the run passes and the summary shows each link proven.
+        File.Delete(Path.Combine(libs, "libtvm4j.so"));
+        stack.Bridge("jniLibs/arm64-v8a", Verification.AppChain.AppStack.V022);
+        CopyApp();
+        var proven = await RunActionAsync(inputs, extraEnv: standIn);
+        Assert.True(proven.ExitCode == 0, proven.Log);
+        Assert.Equal("passed", proven.Outputs["verification"]);
+        Assert.Contains("App runtime chain: proven for `arm64-v8a`, `tvm4j_core.jar`", proven.Summary);
+        Assert.Contains("- ✓ jar → JNI bridge: `tvm4j_core.jar (v0.22 API)` → `libtvm4j.so`", proven.Summary);
+        Assert.Contains("App runtime chain — proven", proven.Summary);
+        Assert.DoesNotContain(_dir.Path, ChainPart(proven.Summary));
+    }
+
+    /// <summary>The summary's lines about the app's chain (its sections and link rows), where paths are shown short.</summary>
+    private static string ChainPart(string summary) => string.Join("\n", summary.Split('\n')
+        .Where(l => l.Contains("runtime chain", StringComparison.Ordinal) || l.Contains(" → ", StringComparison.Ordinal) || l.StartsWith("| `lib", StringComparison.Ordinal)));
+
+    [Fact]
+    public async Task Without_the_app_input_the_summary_says_the_chain_was_not_checked()
+    {
+        Compile.TinyGemma.Create(_dir["workspace/models/gemma-3-1b"]);
+        foreach (var recipe in Directory.GetFiles(RepoPaths.Combine("recipes")))
+            File.Copy(recipe, _dir.Write("workspace/recipes/" + Path.GetFileName(recipe), ""), overwrite: true);
+        var (_, python, _) = Programs.Run("python3", "-c", "import sys; print(sys.executable)");
+        var run = await RunActionAsync(new() { ["model"] = "gemma3-1b", ["source"] = "models/gemma-3-1b", ["skip-doctor"] = "true", ["github-token"] = Token },
+            extraEnv: new()
+            {
+                ["ALC_PYTHON"] = python.Trim(), ["ALC_MLC_LLM_DIR"] = RepoPaths.Combine("tests", "fixtures", "mlc-standin"),
+                ["MLC_STANDIN_CALLS"] = _dir["calls.log"], ["PYTHONDONTWRITEBYTECODE"] = "1", ["PYTHONPATH"] = PythonStubs.SharedDirectory,
+            });
+        Assert.True(run.ExitCode == 0, run.Log);
+        Assert.Contains("App runtime chain: The app's runtime chain (tvm4j jar → JNI bridge → runtime → this library) was not checked", run.Summary);
+        Assert.Contains("the Action's 'app' input", run.Summary);
+    }
+
+    [Fact]
     public async Task Bad_inputs_fail_the_step_with_one_error_naming_the_fix_and_a_failed_summary()
     {
         Directory.CreateDirectory(_dir["workspace"]);

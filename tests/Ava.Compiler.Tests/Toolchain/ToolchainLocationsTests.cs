@@ -61,6 +61,30 @@ public class ToolchainLocationsTests
     }
 
     [Fact]
+    public void The_app_comes_from_repeated_ava_app_flags_then_ALC_AVA_APP_then_the_configs_avaApp_key()
+    {
+        using var dir = new TempDir("loc");
+        var resolver = new ToolchainLocationsResolver(Env(dir), dir.Path, HostPlatform.Linux);
+        Assert.Empty(resolver.Resolve().AvaApp);
+
+        dir.Write("alc.toolchain.json", """{ "avaApp": ["app/jniLibs/arm64-v8a", "app/libs/tvm4j_core.jar"] }""");
+        var fromConfig = resolver.Resolve().AvaApp;
+        Assert.Equal([dir["app/jniLibs/arm64-v8a"], dir["app/libs/tvm4j_core.jar"]], fromConfig.Select(r => r.Path));
+        Assert.All(fromConfig, r => Assert.StartsWith("config ", r.Source));
+
+        var env = new ToolchainLocationsResolver(Env(dir, ("ALC_AVA_APP", $"b/jniLibs{Path.PathSeparator}b/tvm4j_core.jar")), dir.Path, HostPlatform.Linux);
+        var fromEnv = env.Resolve().AvaApp;
+        Assert.Equal([dir["b/jniLibs"], dir["b/tvm4j_core.jar"]], fromEnv.Select(r => r.Path));
+        Assert.All(fromEnv, r => Assert.Equal("ALC_AVA_APP", r.Source));
+
+        var flags = env.Resolve(new ToolchainOverrides { AvaApp = ["app.apk"] }).AvaApp;
+        Assert.Equal([dir["app.apk"]], flags.Select(r => r.Path));
+        Assert.Equal("--ava-app", flags.Single().Source);
+        // The Action names its input in messages.
+        Assert.Equal("'app' input", env.Resolve(new ToolchainOverrides { AvaApp = ["app.apk"], AvaAppName = "'app' input" }).AvaApp.Single().Source);
+    }
+
+    [Fact]
     public void Upstream_variables_are_used_when_alc_is_not_configured()
     {
         using var dir = new TempDir("loc");

@@ -92,6 +92,8 @@ public sealed record CompileReport
         };
     }
 
+    private static string ChainLabel(string kind) => global::Ava.Compiler.Verification.AppChain.AppChainSummary.KindLabel(kind);
+
     public string ToMarkdown()
     {
         var c = CultureInfo.InvariantCulture;
@@ -134,6 +136,13 @@ public sealed record CompileReport
             sb.AppendLine(c, $"{Verification.Verdict}: {Verification.Generation} (ABI profile {Verification.Abi}, runtime symbols from {string.Join(", ", Verification.RuntimeSources)}). Full report: `verification-report.md` in the build folder.");
             var link = Verification.LinkProof;
             sb.AppendLine(c, $"Link proof: {(link.Performed ? $"{link.Note} Linker {link.Linker}{(link.NdkRevision is { } rev ? $" (NDK {rev})" : "")}." : link.Note)}");
+            if (Verification.AppChain is { } chain)
+            {
+                sb.AppendLine();
+                sb.AppendLine(c, $"App runtime chain: {(chain.Status == "proven" ? $"proven for {string.Join(", ", chain.App.Select(a => $"`{a}`"))} ({chain.Api})." : chain.Note)}");
+                foreach (var l in chain.Links)
+                    sb.AppendLine(c, $"- {(l.Status == "ok" ? "✓" : "✗")} {ChainLabel(l.Link)}: `{l.From}` → `{l.To}` — {l.Reason}");
+            }
         }
         sb.AppendLine();
         sb.AppendLine("## Outputs");

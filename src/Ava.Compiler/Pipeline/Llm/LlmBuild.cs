@@ -47,6 +47,19 @@ public sealed record LlmBuild
     public IReadOnlyList<Verification.VerifyInput> AvaRuntimeInputs =>
         AvaRuntime.Select(p => new Verification.VerifyInput(p, Path.GetFileName(Path.TrimEndingDirectorySeparator(p)))).ToList();
 
+    /// <summary>
+    /// The app whose runtime stack verify proves link by link (tvm4j jar → JNI bridge → runtime → this library): its
+    /// jniLibs folder and jar, an .aar or an .apk. Empty: not configured, and the report says the chain was not checked.
+    /// </summary>
+    public IReadOnlyList<string> AvaApp { get; init; } = [];
+
+    /// <summary>How the app was given (<c>--ava-app</c>, <c>ALC_AVA_APP</c>, <c>config …</c>, the Action's input), for messages.</summary>
+    public string AvaAppSource { get; init; } = "--ava-app";
+
+    /// <summary>The app as verify reads it: each path shown by its file or folder name, so reports do not depend on where it lives.</summary>
+    public IReadOnlyList<Verification.VerifyInput> AvaAppInputs =>
+        AvaApp.Select(p => new Verification.VerifyInput(p, Path.GetFileName(Path.TrimEndingDirectorySeparator(p)))).ToList();
+
     /// <summary>The Android NDK root; with <see cref="AvaRuntime"/> set, verify also links the library with its ld.lld.</summary>
     public string? AndroidNdk { get; init; }
 
@@ -99,6 +112,8 @@ public sealed record LlmBuild
             Lock = lockFile,
             Mlc = MlcCommands.For(locations, lockFile, environment),
             AvaRuntime = locations.AvaRuntime.Select(r => r.Path).ToList(),
+            AvaApp = locations.AvaApp.Select(r => r.Path).ToList(),
+            AvaAppSource = locations.AvaApp.FirstOrDefault()?.Source ?? "--ava-app",
             AndroidNdk = locations.NdkDir?.Path,
             BuildDirectory = folders.BuildFor(name.Value),
             DistDirectory = folders.Dist,

@@ -1,4 +1,5 @@
 using Ava.Compiler.Abi;
+using Ava.Compiler.Binary;
 using Ava.Compiler.Diagnostics;
 using Ava.Compiler.Errors;
 using Ava.Compiler.Reporting;
@@ -19,16 +20,17 @@ public static class AppChainVerifier
     /// <param name="models">Model libraries (may be empty: then only the first two links are proven).</param>
     /// <param name="app">The --app paths: a jniLibs folder, a jar, an .aar, an .apk (several allowed).</param>
     /// <param name="linker">When set, the model libraries are also linked by ld.lld against the app's runtime files.</param>
+    /// <param name="option">How the app was given, for messages: <c>--app</c> (verify), <c>--ava-app</c> (compile).</param>
     public static async Task<VerificationResult> VerifyAsync(IReadOnlyList<VerifyInput> models, IReadOnlyList<VerifyInput> app, VerifyOptions options,
-        LinkerSetup? linker = null, IReporter? reporter = null, CancellationToken cancellationToken = default)
+        LinkerSetup? linker = null, IReporter? reporter = null, CancellationToken cancellationToken = default, string option = "--app")
     {
         reporter ??= NullReporter.Instance;
-        if (app.Count == 0) throw new BadInputException("--app needs at least one path.", "Pass the app's jniLibs/arm64-v8a/ folder and the tvm4j jar, an .aar or a built .apk.");
+        if (app.Count == 0) throw new BadInputException($"{option} needs at least one path.", "Pass the app's jniLibs/arm64-v8a/ folder and the tvm4j jar, an .aar or a built .apk.");
         var catalog = new AbiCatalog(options.AbiDirectory);
         var profile = catalog.LoadProfile(options.Abi);
         var target = catalog.Target(options.Target);
         var table = catalog.Tvm4jNatives();
-        var contents = AppContents.Read(app, AndroidAbi(target.Architecture), target.Architecture);
+        var contents = AppContents.Read(app, AndroidAbi(target.Architecture), target.Architecture, option);
         PhaseClock.Mark("app read");
         reporter.Info($"app: {contents.Natives.Count} tvm4j native method(s), {contents.Libraries.Count} shared librar{(contents.Libraries.Count == 1 ? "y" : "ies")} for {target.Id}");
 
@@ -37,15 +39,15 @@ public static class AppChainVerifier
         // functions stands in so the model libraries are still checked against the app's files.
         var closure = jar.Bridges.Count > 0 ? BridgeRuntime.Of(jar.Bridges, contents.Libraries)
             : new BridgeRuntime.Closure(contents.Libraries.Where(BridgeRuntime.ExportsTvm).ToList(), []);
-        var runtimeOptions = options.WithRuntimeOption("--app");
+        var runtimeOptions = options.WithRuntimeOption(option);
         using var files = RuntimeFiles.Materialize(closure.Libraries);
         var set = closure.Libraries.Any(BridgeRuntime.ExportsTvm)
-            ? RuntimeSet.Load(files.Inputs, catalog.LoadRuntimeLayout(), profile.Generations, "--app") : null;
-        var bridge = BridgeToRuntime.Run(jar.Bridges, closure, set, profile);
+            ? RuntimeSet.Load(files.Inputs, catalog.LoadRuntimeLayout(), profile.Generations, option) : null;
+        var runtimeNames = BridgeRuntime.Names(set, jar.Bridges.Select(b => files.Of(b)?.Display).OfType<string>().ToList());
+        var bridge = BridgeToRuntime.Run(jar.Bridges, closure, set, profile, runtimeNames);
         PhaseClock.Mark("app chain");
 
         VerificationResult result;
-        var runtimeNames = set is null ? "TVM runtime" : string.Join(" + ", set.Members.Select(m => m.FileName));
         var links = new List<ChainLink> { jar.Link, bridge };
         if (models.Count > 0)
         {
@@ -68,7 +70,7 @@ public static class AppChainVerifier
         {
             var parts = new List<string>();
             if (jar.BridgeGenerations.TryGetValue(l, out var jni)) parts.Add(jni);
-            var file = files.Inputs.FirstOrDefault(i => i.Display == l.Path)?.Path;
+            var file = files.Of(l)?.Path;
             if (file is not null && members.TryGetValue(file, out var m)) parts.Add(BridgeToRuntime.Describe(m, set!));
             else if (BridgeRuntime.ExportsTvm(l)) parts.Add("exports TVM functions; not loaded with the bridge");
             return parts.Count == 0 ? "no TVM or JNI exports" : string.Join("; ", parts);
@@ -131,23 +133,35 @@ public static class AppChainVerifier
     {
         private readonly string? _dir;
 
-        private RuntimeFiles(IReadOnlyList<VerifyInput> inputs, string? dir) { Inputs = inputs; _dir = dir; }
+        private readonly IReadOnlyList<AppLibrary> _libraries;
 
+        private RuntimeFiles(IReadOnlyList<AppLibrary> libraries, IReadOnlyList<VerifyInput> inputs, string? dir) { _libraries = libraries; Inputs = inputs; _dir = dir; }
+
+        /// <summary>One input per library, shown by <see cref="DisplayPath.Short"/> (the whole path when two would read the same).</summary>
         public IReadOnlyList<VerifyInput> Inputs { get; }
+
+        public VerifyInput? Of(AppLibrary library)
+        {
+            for (var i = 0; i < _libraries.Count; i++)
+                if (ReferenceEquals(_libraries[i], library)) return Inputs[i];
+            return null;
+        }
 
         public static RuntimeFiles Materialize(IReadOnlyList<AppLibrary> set)
         {
             string? dir = null;
             var inputs = new List<VerifyInput>();
-            foreach (var r in set)
+            var shortNames = set.Select(r => DisplayPath.Short(r.Path)).ToList();
+            foreach (var (r, i) in set.Select((r, i) => (r, i)))
             {
-                if (r.FilePath is not null) { inputs.Add(new VerifyInput(r.FilePath, r.Path)); continue; }
+                var display = shortNames.Count(n => n == shortNames[i]) == 1 ? shortNames[i] : r.Path;
+                if (r.FilePath is not null) { inputs.Add(new VerifyInput(r.FilePath, display)); continue; }
                 dir ??= Directory.CreateTempSubdirectory("alc-app-runtime-").FullName;
                 var file = Path.Combine(dir, $"{inputs.Count}-{r.FileName}");
                 File.WriteAllBytes(file, r.Bytes!);
-                inputs.Add(new VerifyInput(file, r.Path));
+                inputs.Add(new VerifyInput(file, display));
             }
-            return new RuntimeFiles(inputs, dir);
+            return new RuntimeFiles(set, inputs, dir);
         }
 
         public void Dispose()

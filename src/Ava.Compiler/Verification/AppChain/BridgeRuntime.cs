@@ -30,6 +30,18 @@ internal static class BridgeRuntime
         return new Closure(chosen, missing);
     }
 
+    /// <summary>
+    /// The runtime set as the chain names it: file names, and a bridge that carries the runtime itself (a packed build)
+    /// as "the runtime built into libtvm4j.so", so a link never reads "libtvm4j.so → libtvm4j.so".
+    /// </summary>
+    /// <param name="bridges">The bridges' displays as the set's members carry them.</param>
+    public static string Names(Runtime.RuntimeSet? set, IReadOnlyList<string> bridges) =>
+        set is null ? "TVM runtime" : string.Join(" + ", set.Members.Select(m =>
+        {
+            var name = Binary.DisplayPath.FileName(m.Display);
+            return bridges.Contains(m.Display) ? $"the runtime built into {name}" : name;
+        }));
+
     /// <summary>Exports a TVM runtime function (not just JNI entry points).</summary>
     public static bool ExportsTvm(AppLibrary lib) => lib.Object.Exports.Any(s => s.Name.StartsWith("TVM", StringComparison.Ordinal));
 }

@@ -13,10 +13,10 @@ internal static class BridgeToRuntime
 {
     public const string Kind = "bridge-runtime";
 
-    public static ChainLink Run(IReadOnlyList<AppLibrary> bridges, BridgeRuntime.Closure closure, RuntimeSet? set, AbiProfile profile)
+    /// <param name="runtimeNames">The set as the chain names it (<see cref="BridgeRuntime.Names"/>).</param>
+    public static ChainLink Run(IReadOnlyList<AppLibrary> bridges, BridgeRuntime.Closure closure, RuntimeSet? set, AbiProfile profile, string runtimeNames)
     {
         var bridgeNames = bridges.Count == 0 ? "JNI bridge" : string.Join(" + ", bridges.Select(b => b.FileName));
-        var runtimeNames = set is null ? "TVM runtime" : string.Join(" + ", set.Members.Select(m => m.FileName));
         if (bridges.Count == 0)
             return Link(bridgeNames, runtimeNames, LinkStatus.Unproven, "No JNI bridge was found in the app, so there are no bridge imports to resolve.", "no-bridge",
                 "Pass the app's jniLibs/arm64-v8a/ folder (with libtvm4j.so or libtvm4j_runtime_packed.so), the .aar or the .apk with --app.", []);
@@ -47,7 +47,7 @@ internal static class BridgeToRuntime
             }
         }
         var runtimeLabel = set is null ? "no TVM runtime library is loaded with it"
-            : string.Join("; ", set.Members.Select(m => $"{m.FileName}: {Describe(m, set)}"));
+            : string.Join("; ", set.Members.Select(m => $"{Binary.DisplayPath.FileName(m.Display)}: {Describe(m, set)}"));
         if (problems.Count > 0)
         {
             var first = problems[0];

@@ -79,7 +79,7 @@ internal static class JarToBridge
         {
             Severity = Severity.Error,
             Code = "unsatisfied-link",
-            Message = $"{m.Class}.{m.Name}{m.Descriptor}: no app library exports {m.ShortSymbol} or {m.LongSymbol} (declared in {m.Source}).",
+            Message = $"{m.Class}.{m.Name}{m.Descriptor}: no app library exports {m.ShortSymbol} or {m.LongSymbol} (declared in {DisplayPath.Short(m.Source)}).",
             Fix = fix,
             Symbol = m.ShortSymbol,
             Where = [m.Source],

@@ -76,6 +76,15 @@ public class AppChainTests
         Assert.Contains("App runtime chain (android-arm64): BROKEN", r.StdErr);
         Assert.Contains("✗ jar → JNI bridge: tvm4j_core.jar (v0.22 API) → libtvm4j.so", r.StdErr);
         Assert.Contains("      " + SpecHeadline + "\n", r.StdErr.ReplaceLineEndings("\n"));
+        // The packed bridge carries its runtime: shown as that, never as "libtvm4j.so → libtvm4j.so".
+        Assert.Contains("✓ JNI bridge → runtime: libtvm4j.so → the runtime built into libtvm4j.so", r.StdErr);
+        Assert.Contains("✗ runtime → model library: the runtime built into libtvm4j.so → v022-android.tar", r.StdErr);
+        Assert.DoesNotContain("libtvm4j.so → libtvm4j.so", r.StdErr);
+        // The paths were given absolute (a temp folder); the summary screen names files, not the folders they sit in.
+        var screen = ChainScreen(r.StdErr);
+        Assert.DoesNotContain(s.Root, screen);
+        Assert.Contains("  libtvm4j.so: bridge+runtime; TVM v0.20.0 JNI names", screen);
+        Assert.Contains("[tvm4j_core.jar!org/apache/tvm/LibInfo.class]", screen);
 
         var json = await Alc(s, Fixtures.Tvm("v022-android.tar"), "--app", libs, "--app", jar, "--json");
         AssertSchema(json);
@@ -99,6 +108,21 @@ public class AppChainTests
         Assert.Contains("## App runtime chain — **broken**", md);
         Assert.Contains("| ✗ | jar → JNI bridge |", md);
         Assert.Contains("tvmFFIFunctionGetGlobal", md);
+        Assert.Contains("| ✓ | JNI bridge → runtime | `libtvm4j.so` | `the runtime built into libtvm4j.so` |", md);
+        var chain = md[md.IndexOf("## App runtime chain", StringComparison.Ordinal)..];
+        var end = chain.IndexOf("\n## ", 5, StringComparison.Ordinal);
+        // Its tables and header name files (a problem's "in:" line keeps the location as given, like the console's -->).
+        var rows = (end < 0 ? chain : chain[..end]).Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal) || l.StartsWith("tvm4j API:", StringComparison.Ordinal));
+        Assert.DoesNotContain(s.Root, string.Join("\n", rows));
+    }
+
+    /// <summary>The one-screen chain summary: from its headline to the first line that is not part of it.</summary>
+    private static string ChainScreen(string stderr)
+    {
+        var lines = stderr.ReplaceLineEndings("\n").Split('\n');
+        var start = Array.FindIndex(lines, l => l.StartsWith("App runtime chain", StringComparison.Ordinal));
+        Assert.True(start >= 0, stderr);
+        return string.Join("\n", lines.Skip(start).TakeWhile((l, i) => i == 0 || l.StartsWith("  ", StringComparison.Ordinal)));
     }
 
     [Fact]
