@@ -33,7 +33,7 @@ public static class LibraryVerification
             {
                 var props = new AnnotationProperties { Title = d.Symbol is { } s ? $"{d.Code}: {s}" : d.Code, File = file };
                 var text = string.Join("\n", new[] { d.Headline }.Concat(d.Notes.Select(n => "= note: " + n))
-                    .Concat(d.Help is { } h ? ["= help: " + h] : []));
+                    .Concat(d.Help is { } h ? ["= help: " + Remedy.Render(h, ActionInputWords.Spell)] : []));
                 if (d.Severity == Severity.Error) core.Error(text, props);
                 else core.Warning(text, props);
             }

@@ -75,7 +75,7 @@ public sealed record ModelArchitecture
             $"{source} has no '{key}', and {(configClass is null ? $"alc knows no config class for model_type '{modelType}'" : $"MLC-LLM's {configClass.Name} (model_type {modelType}) has no default for it")}, so the model cannot be sized.",
             configClass is null
                 ? $"alc sizes only the model types its recipes use ({string.Join(", ", ConfigClasses.All.Where(c => c.Unsupported is null).Select(c => c.ModelType))}); MLC-LLM would need '{key}' too."
-                : $"MLC-LLM's convert_weight would stop on the same missing field; check that config.json is the file published with the model (re-fetch it with 'alc fetch <repo> --include config.json').");
+                : $"MLC-LLM's convert_weight would stop on the same missing field; check that config.json is the file published with the model (fetch it again from the model's repo).");
 
         var hidden = Need("hidden_size");
         var heads = Need("num_attention_heads");

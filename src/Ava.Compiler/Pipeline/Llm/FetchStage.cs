@@ -60,7 +60,7 @@ public sealed class FetchStage(LlmBuild build) : IStage<FetchResult>
         }
         var modelDir = data.ModelDirectory;
         if (!File.Exists(Path.Combine(modelDir, "config.json")))
-            throw new BadInputException($"The model at '{modelDir}' has no config.json.", "Check the recipe's source.hf_repo, or pass a complete local model folder with --source-dir.");
+            throw new BadInputException($"The model at '{modelDir}' has no config.json.", $"Check the recipe's source.hf_repo, or pass a complete local model folder as the source{Remedy.Of(UserInput.Source)}.");
         File.WriteAllText(Path.Combine(context.OutputDirectory, "source.json"), Output.ToData(data).ToJsonString());
         return new StageOutcome<FetchResult>($"model at {modelDir}", data);
     }

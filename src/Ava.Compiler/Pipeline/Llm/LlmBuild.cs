@@ -110,7 +110,7 @@ public sealed record LlmBuild
             // Refused here, before any download; the planner gives the same answer later with the model's numbers.
             throw new BadInputException(
                 $"A context window of {requested} cannot be built for {recipe.Llm!.ModelType}: MLC-LLM's Gemma2Config resets context_window_size to the sliding window (4096) on every config rebuild, overrides included.",
-                "Drop --context (and llm.overrides.context_window_size); the model gets its 4096-token sliding window.");
+                $"Leave the context size unset{Remedy.Of(UserInput.Context)} (and llm.overrides.context_window_size); the model gets its 4096-token sliding window.");
         return build;
     }
 

@@ -38,14 +38,14 @@ public sealed record PipelineLinkProof
             return new PipelineLinkProof
             {
                 SkipCode = "no-ndk",
-                SkipReason = "No Android NDK is configured (--ndk, ALC_ANDROID_NDK, ANDROID_NDK_HOME or the toolchain config), so the link proof with its ld.lld was skipped; the verdict rests on the symbol-name checks.",
+                SkipReason = "No Android NDK is configured (an NDK folder given to the compile, ALC_ANDROID_NDK, ANDROID_NDK_HOME or the toolchain config), so the link proof with its ld.lld was skipped; the verdict rests on the symbol-name checks.",
             };
         if (build.AvaRuntime.Count == 0)
             return new PipelineLinkProof
             {
                 Ndk = ndk,
                 SkipCode = "no-runtime",
-                SkipReason = "AVA's runtime is not configured (--ava-runtime or ALC_AVA_RUNTIME: the app's jniLibs/arm64-v8a/ folder, or libtvm_runtime.so with libtvm_ffi.so, or libtvm4j_runtime_packed.so), so the link proof was skipped; the verdict rests on the symbol-name checks.",
+                SkipReason = "AVA's runtime is not configured (the runtime files given to the compile, or ALC_AVA_RUNTIME: the app's jniLibs/arm64-v8a/ folder, or libtvm_runtime.so with libtvm_ffi.so, or libtvm4j_runtime_packed.so), so the link proof was skipped; the verdict rests on the symbol-name checks.",
             };
         try
         {

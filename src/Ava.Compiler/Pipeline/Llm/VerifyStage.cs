@@ -28,7 +28,7 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
     public const string Target = "android-arm64";
 
     /// <summary>How compile users give the runtime, for messages.</summary>
-    public const string RuntimeOption = "--ava-runtime";
+    public const UserInput RuntimeInput = UserInput.Runtime;
 
     public string Name => StageName;
 
@@ -39,7 +39,7 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
         key.Add("stage-version", 3).Add("target", Target).Add("abi", build.Lock.AbiProfile).Add("model-lib", build.ModelLib);
         // Every file of the runtime set (a folder's members, DT_NEEDED finds), so adding libtvm_ffi.so reruns verify.
         if (build.AvaRuntime.Count > 0)
-            foreach (var m in RuntimeSet.Load(build.AvaRuntimeInputs, new Abi.AbiCatalog(), RuntimeOption).Members)
+            foreach (var m in RuntimeSet.Load(build.AvaRuntimeInputs, new Abi.AbiCatalog(), RuntimeInput).Members)
                 key.AddFile("runtime/" + m.Display, m.Path, context.HashCache);
         PipelineLinkProof.For(build).AddTo(key, context.HashCache);
     }
@@ -51,7 +51,7 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
         var runtimes = build.AvaRuntimeInputs;
         var link = PipelineLinkProof.For(build);
         var options = new VerifyOptions().WithStrict().WithTarget(Target).WithAbi(build.Lock.AbiProfile).WithSystemLibs(link.Setup?.SystemLibs)
-            .WithRuntimeOption(RuntimeOption);
+            .WithRuntimeInput(RuntimeInput);
 
         var result = Verifier.Verify([library], runtimes, options, context.Reporter);
         result = link.Setup is null
@@ -81,7 +81,7 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
                 "MLC honours an explicit prefix only with --device android; check that the MLC-LLM checkout is the pinned commit ('alc doctor').");
 
         var names = build.AvaRuntime.Count == 0
-            ? "names checked against the ABI profile (configure AVA's runtime with --ava-runtime for the proof against its files)"
+            ? "names checked against the ABI profile (configure AVA's runtime files for the proof against them)"
             : $"names checked against {string.Join(" + ", result.RuntimeSources)}";
         var linked = result.Link!.Performed
             ? $"linked with the NDK's ld.lld for {LinkerSetup.Triple}{LinkerSetup.ApiLevel}"

@@ -23,7 +23,7 @@ public static class AppChainVerifier
         LinkerSetup? linker = null, IReporter? reporter = null, CancellationToken cancellationToken = default)
     {
         reporter ??= NullReporter.Instance;
-        if (app.Count == 0) throw new BadInputException("--app needs at least one path.", "Pass the app's jniLibs/arm64-v8a/ folder and the tvm4j jar, an .aar or a built .apk.");
+        if (app.Count == 0) throw new BadInputException($"The app{Remedy.Of(UserInput.App)} needs at least one path.", "Pass the app's jniLibs/arm64-v8a/ folder and the tvm4j jar, an .aar or a built .apk.");
         var catalog = new AbiCatalog(options.AbiDirectory);
         var profile = catalog.LoadProfile(options.Abi);
         var target = catalog.Target(options.Target);
@@ -37,10 +37,10 @@ public static class AppChainVerifier
         // functions stands in so the model libraries are still checked against the app's files.
         var closure = jar.Bridges.Count > 0 ? BridgeRuntime.Of(jar.Bridges, contents.Libraries)
             : new BridgeRuntime.Closure(contents.Libraries.Where(BridgeRuntime.ExportsTvm).ToList(), []);
-        var runtimeOptions = options.WithRuntimeOption("--app");
+        var runtimeOptions = options.WithRuntimeInput(Errors.UserInput.App);
         using var files = RuntimeFiles.Materialize(closure.Libraries);
         var set = closure.Libraries.Any(BridgeRuntime.ExportsTvm)
-            ? RuntimeSet.Load(files.Inputs, catalog.LoadRuntimeLayout(), profile.Generations, "--app") : null;
+            ? RuntimeSet.Load(files.Inputs, catalog.LoadRuntimeLayout(), profile.Generations, Errors.UserInput.App) : null;
         var bridge = BridgeToRuntime.Run(jar.Bridges, closure, set, profile);
         PhaseClock.Mark("app chain");
 
@@ -98,7 +98,7 @@ public static class AppChainVerifier
             {
                 Kind = RuntimeModelKind, From = runtimeNames, To = lib.Path, Status = LinkStatus.Unproven,
                 Reason = "No library of the app exports the TVM runtime, so the model library was checked only against the profile's export list.",
-                Problems = [new Problem { Severity = Severity.Error, Code = "no-bridge", Message = "The app ships no TVM runtime library (nothing exports TVMFFI* or TVMBackend*).", Fix = "Pass the app's jniLibs/arm64-v8a/ folder with libtvm_runtime.so and libtvm_ffi.so (or the packed libtvm4j_runtime_packed.so) with --app.", Proof = "dynamic-symbols" }],
+                Problems = [new Problem { Severity = Severity.Error, Code = "no-bridge", Message = "The app ships no TVM runtime library (nothing exports TVMFFI* or TVMBackend*).", Fix = $"Pass the app's jniLibs/arm64-v8a/ folder with libtvm_runtime.so and libtvm_ffi.so (or the packed libtvm4j_runtime_packed.so) as part of the app{Remedy.Of(UserInput.App)}.", Proof = "dynamic-symbols" }],
             };
         return new ChainLink
         {

@@ -37,7 +37,7 @@ public sealed record AppContents(
                     b.AddFile(file, System.IO.Path.Combine(p.Display, System.IO.Path.GetRelativePath(p.Path, file)), inFolder: true);
             }
             else if (File.Exists(p.Path)) b.AddFile(p.Path, p.Display, inFolder: false);
-            else throw new BadInputException($"--app {p.Display} does not exist.", "Pass the app's jniLibs/arm64-v8a/ folder and the tvm4j jar, an .aar or a built .apk.");
+            else throw new BadInputException($"{p.Display}{Remedy.Of(UserInput.App)} does not exist.", "Pass the app's jniLibs/arm64-v8a/ folder and the tvm4j jar, an .aar or a built .apk.");
         }
         return new AppContents(b.Natives, b.ClassSources.Distinct().ToList(), b.Libraries, b.Skipped);
     }
@@ -66,7 +66,7 @@ public sealed record AppContents(
             if (IsZip(head) || ClassFileReader.Sniff(head) || DexReader.Sniff(head) || IsElf(head))
                 AddBytes(File.ReadAllBytes(file), display, System.IO.Path.GetFileName(file), topLevel: !inFolder, filePath: file);
             else if (!inFolder)
-                throw new BadInputException($"--app {display} is not a jar, .aar, .apk, class file, DEX file or shared library.",
+                throw new BadInputException($"{display}{Remedy.Of(UserInput.App)} is not a jar, .aar, .apk, class file, DEX file or shared library.",
                     "Pass the app's jniLibs/arm64-v8a/ folder and the tvm4j jar, an .aar or a built .apk.");
             else Skipped.Add(new SkippedMember(display, "not a jar, class, DEX or ELF file"));
         }
