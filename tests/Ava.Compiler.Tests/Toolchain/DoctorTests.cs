@@ -132,7 +132,7 @@ public class DoctorTests
         tc.SetTvm("0.20.dev748", "5e85443e43f9befcf8319cdc4045597aa49bf724");
         var r = Failed(await Run(tc), "tvm");
         Assert.Contains("TVM 0.20.dev748", r.Found);
-        Assert.Contains("--tvm-source", r.Fix);
+        Assert.Contains("--tvm-source", Ava.Compiler.Errors.Remedy.Render(r.Fix!, Ava.Cli.CommandLine.CliInputs.For(null)));
         Assert.Contains("pip uninstall -y tvm mlc-ai-nightly", r.Fix);
     }
 
@@ -163,7 +163,7 @@ public class DoctorTests
         tc.FailProbe("tvm", "ModuleNotFoundError: No module named 'tvm'");
         var r = Failed(await Run(tc), "tvm");
         Assert.Contains("No module named 'tvm'", r.Found);
-        Assert.Contains("--tvm-source", r.Fix);
+        Assert.Contains("--tvm-source", Ava.Compiler.Errors.Remedy.Render(r.Fix!, Ava.Cli.CommandLine.CliInputs.For(null)));
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
             var errors = result.AllProblems.Where(p => p.Severity == Severity.Error).ToList();
             throw new VerificationFailedException(
                 string.Join(" ", errors.Select(p => p.Message).Distinct()),
-                $"{errors.Select(p => p.Fix).Distinct().FirstOrDefault() ?? "Use the pinned toolchain."} Nothing was packaged. Report: {Path.Combine(context.Folder.Root, VerificationReport.MarkdownFileName)}");
+                $"{errors.Select(p => p.RawFix).Distinct().FirstOrDefault() ?? "Use the pinned toolchain."} Nothing was packaged. Report: {Path.Combine(context.Folder.Root, VerificationReport.MarkdownFileName)}");
         }
         if (checkedLibrary.ModelLib != build.ModelLib)
             throw new VerificationFailedException(
