@@ -57,7 +57,7 @@ public static class RuntimeSetCheck
                 Code = "runtime-incomplete",
                 Message = message,
                 Fix = beside is null
-                    ? $"Add {part.Library} of the same TVM build to the runtime files{Remedy.Of(set.Input)} (path/to/{part.Library}), or pass the folder holding both (e.g. the app's jniLibs/arm64-v8a/), or the packed {set.Layout.Packed.Library}."
+                    ? $"Add {part.Library} of the same TVM build (path/to/{part.Library}) to the runtime files{Remedy.Of(set.Input)}, or pass the folder holding both (e.g. the app's jniLibs/arm64-v8a/), or the packed {set.Layout.Packed.Library}."
                     : string.IsNullOrEmpty(dir)
                         ? $"There is a {part.Library} beside {beside.Display}: pass the folder holding both as the runtime{Remedy.Of(set.Input)}, or add that {part.Library}."
                         : $"There is a {part.Library} beside {beside.Display}: pass the folder holding both ({dir}/) as the runtime{Remedy.Of(set.Input)}, or add {Path.Combine(dir, part.Library)}.",
