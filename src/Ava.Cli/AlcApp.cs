@@ -63,6 +63,9 @@ public static class AlcApp
             foreach (var o in command.Spec.Options.Where(o => o.AllowedValues is not null))
             foreach (var v in input.Values(o.Name).Where(v => !o.AllowedValues!.Contains(v)))
                 throw new BadInputException($"Unknown {o.Name[2..]} '{v}' for 'alc {command.Spec.Name}'.", $"Use {o.Name} with one of: {string.Join(", ", o.AllowedValues!)}.");
+            foreach (var p in command.Spec.Positionals.Where(p => p.AllowedValues is not null))
+            foreach (var v in input.Positional(p.Name).Where(v => !p.AllowedValues!.Contains(v)))
+                throw new BadInputException($"Unknown {p.Name} '{v}' for 'alc {command.Spec.Name}'.", $"Use one of: {string.Join(", ", p.AllowedValues!)}.");
             PhaseClock.Mark("arguments parsed");
             if (input.Flag("--help"))
             {

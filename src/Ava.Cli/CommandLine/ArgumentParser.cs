@@ -41,7 +41,7 @@ public static class ArgumentParser
             }
 
             if (!options.TryGetValue(name, out var opt))
-                throw Unknown(spec, name);
+                throw name == "--token" ? TokenOnCommandLine() : Unknown(spec, name);
 
             if (opt.Kind == OptionKind.Flag)
             {
@@ -96,6 +96,13 @@ public static class ArgumentParser
             throw new BadInputException($"Unexpected argument '{queue.Peek()}' for 'alc {spec.Name}'.", $"Usage: {Usage(spec)}");
         return result;
     }
+
+    /// <summary>
+    /// hf download takes --token VALUE; alc does not, and says why without echoing the value (it may be a real token).
+    /// </summary>
+    private static BadInputException TokenOnCommandLine() =>
+        new("alc does not take a token on the command line (--token): a value there is kept in your shell history and shown to every user of the machine in the process list.",
+            "Put the token in HF_TOKEN, or in a file readable only by you and pass --token-file FILE (or set HF_TOKEN_PATH).");
 
     private static BadInputException Unknown(CommandSpec spec, string name)
     {

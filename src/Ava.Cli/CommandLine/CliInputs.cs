@@ -37,6 +37,7 @@ public static class CliInputs
         [UserInput.DistFolder] = ["--dist"],
         [UserInput.Include] = ["--include"],
         [UserInput.Revision] = ["--revision"],
+        [UserInput.LocalDir] = ["--local-dir"],
     };
 
     /// <summary>The spelling for texts printed while <paramref name="command"/> runs (null: none yet).</summary>

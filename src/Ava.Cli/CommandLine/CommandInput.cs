@@ -51,12 +51,4 @@ public sealed class CommandInput
             throw new BadInputException($"{name} takes a whole number from {min} to {max}, not '{raw}'.", $"Pass {name} with a number in that range.");
         return n;
     }
-
-    /// <summary>A value restricted to a fixed set, with a usage error listing the set.</summary>
-    public string? Choice(string name, IReadOnlyCollection<string> allowed)
-    {
-        var raw = Value(name);
-        if (raw is null || allowed.Contains(raw)) return raw;
-        throw new BadInputException($"{name} '{raw}' is not one of: {string.Join(", ", allowed)}.", $"Pass one of those values to {name}.");
-    }
 }

@@ -32,7 +32,11 @@ public sealed record OptionSpec(string Name, OptionKind Kind, string Description
 /// <param name="Required">Must appear at least once.</param>
 /// <param name="Variadic">Takes every remaining positional argument.</param>
 /// <param name="AlsoOption">An option that may carry the same value (<c>alc compile --model X</c> = <c>alc compile X</c>).</param>
-public sealed record PositionalSpec(string Name, string Description, bool Required = true, bool Variadic = false, string? AlsoOption = null);
+public sealed record PositionalSpec(string Name, string Description, bool Required = true, bool Variadic = false, string? AlsoOption = null)
+{
+    /// <summary>The values this argument accepts, listed by --help and checked before the command runs; null = free text.</summary>
+    public IReadOnlyList<string>? AllowedValues { get; init; }
+}
 
 /// <summary>What a command accepts. <see cref="Name"/> may have several words ("recipes list").</summary>
 public sealed record CommandSpec(string Name, string Summary)

@@ -11,7 +11,8 @@ public static class HelpWriter
         {
             w.WriteLine();
             w.WriteLine("Arguments:");
-            foreach (var p in spec.Positionals) w.WriteLine($"  {p.Name.ToUpperInvariant(),-24} {p.Description}");
+            foreach (var p in spec.Positionals)
+                w.WriteLine($"  {p.Name.ToUpperInvariant(),-24} {p.Description}{(p.AllowedValues is { } v ? $" One of: {string.Join(", ", v)}." : "")}");
         }
         w.WriteLine();
         w.WriteLine("Options:");

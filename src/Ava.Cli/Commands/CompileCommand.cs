@@ -25,7 +25,7 @@ public sealed class CompileCommand : AlcCommand
             OptionSpec.Value("--quantization", "Q", "llm: MLC quantization, one of the recipe's 'quantizations' ('alc recipes show RECIPE'; default: the recipe's, usually q4f16_1)."),
             OptionSpec.Value("--context", "TOKENS", "llm: context window (default: planned from the model and the recipe's memory budget)."),
             OptionSpec.Value("--prefill-chunk", "TOKENS", "llm: prefill chunk size (default: the recipe's, else 256)."),
-            OptionSpec.Flag("--plan", "Print the stages and the files they would write (llm: also their keys, the exact MLC-LLM commands and environment); run nothing."),
+            OptionSpec.Flag("--plan", "Print what would happen and run nothing: llm: the weights' repo@revision (and commit once fetched), each stage with its key and command, every file it writes under its AVA name, context, prefill and memory."),
             OptionSpec.Flag("--skip-doctor", "llm: skip the toolchain checks (and the smoke test) that otherwise stop a wrong toolchain before any download."),
             OptionSpec.Flag("--skip-smoke", "llm: skip only the smoke test ('alc doctor --smoke') that runs once per toolchain before the first compile."),
             .. ToolchainOptions.Options,
@@ -39,7 +39,7 @@ public sealed class CompileCommand : AlcCommand
               alc compile minilm-384 --target android      # all-MiniLM-L6-v2 → dist/models/AVA-384-Base-INT8.AON, offline
               alc compile minilm-384 --source ./model.onnx --vocab ./vocab.txt
               alc compile gemma3-4b --target android       # → dist/models/llm/AVA-GE3-4B16/ + dist/AVA-GE3-4B16.ALM
-              alc compile gemma3-4b --plan                 # stages, keys, MLC commands; runs nothing
+              alc compile gemma3-4b --plan                 # source, stages, commands, files, memory; runs nothing
               alc compile gemma3-1b --source ./gemma-3-1b-it --context 4096
 
             llm exit codes: 1 the compiled library was rejected (old TVM API...), 2 bad input (unknown recipe, q8f16_1,

@@ -10,7 +10,7 @@ public sealed class CompletionCommand : AlcCommand
 
     public override CommandSpec Spec { get; } = new("completion", "Print a shell completion script for bash, zsh or fish.")
     {
-        Positionals = [new PositionalSpec("shell", "bash, zsh or fish.")],
+        Positionals = [new PositionalSpec("shell", "The shell the script is for.") { AllowedValues = Shells }],
         Details = """
             Examples:
               alc completion bash > ~/.local/share/bash-completion/completions/alc

@@ -19,7 +19,7 @@ public sealed class RegistryAbCreateCommand : AlcCommand
             OptionSpec.Value("--description", "TEXT", "What the experiment compares."),
             OptionSpec.Repeatable("--metric", "NAME", "A metric to compare (one or more), e.g. tokens-per-second."),
             OptionSpec.Value("--start-date", "YYYY-MM-DD", "When it starts (default: today, UTC)."),
-            OptionSpec.Value("--status", "STATUS", "draft, running, paused or finished.", "draft"),
+            OptionSpec.Value("--status", "STATUS", "The experiment's state.", "draft").OneOf([.. Enum.GetNames<AbStatus>().Select(n => n.ToLowerInvariant())]),
             OptionSpec.Flag("--no-link-proof", "Skip the link proof (the libraries are not on this machine); 'ab validate' must run it later."),
             RegistryOptions.Directory,
             RegistryOptions.Dist,
@@ -39,7 +39,7 @@ public sealed class RegistryAbCreateCommand : AlcCommand
         if (arms.Count < 2) throw new BadInputException($"An A/B experiment needs at least two arms; {arms.Count} given.", "Pass --arm MODEL:WEIGHT:ROLE once per model.");
         var metrics = input.Values("--metric");
         if (metrics.Count == 0) throw new BadInputException("No --metric was given.", "Name what the experiment compares, e.g. --metric tokens-per-second --metric user-rating.");
-        var status = input.Choice("--status", ["draft", "running", "paused", "finished"]) ?? "draft";
+        var status = input.Value("--status")!;
         var experiment = new AbExperiment
         {
             Id = id,

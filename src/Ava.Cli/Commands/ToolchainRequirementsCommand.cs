@@ -16,8 +16,8 @@ public sealed class ToolchainRequirementsCommand : AlcCommand
     {
         Options =
         [
-            OptionSpec.Value("--group", "GROUP", "Only the packages of one setup group: tvm or mlc-llm (default: both)."),
-            OptionSpec.Value("--os", "OS", "linux or macos (default: this machine); decides which packages need their own index."),
+            OptionSpec.Value("--group", "GROUP", "Only the packages of one setup group (default: both).").OneOf([.. ToolchainLock.Default.Python.Packages.Select(p => p.InstalledBy).Distinct()]),
+            OptionSpec.Value("--os", "OS", "The host (default: this machine); decides which packages need their own index.").OneOf("linux", "macos"),
             OptionSpec.Flag("--indexed", "Print the packages that install from their own index (CPU torch on Linux), with its --index-url line."),
         ],
         Details = "Two files install the whole list:\n" +

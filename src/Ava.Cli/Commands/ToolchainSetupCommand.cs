@@ -17,7 +17,7 @@ public sealed class ToolchainSetupCommand : AlcCommand
             OptionSpec.Value("--prefix", "DIR", "Where to build (default ~/.local/share/alc/toolchain, or ALC_TOOLCHAIN_PREFIX)."),
             OptionSpec.Flag("--plan", "Print the steps and the exact commands without running anything."),
             OptionSpec.Value("--jobs", "N", "Parallel build jobs (default: the number of processors)."),
-            OptionSpec.Repeatable("--only", "STEP", "Run only this step (repeatable); the Dockerfile uses it to cache each stage."),
+            OptionSpec.Repeatable("--only", "STEP", "Run only this step (repeatable); the Dockerfile uses it to cache each stage.").OneOf([.. SetupPlan.AllStepIds(ToolchainLock.Default)]),
             .. ToolchainOptions.Options.Where(o => o.Name is "--python" or "--llvm-config" or "--ndk" or "--toolchain-config"),
         ],
         Details = "Steps are resumable: a step whose result is in place (and whose commands did not change) is skipped, so rerun after a failure.\n" +

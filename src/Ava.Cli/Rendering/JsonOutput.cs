@@ -16,6 +16,13 @@ public static class JsonOutput
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
+    /// <summary>Writes through a source-generated contract (no reflection).</summary>
+    public static void Write<T>(TextWriter output, T result, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> contract)
+    {
+        output.WriteLine(JsonSerializer.Serialize(result, contract));
+        output.Flush();
+    }
+
     public static void Write<T>(TextWriter output, T result)
     {
         output.WriteLine(JsonSerializer.Serialize(result, Options));

@@ -11,7 +11,7 @@ internal static class LlmCompileView
 {
     public static void RenderPlan(CliContext context, LlmPlanned planned, bool json)
     {
-        if (json) JsonOutput.Write(context.Out, new { ok = true, plan = planned.Plan });
+        if (json) JsonOutput.Write(context.Out, new LlmPlanJson(true, planned.Plan), PlanJsonContext.Output.LlmPlanJson);
         RenderPlan(context, planned.Plan, planned.Environment, planned.PythonUnknown);
     }
 
@@ -23,21 +23,50 @@ internal static class LlmCompileView
         context.Human.MarkupLine($"  registry: {Markup.Escape(Path.GetRelativePath(context.WorkingDirectory, registered.Path))} ({registered.Change.ToString().ToLowerInvariant()})");
     }
 
+    /// <summary>
+    /// The plan on stderr through <see cref="Screen"/>: commands and paths on lines of their own, never wrapped; only the
+    /// prose (what an in-process stage does, the notes) wraps on a terminal.
+    /// </summary>
     private static void RenderPlan(CliContext context, BuildPlanView plan, IReadOnlyDictionary<string, string> env, bool pythonUnknown)
     {
-        var h = context.Human;
-        h.MarkupLine($"[bold]{Markup.Escape(plan.AvaName)}[/] = {Markup.Escape(plan.Recipe)} {Markup.Escape(plan.Quantization)}, system-lib prefix {Markup.Escape(plan.SystemLibPrefix)}");
-        var table = new Table().AddColumns("stage", "key", "status", "after");
-        foreach (var s in plan.Stages)
-            table.AddRow(s.Name, s.Key[..16], s.UpToDate ? "up to date" : "will run", string.Join(", ", s.DependsOn));
-        h.Write(table);
-        foreach (var s in plan.Stages.Where(s => s.Command is not null))
-            h.MarkupLine($"{s.Name}: [grey]{Markup.Escape(s.Command!)}[/]");
-        if (pythonUnknown) h.MarkupLine("[yellow]note:[/] no Python interpreter is configured; 'python3' is shown ('alc doctor' finds or sets it).");
-        foreach (var (k, v) in env.OrderBy(kv => kv.Key, StringComparer.Ordinal)) h.MarkupLine($"  {Markup.Escape(k)}={Markup.Escape(v)}");
+        var screen = context.Screen;
+        screen.Prose(screen.Bold(plan.AvaName) + " ", $"= {plan.Recipe} {plan.Quantization}, system-lib prefix {plan.SystemLibPrefix}; runs nothing.");
+        if (plan.Source is { } src)
+        {
+            if (src.Repo is null) screen.Prose("source: ", $"the local model folder {src.ModelDirectory}");
+            else if (src.Commit is null) screen.Prose("source: ", $"{src.Display}, not in the Hub cache yet: the fetch stage resolves the commit and downloads it.");
+            else screen.Prose("source: ", $"{src.Display} = commit {src.Commit}, already in the Hub cache at {src.ModelDirectory}");
+        }
         if (plan.MemoryPlan is { } m)
-            h.MarkupLine($"memory plan: context {m.ContextWindowSize}, prefill {m.PrefillChunkSize}, estimated {m.EstimatedVramBytes >> 20} MiB of {m.BudgetBytes >> 20} MiB");
-        h.MarkupLine($"outputs: {Markup.Escape(plan.ModelDirectory)}, {Markup.Escape(plan.Package)}");
+            screen.Prose("memory: ", $"context {m.ContextWindowSize}, prefill {m.PrefillChunkSize}; estimated {m.EstimatedVramBytes >> 20} MiB of a " +
+                                     $"{m.BudgetBytes >> 20} MiB budget (weights {m.WeightBytes >> 20}, KV cache {m.KvCacheBytes >> 20}, temporaries {m.TemporaryBytes >> 20} MiB).");
+        else
+            screen.Prose("memory: ", (plan.ContextWindowSize is { } c ? $"context {c}" : "context planned from config.json once it is fetched") +
+                                     $", prefill {plan.PrefillChunkSize}; budget {plan.DeviceMemoryMb} MiB.");
+        screen.Line();
+        screen.Line("stages:");
+        var width = plan.Stages.Max(s => s.Name.Length);
+        foreach (var s in plan.Stages)
+        {
+            screen.Prose($"  {s.Name.PadRight(width)}  ", $"{s.Key[..16]}  {(s.UpToDate ? "up to date" : "will run")}" +
+                                                      (s.DependsOn.Count == 0 ? "" : $"  (after {string.Join(", ", s.DependsOn)})"));
+            if (s.ActionKind == StageActionKind.Tool) screen.Line("    " + s.Action);
+            else screen.Prose("    ", s.Action);
+        }
+        if (pythonUnknown) screen.Prose("note: ", "no Python interpreter is configured; 'python3' is shown ('alc doctor' finds or sets it).");
+        if (env.Count > 0)
+        {
+            screen.Line();
+            screen.Line("environment of the MLC-LLM commands:");
+            foreach (var (k, v) in env.OrderBy(kv => kv.Key, StringComparer.Ordinal)) screen.Line($"  {k}={v}");
+        }
+        screen.Line();
+        screen.Line("files it writes:");
+        foreach (var f in plan.Files)
+        {
+            screen.Prose("  ", $"{Path.GetFileName(f.Path)} ({f.Stage}): {f.What}");
+            screen.Line("    " + f.Path);
+        }
     }
 
     private static void RenderResult(CliContext context, CompileReport report)

@@ -79,6 +79,9 @@ public enum UserInput
 
     /// <summary>The Hub revision (branch, tag or commit).</summary>
     Revision,
+
+    /// <summary>A folder to copy fetched files into (real files, not cache links).</summary>
+    LocalDir,
 }
 
 /// <summary>

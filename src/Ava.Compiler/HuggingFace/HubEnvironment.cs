@@ -1,3 +1,5 @@
+using Ava.Compiler.Errors;
+
 namespace Ava.Compiler.HuggingFace;
 
 /// <summary>
@@ -31,6 +33,25 @@ public static class HubEnvironment
         var tokenPath = Expand(env, Get(env, "HF_TOKEN_PATH") ?? Path.Combine(hfHome, "token"));
         if (ReadTokenFile(tokenPath) is { } fromFile) return options.WithToken(fromFile, $"the token file {tokenPath}");
         return options;
+    }
+
+    /// <summary>
+    /// A token named by the user's own file (<c>alc fetch --token-file</c>), cleaned the way huggingface_hub cleans one;
+    /// a missing, unreadable or empty file is bad input naming the file, never its content.
+    /// </summary>
+    public static HubOptions WithTokenFile(HubOptions options, string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException($"The token file {path} cannot be read ({e.Message}).",
+                "Write the token (from https://huggingface.co/settings/tokens) into that file, readable only by you (chmod 600).");
+        }
+        return CleanToken(text) is { } token
+            ? options.WithToken(token, $"the token file {path}")
+            : throw new BadInputException($"The token file {path} is empty.",
+                "Write the token (from https://huggingface.co/settings/tokens) into that file, readable only by you (chmod 600).");
     }
 
     public static string HfHome(IReadOnlyDictionary<string, string> env)

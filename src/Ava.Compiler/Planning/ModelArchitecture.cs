@@ -74,8 +74,27 @@ public sealed record ModelArchitecture
         int Need(string key) => Read(key) ?? throw new BadInputException(
             $"{source} has no '{key}', and {(configClass is null ? $"alc knows no config class for model_type '{modelType}'" : $"MLC-LLM's {configClass.Name} (model_type {modelType}) has no default for it")}, so the model cannot be sized.",
             configClass is null
-                ? $"alc sizes only the model types its recipes use ({string.Join(", ", ConfigClasses.All.Where(c => c.Unsupported is null).Select(c => c.ModelType))}); MLC-LLM would need '{key}' too."
+                ? $"alc sizes only the model types its recipes use ({string.Join(", ", ConfigClasses.Llm.Where(c => c.Unsupported is null).Select(c => c.ModelType))}); MLC-LLM would need '{key}' too."
                 : $"MLC-LLM's convert_weight would stop on the same missing field; check that config.json is the file published with the model (fetch it again from the model's repo).");
+
+        // The fields MLC's dataclass declares without a default, whatever their type (attention_bias, rms_norm_eps...).
+        var missing = (configClass?.Required ?? []).Where(f => text[f.Field] is null && root[f.Field] is null).ToList();
+        if (missing.Count > 0)
+            throw new BadInputException(
+                $"{source} has no {Listed(missing.Select(f => $"'{f.Field}'").ToList(), "or")}, and MLC-LLM's {configClass!.Name} (model_type {modelType}) has no default for {(missing.Count == 1 ? "it" : "them")} ({string.Join(", ", missing.Select(f => f.Source))}), so convert_weight would stop on it.",
+                "Check that config.json is the file published with the model (fetch it again from the model's repo).");
+        if (configClass?.Gemma is { } gemma)
+        {
+            var activation = Str(text, "hidden_activation") ?? Str(text, "hidden_act") ?? gemma.DefaultActivation;
+            if (activation is null || !GemmaChecks.GeluActivations.Contains(activation))
+                throw new BadInputException(
+                    $"{source} gives the activation {(activation is null ? "nowhere (neither hidden_activation nor hidden_act)" : $"'{activation}'")}, and MLC-LLM's {configClass.Name} accepts only GeLU ('gelu' or 'gelu_pytorch_tanh', {gemma.ActivationSource}).",
+                    "Check that config.json is the file published with the model; MLC-LLM cannot build a Gemma variant with another activation.");
+            if (text["attention_bias"] is JsonValue bias && bias.TryGetValue<bool>(out var hasBias) && hasBias)
+                throw new BadInputException(
+                    $"{source} sets attention_bias true, and MLC-LLM's {configClass.Name} supports only attention_bias false ({gemma.BiasSource}).",
+                    "Check that config.json is the file published with the model; MLC-LLM cannot build Gemma with attention biases.");
+        }
 
         var hidden = Need("hidden_size");
         var heads = Need("num_attention_heads");
@@ -98,6 +117,10 @@ public sealed record ModelArchitecture
             MaxPositionEmbeddings = Read("max_position_embeddings"),
         };
     }
+
+    /// <summary>'a'; 'a' or 'b'; 'a', 'b' or 'c'.</summary>
+    private static string Listed(IReadOnlyList<string> items, string conjunction) =>
+        items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + $" {conjunction} " + items[^1];
 
     private static string? Str(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 

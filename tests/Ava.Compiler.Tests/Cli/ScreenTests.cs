@@ -288,3 +288,55 @@ public class HelpConventionTests
         Assert.Equal(2, (await AlcRun.RunAsync("completion", "powershell")).ExitCode);
     }
 }
+
+public class EnumOptionTests
+{
+    /// <summary>Every option and argument with a fixed set of values, in every command.</summary>
+    public static TheoryData<string, string> EnumOptions()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var c in Ava.Cli.AlcApp.Commands)
+        {
+            foreach (var o in c.Spec.Options.Where(o => o.AllowedValues is not null)) data.Add(c.Spec.Name, o.Name);
+            foreach (var p in c.Spec.Positionals.Where(p => p.AllowedValues is not null)) data.Add(c.Spec.Name, p.Name);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EnumOptions))]
+    public async Task Help_lists_the_allowed_values_and_any_other_value_is_refused_with_the_list(string command, string option)
+    {
+        var spec = Ava.Cli.AlcApp.Commands.Single(c => c.Spec.Name == command).Spec;
+        var values = spec.Options.FirstOrDefault(o => o.Name == option)?.AllowedValues ?? spec.Positionals.Single(p => p.Name == option).AllowedValues!;
+        string[] words = [.. command.Split(' ')];
+
+        var help = await AlcRun.RunAsync(["help", .. words]);
+        Assert.Contains($"One of: {string.Join(", ", values)}.", help.StdOut);
+
+        // The other required arguments get placeholders, so only the bad value can be what is refused.
+        var positionals = spec.Positionals.Where(p => p.Required).Select(p => p.Name == option ? "no-such-value" : "placeholder").ToList();
+        string[] args = option.StartsWith("--", StringComparison.Ordinal)
+            ? [.. words, .. positionals, option, "no-such-value"]
+            : [.. words, .. positionals];
+        using var dir = new TempDir();
+        var bad = await AlcRun.RunAsync(dir.Path, null, args);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("'no-such-value'", bad.StdErr);
+        Assert.Contains(string.Join(", ", values), bad.StdErr.Replace("\n", " "));
+    }
+
+    [Fact]
+    public void Every_option_with_a_fixed_set_of_values_declares_it()
+    {
+        var declared = EnumOptions().Select(row => $"{row[0]} {row[1]}").ToHashSet();
+        foreach (var expected in new[]
+                 {
+                     "compile --target", "verify --target", "registry ab create --status", "toolchain requirements --group",
+                     "toolchain requirements --os", "toolchain setup --only", "completion shell",
+                 })
+            Assert.Contains(expected, declared);
+        var status = Ava.Cli.AlcApp.Commands.Single(c => c.Spec.Name == "registry ab create").Spec.Options.Single(o => o.Name == "--status");
+        Assert.Equal(Enum.GetNames<Ava.Compiler.Registry.AbStatus>().Select(n => n.ToLowerInvariant()), status.AllowedValues);
+    }
+}

@@ -16,6 +16,13 @@ namespace Ava.Compiler.Tests.Compile;
 /// </summary>
 public class RecipeConfigCompileTests
 {
+    private const string Gemma2_2B = """
+            {"architectures":["Gemma2ForCausalLM"],"model_type":"gemma2","attention_bias":false,"hidden_activation":"gelu_pytorch_tanh",
+             "rms_norm_eps":1e-06,"hidden_size":2304,"intermediate_size":9216,
+             "num_hidden_layers":26,"num_attention_heads":8,"num_key_value_heads":4,"head_dim":256,"vocab_size":256000,
+             "sliding_window":4096,"max_position_embeddings":8192,"query_pre_attn_scalar":256,"torch_dtype":"bfloat16"}
+            """;
+
     public static TheoryData<string, string, string> Recipes => new()
     {
         { "gemma3-4b", "AVA-GE3-4B16", """
@@ -30,11 +37,7 @@ public class RecipeConfigCompileTests
              "num_hidden_layers":26,"num_attention_heads":4,"num_key_value_heads":1,"head_dim":256,"vocab_size":262144,
              "sliding_window":512,"max_position_embeddings":32768,"rope_theta":1000000,"torch_dtype":"bfloat16"}
             """ },
-        { "gemma2-2b", "AVA-GE2-2B16", """
-            {"architectures":["Gemma2ForCausalLM"],"model_type":"gemma2","hidden_size":2304,"intermediate_size":9216,
-             "num_hidden_layers":26,"num_attention_heads":8,"num_key_value_heads":4,"head_dim":256,"vocab_size":256000,
-             "sliding_window":4096,"max_position_embeddings":8192,"query_pre_attn_scalar":256,"torch_dtype":"bfloat16"}
-            """ },
+        { "gemma2-2b", "AVA-GE2-2B16", Gemma2_2B },
     };
 
     [Theory]
@@ -57,5 +60,27 @@ public class RecipeConfigCompileTests
         Assert.True(File.Exists(Path.Combine(h.Dist, avaName + ".ALM")));
         var chat = JsonDocument.Parse(File.ReadAllText(Path.Combine(h.Dist, "models", "llm", avaName, "mlc-chat-config.json"))).RootElement;
         Assert.Equal(recipe == "gemma2-2b" ? 4096 : 8192, chat.GetProperty("context_window_size").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_gemma2_config_without_num_attention_heads_stops_the_compile_naming_the_field_and_the_missing_default()
+    {
+        using var h = new CompileHarness();
+        // The Gemma 2 2B shape above with num_attention_heads left out: MLC's GemmaConfig has no default for it.
+        var node = System.Text.Json.Nodes.JsonNode.Parse(Gemma2_2B)!.AsObject();
+        node.Remove("num_attention_heads");
+        node["hidden_size"] = 64;
+        node["intermediate_size"] = 128;
+        node["num_hidden_layers"] = 2;
+        File.WriteAllText(Path.Combine(h.Model, "config.json"), node.ToJsonString());
+        TinyGemma.WriteWeightsFor(h.Model, 64, 128, 2, 8, 4, 256, 256_000);
+        var r = await AlcRun.RunAsync(h.Dir.Path, h.Environment(),
+            "compile", "gemma2-2b", "--target", "android", "--source", h.Model, "--recipes", RepoPaths.Combine("recipes"), "--skip-doctor", "--json");
+
+        Assert.Equal(2, r.ExitCode);
+        var error = JsonDocument.Parse(r.StdOut).RootElement.GetProperty("error");
+        Assert.Contains("has no 'num_attention_heads'", error.GetProperty("problem").GetString());
+        Assert.Contains("Gemma2Config (model_type gemma2) has no default for it", error.GetProperty("problem").GetString());
+        Assert.False(File.Exists(Path.Combine(h.Dist, "AVA-GE2-2B16.ALM")));
     }
 }

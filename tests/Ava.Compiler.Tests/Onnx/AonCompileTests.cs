@@ -84,6 +84,32 @@ public class AonCompileTests
     }
 
     [Fact]
+    public async Task A_config_json_beside_the_model_that_agrees_with_it_is_accepted()
+    {
+        using var dir = new TempDir("aon");
+        var (model, vocab) = TinyEmbedder.Write(dir.Path);
+        // A stand-in written here for the 16-wide tiny model (not a published file): only the fields BertConfig reads.
+        dir.Write("config.json", $$"""{"model_type":"bert","hidden_size":{{TinyEmbedder.Dim}},"vocab_size":{{TinyEmbedder.Vocab.Length}}}""");
+        var result = await Compile(dir, TinyEmbedder.Recipes(dir, model, vocab));
+
+        Assert.True(result.ExitCode == 0, result.StdErr);
+    }
+
+    [Fact]
+    public async Task A_config_json_beside_the_model_that_gives_another_width_is_bad_input_and_publishes_nothing()
+    {
+        using var dir = new TempDir("aon");
+        var (model, vocab) = TinyEmbedder.Write(dir.Path);
+        // The published all-MiniLM-L6-v2 config.json (384 wide) beside a 16-wide model: the files do not belong together.
+        File.Copy(RepoPaths.Combine("tests", "fixtures", "hf-configs", "sentence-transformers--all-MiniLM-L6-v2", "config.json"), dir["config.json"]);
+        var result = await Compile(dir, TinyEmbedder.Recipes(dir, model, vocab));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("gives hidden_size 384, but the model's output 'last_hidden_state' is 16 wide", result.StdOut);
+        AssertNothingPublished(dir);
+    }
+
+    [Fact]
     public async Task A_truncated_model_is_bad_input()
     {
         using var dir = new TempDir("aon");

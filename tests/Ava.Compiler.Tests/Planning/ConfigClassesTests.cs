@@ -32,9 +32,15 @@ public class ConfigClassesTests
     [Fact]
     public void Every_default_names_the_upstream_line_it_comes_from()
     {
-        foreach (var c in ConfigClasses.All)
+        const string transformers = @"^huggingface/transformers@008f5c8c:src/transformers/models/\w+/configuration_\w+\.py:\d+$";
+        foreach (var c in ConfigClasses.Llm)
         foreach (var d in c.Defaults)
+        {
             Assert.Matches(@"^mlc-ai/mlc-llm@7b15b196:python/mlc_llm/model/[\w/]+\.py:\d+$", d.Source);
+            // Every Gemma 3 default also names the transformers line with the value Hugging Face left out of the file.
+            Assert.Matches(transformers, d.Transformers);
+        }
+        foreach (var d in ConfigClasses.Bert.Defaults) Assert.Matches(transformers, d.Source);
         Assert.Equal(8, ConfigClasses.Gemma3.DefaultFor("num_attention_heads")!.Value);
     }
 
@@ -42,7 +48,7 @@ public class ConfigClassesTests
     public void A_gemma2_config_missing_a_field_names_it_and_says_the_model_type_has_no_default()
     {
         var e = Assert.Throws<BadInputException>(() => Parse("""
-            {"model_type":"gemma2","hidden_size":2304,"intermediate_size":9216,"num_hidden_layers":26,
+            {"model_type":"gemma2","attention_bias":false,"rms_norm_eps":1e-06,"hidden_activation":"gelu_pytorch_tanh","hidden_size":2304,"intermediate_size":9216,"num_hidden_layers":26,
              "num_key_value_heads":4,"head_dim":256,"vocab_size":256000,"sliding_window":4096}
             """));
         Assert.Contains("'num_attention_heads'", e.Problem);
@@ -54,11 +60,37 @@ public class ConfigClassesTests
     public void A_gemma2_config_does_not_invent_a_head_dim_from_hidden_over_heads()
     {
         var e = Assert.Throws<BadInputException>(() => Parse("""
-            {"model_type":"gemma2","hidden_size":2304,"intermediate_size":9216,"num_hidden_layers":26,"num_attention_heads":8,
+            {"model_type":"gemma2","attention_bias":false,"rms_norm_eps":1e-06,"hidden_activation":"gelu_pytorch_tanh","hidden_size":2304,"intermediate_size":9216,"num_hidden_layers":26,"num_attention_heads":8,
              "num_key_value_heads":4,"vocab_size":256000,"sliding_window":4096}
             """));
         Assert.Contains("'head_dim'", e.Problem);
     }
+
+    [Fact]
+    public void A_gemma2_config_without_rms_norm_eps_and_attention_bias_names_both_with_MLCs_lines()
+    {
+        var e = Assert.Throws<BadInputException>(() => Parse("""
+            {"model_type":"gemma2","hidden_activation":"gelu_pytorch_tanh","hidden_size":2304,"intermediate_size":9216,
+             "num_hidden_layers":26,"num_attention_heads":8,"num_key_value_heads":4,"head_dim":256,"vocab_size":256000,"sliding_window":4096}
+            """));
+        Assert.Contains("has no 'attention_bias' or 'rms_norm_eps', and MLC-LLM's Gemma2Config (model_type gemma2) has no default for them", e.Problem);
+        Assert.Contains("gemma/gemma_model.py:31", e.Problem);
+    }
+
+    [Theory]
+    [InlineData("""{"model_type":"gemma2","attention_bias":false,"rms_norm_eps":1e-06,"hidden_act":"silu","hidden_size":2304,"intermediate_size":9216,"num_hidden_layers":26,"num_attention_heads":8,"num_key_value_heads":4,"head_dim":256,"vocab_size":256000}""", "'silu'")]
+    [InlineData("""{"model_type":"gemma2","attention_bias":false,"rms_norm_eps":1e-06,"hidden_size":2304,"intermediate_size":9216,"num_hidden_layers":26,"num_attention_heads":8,"num_key_value_heads":4,"head_dim":256,"vocab_size":256000}""", "nowhere")]
+    [InlineData("""{"model_type":"gemma3_text","hidden_activation":"relu","hidden_size":1152,"intermediate_size":6912,"num_hidden_layers":26}""", "'relu'")]
+    public void A_gemma_config_whose_activation_is_not_GeLU_is_refused_as_MLC_refuses_it(string json, string given)
+    {
+        var e = Assert.Throws<BadInputException>(() => Parse(json));
+        Assert.Contains($"gives the activation {given}", e.Problem);
+        Assert.Contains("accepts only GeLU", e.Problem);
+    }
+
+    [Fact]
+    public void A_gemma3_text_config_without_an_activation_takes_MLCs_gelu_pytorch_tanh_default() =>
+        Assert.Equal(26, Parse("""{"model_type":"gemma3_text","hidden_size":1152,"intermediate_size":6912,"num_hidden_layers":26}""").Layers);
 
     [Fact]
     public void A_gemma3n_config_is_refused_because_MLC_has_no_such_model_type()

@@ -9,7 +9,7 @@ public class MemoryPlannerTests
 {
     // The published config.json numbers of the checkpoints the recipes target (mlc-tvm.md §11).
     private static ModelArchitecture Gemma2_2B() => ModelArchitecture.Parse(JsonNode.Parse("""
-        {"model_type":"gemma2","hidden_size":2304,"intermediate_size":9216,"num_hidden_layers":26,"num_attention_heads":8,
+        {"model_type":"gemma2","attention_bias":false,"rms_norm_eps":1e-06,"hidden_activation":"gelu_pytorch_tanh","hidden_size":2304,"intermediate_size":9216,"num_hidden_layers":26,"num_attention_heads":8,
          "num_key_value_heads":4,"head_dim":256,"vocab_size":256000,"sliding_window":4096,"max_position_embeddings":8192}
         """)!.AsObject(), "gemma-2-2b-it");
 

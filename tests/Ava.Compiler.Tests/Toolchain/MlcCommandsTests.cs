@@ -62,4 +62,19 @@ public class MlcCommandsTests
         var e = await Assert.ThrowsAsync<ExternalToolException>(() => ToolRunner.RunAsync(command, dir["c.log"], null, null, default));
         Assert.Contains("invalid choice: 'q8f16_1'", e.Problem);
     }
+
+    [Fact]
+    public async Task The_stand_in_stops_on_a_gemma2_config_without_rms_norm_eps_with_MLCs_TypeError()
+    {
+        using var dir = new TempDir();
+        // MLC builds Gemma2Config with cls(**fields) (support/config.py:48-51): a required field left out is a TypeError.
+        dir.Write("config.json", """
+            {"model_type":"gemma2","attention_bias":false,"hidden_activation":"gelu_pytorch_tanh","hidden_size":64,"intermediate_size":128,
+             "num_hidden_layers":2,"num_attention_heads":4,"num_key_value_heads":1,"head_dim":16,"vocab_size":256}
+            """);
+        var env = new Dictionary<string, string?> { ["PYTHONPATH"] = RepoPaths.Combine("tests", "fixtures", "mlc-standin", "python") + Path.PathSeparator + PythonStubs.SharedDirectory, ["PYTHONDONTWRITEBYTECODE"] = "1" };
+        var command = Mlc.ConvertWeight(dir.Path, "q4f16_1", "gemma2", dir["out"]) with { Environment = env };
+        var e = await Assert.ThrowsAsync<ExternalToolException>(() => ToolRunner.RunAsync(command, dir["c.log"], null, null, default));
+        Assert.Contains("TypeError: Gemma2Config.__init__() missing 1 required positional argument: 'rms_norm_eps'", File.ReadAllText(dir["c.log"]));
+    }
 }

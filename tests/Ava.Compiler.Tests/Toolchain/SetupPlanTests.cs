@@ -162,6 +162,6 @@ public class SetupPlanTests
 
         var bad = await AlcRun.RunAsync(tc.Root, env, "toolchain", "requirements", "--os", "windows");
         Assert.Equal(2, bad.ExitCode);
-        Assert.Contains("--os linux or --os macos", bad.StdErr);
+        Assert.Contains("Use --os with one of: linux, macos.", bad.StdErr);
     }
 }

@@ -60,6 +60,40 @@ public sealed class HubFetcher : IDisposable
         return await FetchFilesAsync(request, commit, selected, cancellationToken);
     }
 
+    /// <summary>
+    /// The dry run: which files the request selects, their sizes (from the revision listing, asked with blobs=true) and
+    /// which are not in the cache yet. Writes nothing, not even refs/ or the commit listing.
+    /// </summary>
+    public async Task<FetchDryRun> PlanAsync(FetchRequest request, CancellationToken cancellationToken = default)
+    {
+        var include = request.Include.Select(p => new HubGlob(p)).ToList();
+        var exclude = request.Exclude.Select(p => new HubGlob(p)).ToList();
+        if (Options.Offline) return FromCache(OfflineSnapshot.Resolve(Cache, request, include, exclude, "HF_HUB_OFFLINE is set"));
+        RevisionInfo info;
+        try
+        {
+            info = await new RepoApiClient(_http.Value).GetRevisionAsync(request.Repo, request.Revision, cancellationToken);
+        }
+        catch (HubUnavailableException unreachable)
+        {
+            FetchResult cached;
+            try { cached = OfflineSnapshot.Resolve(Cache, request, include, exclude, "the Hub could not be reached"); }
+            catch (HubOfflineException) { throw unreachable; }
+            return FromCache(cached);
+        }
+        var files = Select(request, info, include, exclude).Select(s =>
+        {
+            var etag = s.Lfs?.Sha256 ?? s.BlobId;
+            var cached = File.Exists(Cache.PointerPath(request.Repo, info.Commit, s.Path)) ||
+                         (etag is not null && File.Exists(Cache.BlobPath(request.Repo, etag)));
+            return new DryRunFile(s.Path, s.Lfs?.Size ?? s.Size ?? 0, !cached);
+        }).ToList();
+        return new FetchDryRun(request.Repo, request.Revision, info.Commit, files, FromCacheOnly: false);
+
+        static FetchDryRun FromCache(FetchResult r) =>
+            new(r.Repo, r.Revision, r.Commit, r.Files.Select(f => new DryRunFile(f.Path, f.Size, false)).ToList(), FromCacheOnly: true);
+    }
+
     /// <summary>A result served from the cache alone still shows its files the way a download does.</summary>
     private FetchResult Reported(FetchResult cached)
     {

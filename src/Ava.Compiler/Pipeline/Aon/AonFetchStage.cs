@@ -1,6 +1,7 @@
 using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Onnx;
+using Ava.Compiler.Planning;
 
 namespace Ava.Compiler.Pipeline.Aon;
 
@@ -35,6 +36,7 @@ public sealed class AonFetchStage(EmbeddingSource source, Func<HubFileSource, Ca
                 RequireFile(local.ModelPath, "ONNX model");
                 RequireFile(local.VocabPath, "vocabulary");
                 key.AddFile("model", local.ModelPath, context.HashCache).AddFile("vocab", local.VocabPath, context.HashCache);
+                if (EmbeddingConfigCheck.Beside(local.ModelPath) is { } config) key.AddFile("config", config, context.HashCache);
                 foreach (var data in ExternalDataCandidates(local.ModelPath)) key.AddFile($"data:{Path.GetFileName(data)}", data, context.HashCache);
                 break;
         }
@@ -54,8 +56,12 @@ public sealed class AonFetchStage(EmbeddingSource source, Func<HubFileSource, Ca
             case LocalFileSource local:
                 RequireFile(local.ModelPath, "ONNX model");
                 RequireFile(local.VocabPath, "vocabulary");
-                SelfContained(local.ModelPath, modelOut);
+                var proto = OnnxModelFile.Load(local.ModelPath);
                 WriteLf(local.VocabPath, vocabOut);
+                if (EmbeddingConfigCheck.Beside(local.ModelPath) is { } configPath)
+                    EmbeddingConfigCheck.Check(BertArchitecture.Load(configPath), configPath, ModelSignature.Of(proto),
+                        File.ReadLines(vocabOut).Count(l => l.Length > 0));
+                OnnxModelFile.Save(proto, modelOut);
                 // The file name only: where the model sits on this machine must not reach the manifest (its
                 // content is recorded by modelSha256).
                 origin = "file:" + Path.GetFileName(local.ModelPath);

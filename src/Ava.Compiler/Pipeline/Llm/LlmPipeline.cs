@@ -49,14 +49,19 @@ public sealed class LlmPipeline
 
     public BuildFolder Folder { get; }
 
-    /// <summary>The dry run: every stage's key, whether it is up to date, and the exact commands with the environment.</summary>
+    /// <summary>
+    /// The dry run: where the weights come from, every stage's key, whether it is up to date and what it does (the exact
+    /// commands with the environment), every file the build writes, and the memory plan when config.json is at hand.
+    /// </summary>
     public BuildPlanView Plan()
     {
         var cache = File.Exists(Folder.HashCachePath) ? HashCache.Open(Folder.HashCachePath) : new HashCache();
         var status = Engine.Status(Folder, cache);
-        var model = Build.SourceDirectory ?? "$FETCH/modelDirectory";
-        MemoryPlan? memory = Build.SourceDirectory is { } dir ? Configure.Plan(dir) : null;
+        var source = PlanSource.For(Build);
+        var model = source.ModelDirectory ?? "$FETCH/modelDirectory";
+        MemoryPlan? memory = source.ModelDirectory is { } dir ? Configure.Plan(dir) : null;
         string StageDir(string name) => Folder.StageDirectory(name);
+        var tar = Path.Combine(StageDir(CompileStage.StageName), Compile.TarName);
         var commands = new Dictionary<string, string>
         {
             [ConvertStage.StageName] = Convert.Command(model, StageDir(ConvertStage.StageName)).Display,
@@ -71,12 +76,71 @@ public sealed class LlmPipeline
                 : Configure.Command(model, StageDir(ConfigureStage.StageName), memory).Display,
             [CompileStage.StageName] = Compile.Command(StageDir(ConfigureStage.StageName), StageDir(CompileStage.StageName)).Display,
         };
+        var name = Build.Name;
+        var actions = new Dictionary<string, string>
+        {
+            [ResolveStage.StageName] = $"write build-plan.json: {Build.Recipe.Name} {Build.Quantization} as {name.Value}, model_lib {Build.ModelLib}, toolchain pins",
+            [FetchStage.StageName] = source.Repo is null
+                ? $"use the local model folder {source.ModelDirectory} in place (its content is the stage key)"
+                : $"download {source.Display} ({string.Join(", ", source.Include)}) into the Hub cache {source.CacheDirectory}" +
+                  (source.Commit is null ? "" : $"; commit {source.Commit} is already there"),
+            [VerifyStage.StageName] = $"check {tar} as strict verification for {VerifyStage.Target} does: new FFI API only (TVMFFIFunctionCall), " +
+                                      $"system-lib prefix {Build.SystemLibPrefix}, AArch64" +
+                                      (Build.AvaRuntime.Count > 0 ? ", every import exported by AVA's runtime" : ""),
+            [PackageStage.StageName] = $"lay out {name.Value}/ (lib0.o → {Naming.AvaName.RuntimeLibraryFile}, {Build.SystemLibPrefix}devc.o → {name.DeviceCodeFile}), prove it, write {name.PackageFile}",
+            [RegisterStage.StageName] = $"write the registry entry models/{name.Value}.json",
+        };
         return new BuildPlanView(
-            Build.Name.Value, Build.Recipe.Name, Build.Quantization, Build.SystemLibPrefix, Build.BuildDirectory, Build.DistModelDirectory, Build.DistPackagePath,
+            name.Value, Build.Recipe.Name, Build.Quantization, Build.SystemLibPrefix, Build.BuildDirectory, Build.DistModelDirectory, Build.DistPackagePath,
             status.Select(s => new PlannedStageView(s.Stage.Name, s.Stage.Key, s.UpToDate, s.Stage.DependsOn,
-                commands.GetValueOrDefault(s.Stage.Name), s.Stage.Inputs.Select(i => $"{i.Name}={i.Value}").ToList())).ToList(),
+                commands.GetValueOrDefault(s.Stage.Name), s.Stage.Inputs.Select(i => $"{i.Name}={i.Value}").ToList())
+            {
+                Action = commands.GetValueOrDefault(s.Stage.Name) ?? actions.GetValueOrDefault(s.Stage.Name) ?? "",
+            }).ToList(),
             Build.Mlc.Environment.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!),
-            memory);
+            memory)
+        {
+            Source = source,
+            Files = Files(tar, source),
+            ContextWindowSize = memory?.ContextWindowSize ?? Build.ContextWindowSize,
+            PrefillChunkSize = memory?.PrefillChunkSize ?? Build.PrefillChunkSize ?? MemoryPlanner.DefaultPrefillChunk,
+            DeviceMemoryMb = Build.Llm.DeviceMemoryMb,
+        };
+    }
+
+    /// <summary>Every file the build leaves behind, under its AVA name (stage folders' intermediates aside from MLC's tar).</summary>
+    private List<PlannedFile> Files(string tar, PlanSource source)
+    {
+        var name = Build.Name;
+        var model = Build.DistModelDirectory;
+        return
+        [
+            new(tar, CompileStage.StageName, "MLC's compiled library (lib0.o + " + Build.SystemLibPrefix + "devc.o)"),
+            new(Path.Combine(model, Naming.AvaName.RuntimeLibraryFile), PackageStage.StageName, "lib0.o of the tar: the host code"),
+            new(Path.Combine(model, name.DeviceCodeFile), PackageStage.StageName, Build.SystemLibPrefix + "devc.o of the tar: the device code"),
+            new(Path.Combine(model, "mlc-chat-config.json"), ConfigureStage.StageName, "mlc_llm gen_config"),
+            new(Path.Combine(model, "tensor-cache.json"), ConvertStage.StageName, "mlc_llm convert_weight"),
+            new(Path.Combine(model, "params_shard_*.bin"), ConvertStage.StageName, "mlc_llm convert_weight: the quantized weights"),
+            .. Tokenizer(model, source),
+            new(Path.Combine(model, Packaging.PackageManifest.FileName), PackageStage.StageName, "every file's size, XxHash128 and SHA-256"),
+            new(Build.DistPackagePath, PackageStage.StageName, "the package: the model folder as a deterministic tar"),
+            new(Path.Combine(Build.RegistryDirectory, "models", name.Value + ".json"), RegisterStage.StageName, "the registry entry"),
+            new(Path.Combine(Build.BuildDirectory, Verification.VerificationReport.MarkdownFileName), VerifyStage.StageName, "the verification report (also .json)"),
+            new(Path.Combine(Build.BuildDirectory, "compile-report.md"), "report", "the compile report (also .json), written last"),
+        ];
+    }
+
+    /// <summary>
+    /// The tokenizer files gen_config copies: those of MLC's list the model has (known once the model folder is at hand),
+    /// else the list itself.
+    /// </summary>
+    private static IEnumerable<PlannedFile> Tokenizer(string model, PlanSource source)
+    {
+        var names = source.ModelDirectory is { } dir
+            ? PlanSource.MlcTokenizerFiles.Where(f => File.Exists(Path.Combine(dir, f))).ToList()
+            : [$"{{{string.Join(",", PlanSource.MlcTokenizerFiles)}}}"];
+        return names.Select(n => new PlannedFile(Path.Combine(model, n), ConfigureStage.StageName,
+            source.ModelDirectory is null ? "those of these tokenizer files the model has, copied by gen_config" : "copied by gen_config"));
     }
 
     public Task<CompileReport> RunAsync(IReporter reporter, CancellationToken cancellationToken) =>
@@ -124,8 +188,3 @@ public sealed class LlmPipeline
         return report;
     }
 }
-
-public sealed record BuildPlanView(string AvaName, string Recipe, string Quantization, string SystemLibPrefix, string BuildDirectory,
-    string ModelDirectory, string Package, IReadOnlyList<PlannedStageView> Stages, IReadOnlyDictionary<string, string> Environment, MemoryPlan? MemoryPlan);
-
-public sealed record PlannedStageView(string Name, string Key, bool UpToDate, IReadOnlyList<string> DependsOn, string? Command, IReadOnlyList<string> Inputs);

@@ -129,6 +129,13 @@ public static class SetupPlan
         return steps;
     }
 
+    /// <summary>
+    /// Every step id a plan can have (the NDK and record-prefix steps included), for help and completion; a given
+    /// machine's plan may leave some out.
+    /// </summary>
+    public static IReadOnlyList<string> AllStepIds(ToolchainLock lockFile) =>
+        For(lockFile, new SetupOptions(Path.Combine(Path.GetTempPath(), "alc-setup-ids")).WithUserConfigPath("config.json")).Select(s => s.Id).ToList();
+
     /// <summary>The lock's requirements of one group that install from <paramref name="index"/> (null: the default index).</summary>
     public static IReadOnlyList<string> Requirements(ToolchainLock lockFile, string group, HostOs os, string? index) =>
         lockFile.Python.InstalledBy(group).Where(p => p.IndexFor(os) == index).Select(p => p.Requirement).ToList();
