@@ -3,6 +3,7 @@ using Ava.Compiler.Abi;
 using Ava.Compiler.Binary;
 using Ava.Compiler.Diagnostics;
 using Ava.Compiler.Errors;
+using Ava.Compiler.Registry;
 using Ava.Compiler.Verification;
 using Ava.Compiler.Verification.AppChain;
 using Ava.Compiler.Verification.Linking;
@@ -27,6 +28,7 @@ public sealed class VerifyCommand : AlcCommand
             OptionSpec.Value("--ndk", "DIR", "Android NDK root for --link (default: ALC_ANDROID_NDK, ANDROID_NDK_HOME, ANDROID_NDK_ROOT). Implies --link."),
             OptionSpec.Value("--linker", "PATH", "An ld.lld to use for --link instead of the NDK's (needs --system-libs). Implies --link."),
             OptionSpec.Value("--report", "DIR", "Write verification-report.md and verification-report.json into DIR."),
+            OptionSpec.Value("--registry", "DIR", "The registry (registry/ with models/*.json): each library's metadata must agree with its entry (found by system-lib prefix): model_type, quantization, context, prefill chunk, sliding window and estimated_vram_bytes. A library without metadata is a warning (an error with --strict)."),
             OptionSpec.Flag("--strict", "Refuse a package (.ALM/.AON tar) without alc-manifest.json instead of warning that it cannot be checked (the default in the Action and the compile pipeline)."),
             OptionSpec.Repeatable("--app", "PATH", "The app's runtime stack: its jniLibs/arm64-v8a/ folder, the tvm4j jar, an .aar or a built .apk. Proves jar → JNI bridge → TVM runtime → each model library; the runtime is the app's own files."),
         ],
@@ -64,6 +66,11 @@ public sealed class VerifyCommand : AlcCommand
             JNI bridge's TVM imports must be exported by the runtime set it loads; model libraries are then proven
             against those runtime files. A bridge exporting JNI_OnLoad without the names is reported as not provable.
 
+            --registry proves each library is the build its registry entry describes, by the library's own metadata:
+            model_type and quantization equal, the entry's context_window_size and prefill_chunk_size not above what was
+            compiled, the same sliding window, and estimated_vram_bytes equal to what the metadata gives for the entry's
+            context. Use it with --bundle for the libraries of one app (an A/B pair); every mismatch rejects.
+
             Exit codes: 0 all accepted, 1 a library was rejected, 2 bad input (damaged or unsupported file, unknown option).
 
             Examples:
@@ -71,6 +78,7 @@ public sealed class VerifyCommand : AlcCommand
               alc verify dist/gemma2-android.tar --runtime app/src/main/jniLibs/arm64-v8a/ --ndk $ANDROID_NDK_HOME
               alc verify dist/gemma2-android.tar --app app/src/main/jniLibs/arm64-v8a --app app/libs/tvm4j_core.jar
               alc verify lib/*.tar --bundle --runtime libtvm4j_runtime_packed.so --system-libs $NDK_SYSROOT_LIB --report out/
+              alc verify dist/*.ALM --bundle --registry registry --strict
             """,
     };
 
@@ -103,6 +111,8 @@ public sealed class VerifyCommand : AlcCommand
             result = Verifier.Verify(paths, runtimes, options, reporter);
             if (link) result = await LinkProof.RunAsync(result, paths, runtimes, LinkerSetupFrom(input, context), options, reporter, cancellationToken);
         }
+        if (input.Value("--registry") is { } registryDir)
+            result = RegistryMetadataProof.Apply(result, OpenRegistry(context.ResolvePath(registryDir)), options.Strict);
 
         string? reportDir = null;
         if (input.Value("--report") is { } dir)
@@ -137,6 +147,11 @@ public sealed class VerifyCommand : AlcCommand
         }
         return result.Ok ? 0 : 1;
     }
+
+    private static ModelRegistry OpenRegistry(string dir) =>
+        Directory.Exists(Path.Combine(dir, "models")) ? new ModelRegistry(dir)
+        : throw new BadInputException($"--registry {dir} is not a registry: it has no models/ folder.",
+            "Pass the registry folder that holds models/<AVA-name>.json (the repository's registry/, or the registry branch's checkout).");
 
     /// <summary>--linker (with --system-libs), else --ndk, else an NDK from the environment; null when there is none.</summary>
     private static LinkerSetup? LinkerSetupFrom(CommandInput input, CliContext context)
@@ -174,6 +189,7 @@ public sealed class VerifyCommand : AlcCommand
         {
             if (l.Problems.Count > 0) RenderProblems(screen, l.Problems, spell);
             if (l.PackageProof is not null) screen.Prose("package proof: ", $"{l.Path}: {l.PackageProof}");
+            if (l.RegistryProof is not null) screen.Prose("registry proof: ", $"{l.Path}: {l.RegistryProof}");
             foreach (var n in l.Notes) screen.Prose("note: ", n);
             foreach (var s in l.Skipped) screen.Prose("note: ", $"skipped {s.Path}: {s.Reason}");
             if (l.UncheckedCount > 0)

@@ -17,7 +17,8 @@ public sealed record AbValidation(AbExperiment Experiment, IReadOnlyList<AbProbl
 /// Proves an A/B experiment can ship (FR-7.4, US-3 "both models loadable in the same build"): every arm is a verified
 /// registry entry, the weights sum to 100, there is a control and a treatment, and — for LLM arms — their model
 /// libraries link into one app: the verify core's bundle proof (distinct system-lib prefixes, no global symbol defined
-/// twice) over the registered <c>.ADco</c> files, after checking they are the registered bytes.
+/// twice) over the registered <c>.ADco</c> files, after checking they are the registered bytes, and each library's
+/// metadata agrees with its entry (<see cref="RegistryMetadataProof"/>).
 /// </summary>
 public static class AbValidator
 {
@@ -83,9 +84,14 @@ public static class AbValidator
         foreach (var p in result.AllProblems.Where(p => p.Severity == Severity.Error))
             problems.Add(new("link-" + p.Code, p.Message, p.Fix, p.Symbol));
         foreach (var (e, lib) in llms.Zip(result.Libraries))
+        {
             if (lib.ModelLib is { } found && found != e.Model.ModelLib)
                 problems.Add(new("model-lib", $"{e.Name} is registered with model_lib '{e.Model.ModelLib}', but its library defines '{found}'.",
                     "Re-register the model from its build; the app would look up the wrong system library."));
+            // Strict: a registered arm whose library carries no metadata cannot be proven to be the build its entry describes.
+            foreach (var p in RegistryMetadataProof.Check(lib, e, registry.ModelPath(e.Name), strict: true))
+                problems.Add(new(p.Code, p.Message, p.Fix));
+        }
         return new AbValidation(experiment, problems, result, inputs.Select(i => i.Display).ToList());
     }
 

@@ -103,15 +103,24 @@ public static class PackageProof
     {
         var records = new Dictionary<string, (IReadOnlyList<long>? Shape, string? Dtype)>(StringComparer.Ordinal);
         var shards = new List<(string Path, long? Bytes, string? Md5)>();
+        var placed = new List<TensorCacheRecords.Shard>();
         if (cache.TryGetProperty("records", out var shardList) && shardList.ValueKind == JsonValueKind.Array)
             foreach (var shard in shardList.EnumerateArray())
             {
                 if (shard.ValueKind != JsonValueKind.Object) continue;
-                if (Str(shard, "dataPath") is { } dp) shards.Add((dp, Int(shard, "nbytes"), Str(shard, "md5sum")));
+                var inShard = new List<JsonElement>();
                 if (shard.TryGetProperty("records", out var recs) && recs.ValueKind == JsonValueKind.Array)
                     foreach (var r in recs.EnumerateArray())
                         if (r.ValueKind == JsonValueKind.Object && Str(r, "name") is { } n)
+                        {
                             records.TryAdd(n, (Shape(r), Str(r, "dtype")));
+                            inShard.Add(r);
+                        }
+                if (Str(shard, "dataPath") is { } dp)
+                {
+                    shards.Add((dp, Int(shard, "nbytes"), Str(shard, "md5sum")));
+                    placed.Add(new TensorCacheRecords.Shard(dp, Int(shard, "nbytes"), inShard));
+                }
             }
 
         var reconvert = $"Convert the weights again for this library (mlc_llm convert_weight --quantization {meta.Quantization} --model-type {meta.ModelType}), or compile the library from the config these weights were converted with; library and weights must come from one model and one quantization.";
@@ -123,6 +132,7 @@ public static class PackageProof
         var dtypes = new List<string>();
         var shapes = new List<string>();
         var unresolved = new SortedSet<string>(StringComparer.Ordinal);
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var p in meta.Params)
         {
             if (!records.TryGetValue(p.Name, out var rec)) continue;
@@ -135,6 +145,8 @@ public static class PackageProof
                 else if (symbols.TryGetValue(d.Symbol!, out var v)) expected.Add(v);
                 else { unresolved.Add(d.Symbol!); ok = false; }
             }
+            // Only where dtype and shape agree: otherwise package-param-dtype/-shape already name the record.
+            if (ok && rec.Dtype == p.Dtype && (rec.Shape is null || expected.SequenceEqual(rec.Shape)) && Dtypes.ItemBytes(p.Dtype) is { } item) sizes[p.Name] = expected.Aggregate(item, (a, b) => checked(a * b));
             if (ok && rec.Shape is not null && !expected.SequenceEqual(rec.Shape))
                 shapes.Add($"{p.Name} (library [{string.Join(", ", p.Shape.Select((d, i) => d.Size is null ? $"{d.Symbol}={expected[i]}" : d.ToString()))}], weights [{string.Join(", ", rec.Shape)}])");
         }
@@ -142,6 +154,11 @@ public static class PackageProof
             problems.Add(Error("package-param-dtype", $"{dtypes.Count} parameter(s) have another dtype in {PackageFiles.TensorCacheName} than {library} expects: {List(dtypes)}.", reconvert, [cacheWhere]));
         if (shapes.Count > 0)
             problems.Add(Error("package-param-shape", $"{shapes.Count} parameter(s) have another shape in {PackageFiles.TensorCacheName} than {library} expects: {List(shapes)}.", reconvert, [cacheWhere]));
+        foreach (var (code, count, detail) in TensorCacheRecords.Check(placed, sizes))
+            problems.Add(code == "package-record-range"
+                ? Error(code, $"{count} parameter record(s) in {PackageFiles.TensorCacheName} lie outside their shard: {detail}; the phone would read past the shard.",
+                    "Copy tensor-cache.json and its params_shard_*.bin from the same convert_weight run (they were mixed or edited), or convert the weights again.", [cacheWhere])
+                : Error(code, $"{count} parameter record(s) in {PackageFiles.TensorCacheName} give another byte size than {library}'s parameter needs: {detail}.", reconvert, [cacheWhere]));
         if (unresolved.Count > 0)
             problems.Add(Error("package-unresolved-dim", $"{library} sizes parameters by {string.Join(", ", unresolved)}, which {PackageFiles.ChatConfigName} does not define.",
                 "Use the mlc-chat-config.json written by mlc_llm gen_config for this model (it records vocab_size and the other sizes).", [configWhere]));

@@ -94,6 +94,11 @@ public static class VerificationReport
                 sb.AppendLine($"Package proof: {Md(l.PackageProof)}.");
                 sb.AppendLine();
             }
+            if (l.RegistryProof is not null)
+            {
+                sb.AppendLine($"Registry proof: {Md(l.RegistryProof)}.");
+                sb.AppendLine();
+            }
             if (l.Objects.Count > 0)
             {
                 sb.AppendLine("| object | format | architecture | role | TVM generation | TVM referenced | TVM defined |");

@@ -118,6 +118,9 @@ public sealed record LibraryResult
     /// <summary>What the package proof compared (the package's mlc-chat-config.json and tensor-cache.json), or why it did not run; null for a bare library.</summary>
     public string? PackageProof { get; init; }
 
+    /// <summary>What the registry proof (<c>alc verify --registry</c>) compared the metadata with, or why it did not run; null when not asked.</summary>
+    public string? RegistryProof { get; init; }
+
     public const int UncheckedListLimit = 200;
 }
 

@@ -32,14 +32,20 @@ internal static class RegistryBuilds
         if (Directory.Exists(folder)) Directory.Delete(folder, true);
         Directory.CreateDirectory(folder);
         ExtractObjects(Fixtures.Tvm(fixture), prefix, folder, name);
+        // gen_config and compile agree on the sliding window: the library's, when it carries metadata.
+        var meta = MetadataReader.Read(Ava.Compiler.Binary.ArtifactReader.Read(folder, name)).Metadata;
         File.WriteAllText(Path.Combine(folder, "mlc-chat-config.json"), new JsonObject
         {
-            ["model_type"] = modelType, ["quantization"] = quantization, ["vocab_size"] = 256000, ["context_window_size"] = 4096,
-            ["sliding_window_size"] = 4096, ["prefill_chunk_size"] = 256,
+            ["model_type"] = modelType, ["quantization"] = quantization, ["vocab_size"] = Vocab, ["context_window_size"] = 4096,
+            ["sliding_window_size"] = meta is { SlidingWindowSize: > 0 } ? meta.SlidingWindowSize : 4096, ["prefill_chunk_size"] = 256,
         }.ToJsonString());
-        File.WriteAllText(Path.Combine(folder, "params_shard_0.bin"), weights);
-        WriteTensorCache(Fixtures.Tvm(fixture), folder, vocab: 256000, shardBytes: weights.Length);
+        WriteWeights(Fixtures.Tvm(fixture), folder, Vocab, weights);
 
+        // As the package stage records it: MLC's estimate from the library's metadata (PackageGate), for a library that has
+        // some; the stand-ins without metadata (which the real pipeline refuses) keep a planner-sized figure.
+        var vram = meta is null
+            ? 3_000_000_000L
+            : PackageGate.Prove(folder, name).Memory!.TotalBytes;
         var verification = Verifier.Verify([folder], new VerifyOptions());
         var reportDir = Path.Combine(dist, "..", "build", name);
         VerificationReport.Write(verification, reportDir);
@@ -49,7 +55,7 @@ internal static class RegistryBuilds
             ["recipe"] = recipe, ["quantization"] = quantization, ["modelType"] = modelType,
             ["modelLib"] = prefix.TrimEnd('_'), ["systemLibPrefix"] = prefix,
             ["source"] = new JsonObject { ["repo"] = "google/gemma-2-2b-it", ["origin"] = origin, ["commit"] = "299a8560bedf22ed1c72a8a11e7dce4a7f9f51f8" },
-            ["contextWindowSize"] = 4096, ["vocabSize"] = 256000, ["estimatedVramBytes"] = 3_000_000_000L,
+            ["contextWindowSize"] = 4096, ["vocabSize"] = Vocab, ["estimatedVramBytes"] = vram,
             ["toolchain"] = new JsonObject
             {
                 ["tvm"] = "0.22.0", ["tvmCommit"] = TvmCommit, ["tvmFfi"] = "0.1.0", ["mlcLlmCommit"] = MlcCommit, ["abiProfile"] = "tvm-v0.22.0",
@@ -67,25 +73,47 @@ internal static class RegistryBuilds
     }
 
     /// <summary>
-    /// tensor-cache.json as convert_weight writes it, with one record per parameter the library's metadata lists (shapes
-    /// resolved with <paramref name="vocab"/>), so the package proof passes; nothing when the library has no metadata.
-    /// The shard's recorded size is the file's; no md5sum is recorded.
+    /// The vocabulary of the stand-in builds: tiny like the package fixture's (tests/fixtures/tvm/generate.sh), so the
+    /// shard really holds every parameter the metadata sizes with it.
     /// </summary>
-    public static void WriteTensorCache(string library, string folder, long vocab, long shardBytes)
+    public const int Vocab = 16;
+
+    /// <summary>
+    /// params_shard_0.bin and tensor-cache.json as convert_weight writes them (TVM's layout: apache/tvm@9dbf3f22
+    /// src/runtime/vm/tensor_cache_support.cc:77-96): one record per parameter the library's metadata lists, shapes
+    /// resolved with <paramref name="vocab"/>, each with its nbytes and byteOffset in the shard, which is exactly their
+    /// sum long and starts with <paramref name="weights"/> (so two builds' weights differ). No md5sum is recorded. A
+    /// library without metadata gets the text alone as its shard and no tensor-cache.json.
+    /// </summary>
+    public static void WriteWeights(string library, string folder, long vocab, string weights)
     {
+        var shard = Path.Combine(folder, "params_shard_0.bin");
         var meta = MetadataReader.Read(Ava.Compiler.Binary.ArtifactReader.Read(library)).Metadata;
-        if (meta is null) return;
+        if (meta is null)
+        {
+            File.WriteAllText(shard, weights);
+            return;
+        }
         var records = new JsonArray();
+        var offset = 0L;
         foreach (var p in meta.Params)
+        {
+            var shape = p.Shape.Select(d => d.Size ?? vocab).ToList();
+            var nbytes = shape.Aggregate(Dtypes.ItemBytes(p.Dtype)!.Value, (a, b) => a * b);
             records.Add(new JsonObject
             {
-                ["name"] = p.Name, ["dtype"] = p.Dtype, ["format"] = "raw",
-                ["shape"] = new JsonArray(p.Shape.Select(d => (JsonNode)JsonValue.Create(d.Size ?? vocab)!).ToArray()),
+                ["name"] = p.Name, ["shape"] = new JsonArray(shape.Select(x => (JsonNode)JsonValue.Create(x)!).ToArray()),
+                ["dtype"] = p.Dtype, ["format"] = "raw", ["nbytes"] = nbytes, ["byteOffset"] = offset,
             });
+            offset += nbytes;
+        }
+        var bytes = new byte[offset];
+        System.Text.Encoding.UTF8.GetBytes(weights).AsSpan(0, (int)Math.Min(weights.Length, offset)).CopyTo(bytes);
+        File.WriteAllBytes(shard, bytes);
         File.WriteAllText(Path.Combine(folder, "tensor-cache.json"), new JsonObject
         {
-            ["metadata"] = new JsonObject { ["ParamSize"] = meta.Params.Count },
-            ["records"] = new JsonArray(new JsonObject { ["dataPath"] = "params_shard_0.bin", ["format"] = "raw-shard", ["nbytes"] = shardBytes, ["records"] = records }),
+            ["metadata"] = new JsonObject { ["ParamSize"] = meta.Params.Count, ["ParamBytes"] = offset },
+            ["records"] = new JsonArray(new JsonObject { ["dataPath"] = "params_shard_0.bin", ["format"] = "raw-shard", ["nbytes"] = offset, ["records"] = records }),
         }.ToJsonString());
     }
 

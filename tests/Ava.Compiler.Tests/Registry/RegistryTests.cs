@@ -28,7 +28,19 @@ public class RegistryTests
             Registry.Register(RegistryEntries.ForLlm(RegistryBuilds.Llm(Dist, Ge3, "v022-android-decoys.tar", "gemma3_q4f16_1_",
                 recipe: "gemma3-4b", modelType: "gemma3")));
         }
+
+        /// <summary>
+        /// A pair whose libraries both carry MLC metadata, as every build the pipeline registers does (its package gate
+        /// refuses one without): Gemma 2 2B q4f16_1 (gemma2_q4f16_1_) and the same model in q4f16_0 (gemma2_q4f16_0_).
+        /// </summary>
+        public void RegisterMetadataPair()
+        {
+            Registry.Register(RegistryEntries.ForLlm(RegistryBuilds.Llm(Dist, Ge2, "v022-android.tar", "gemma2_q4f16_1_")));
+            Registry.Register(RegistryEntries.ForLlm(RegistryBuilds.Llm(Dist, Ge2L0, "v022-android-q4f16_0.tar", "gemma2_q4f16_0_", quantization: "q4f16_0")));
+        }
     }
+
+    private const string Ge2L0 = "AVA-GE2-2B16-L0";
 
     [Fact]
     public void An_llm_build_is_registered_with_every_fact_and_the_hashes_of_its_files()
@@ -44,7 +56,10 @@ public class RegistryTests
         Assert.Equal(new EntryQuantization("q4f16_1", false), e.Quantization);
         Assert.Equal(("0.22.0", RegistryBuilds.TvmCommit, "0.1.0", RegistryBuilds.MlcCommit, "tvm-v0.22.0"),
             (e.Toolchain.TvmVersion, e.Toolchain.TvmCommit, e.Toolchain.TvmFfiVersion, e.Toolchain.MlcLlmCommit, e.Toolchain.AbiProfile));
-        Assert.Equal((4096, 256, 4096, 256000, 3_000_000_000L, "gemma2_q4f16_1", "gemma2_q4f16_1_"),
+        // From the library's metadata (tests/fixtures/tvm/src/metadata-gemma2_q4f16_1.json) with vocab_size 16 and context
+        // 4096: parameters 16×288×4 + 16×72×2 + 2304×2 = 25344, largest temporary (prefill) 301989888, KV cache
+        // 256 head_dim × 26 layers × 4 KV heads × 2 bytes × 2 (K, V) × 4096 tokens = 436207616.
+        Assert.Equal((4096, 256, 4096, 16, 738_222_848L, "gemma2_q4f16_1", "gemma2_q4f16_1_"),
             (e.Model.ContextWindowSize, e.Model.PrefillChunkSize, e.Model.SlidingWindowSize, e.Model.VocabSize, e.Model.EstimatedVramBytes, e.Model.ModelLib, e.Model.SystemLibPrefix));
         Assert.Equal("2026-11-26T03:00:00Z", e.CompiledAt);
         Assert.Equal(VerificationStatus.Verified, e.Verification.Status);
@@ -289,22 +304,22 @@ public class RegistryTests
     public async Task A_pair_with_distinct_prefixes_is_created_and_validates()
     {
         using var w = new Workspace();
-        w.RegisterPair();
-        var r = await w.Alc("registry", "ab", "create", "gemma3-4b-vs-gemma2-2b", "--arm", Ge2 + ":60:control", "--arm", Ge3 + ":40:treatment",
+        w.RegisterMetadataPair();
+        var r = await w.Alc("registry", "ab", "create", "q4f16-0-vs-1", "--arm", Ge2 + ":60:control", "--arm", Ge2L0 + ":40:treatment",
             "--metric", "tokens-per-second", "--metric", "user-rating", "--description", "Gemma 3 4B against the Gemma 2 2B baseline",
             "--start-date", "2026-12-01", "--status", "running", "--json");
         Assert.Equal(0, r.ExitCode);
         Assert.True(r.Json().RootElement.GetProperty("linkProof").GetBoolean());
-        var saved = w.Registry.GetAb("gemma3-4b-vs-gemma2-2b");
-        Assert.Equal([new AbArm(Ge2, 60, AbRole.Control), new AbArm(Ge3, 40, AbRole.Treatment)], saved.Arms);
+        var saved = w.Registry.GetAb("q4f16-0-vs-1");
+        Assert.Equal([new AbArm(Ge2, 60, AbRole.Control), new AbArm(Ge2L0, 40, AbRole.Treatment)], saved.Arms);
         Assert.Equal((AbStatus.Running, "2026-12-01"), (saved.Status, saved.StartDate));
         Assert.Equal(RegistryJson.Serialize(saved), File.ReadAllText(w.Registry.AbPath(saved.Id)));
 
-        var validate = await w.Alc("registry", "ab", "validate", "gemma3-4b-vs-gemma2-2b");
+        var validate = await w.Alc("registry", "ab", "validate", "q4f16-0-vs-1");
         Assert.Equal(0, validate.ExitCode);
         Assert.Contains("link into one app build", Flat(validate.StdErr));
         Assert.Equal(0, (await w.Alc("registry", "validate", "--link")).ExitCode);
-        var show = await w.Alc("registry", "ab", "show", "gemma3-4b-vs-gemma2-2b");
+        var show = await w.Alc("registry", "ab", "show", "q4f16-0-vs-1");
         Assert.Contains("treatment", show.StdErr);
     }
 
@@ -347,9 +362,9 @@ public class RegistryTests
     public async Task The_app_config_has_the_mlc_shape_field_by_field_plus_the_ava_fields()
     {
         using var w = new Workspace();
-        w.RegisterPair();
+        w.RegisterMetadataPair();
         w.Registry.Register(RegistryEntries.ForAon(RegistryBuilds.Aon(w.Dist)));
-        Assert.Equal(0, (await w.Alc("registry", "ab", "create", "ab1", "--arm", Ge2 + ":50:control", "--arm", Ge3 + ":50:treatment", "--metric", "m")).ExitCode);
+        Assert.Equal(0, (await w.Alc("registry", "ab", "create", "ab1", "--arm", Ge2 + ":50:control", "--arm", Ge2L0 + ":50:treatment", "--metric", "m")).ExitCode);
 
         var r = await w.Alc("registry", "app-config", "--ab", "ab1", "-o", "app/mlc-app-config.json");
         Assert.Equal(0, r.ExitCode);
@@ -358,7 +373,12 @@ public class RegistryTests
         Assert.Equal(["ava", "model_list"], config.Select(kv => kv.Key));
         var list = config["model_list"]!.AsArray();
         Assert.Equal(2, list.Count);
-        foreach (var (record, name, prefix, role) in new[] { (list[0]!, Ge2, "gemma2_q4f16_1", "control"), (list[1]!, Ge3, "gemma3_q4f16_1", "treatment") })
+        foreach (var (record, name, prefix, role, quantization, experimental, vram) in new[]
+                 {
+                     (list[0]!, Ge2, "gemma2_q4f16_1", "control", "q4f16_1", false, 738_222_848L),
+                     // metadata-gemma2_q4f16_0.json: the same sizes as q4f16_1's, so the same estimate.
+                     (list[1]!, Ge2L0, "gemma2_q4f16_0", "treatment", "q4f16_0", true, 738_222_848L),
+                 })
         {
             // MLC's ModelRecord (mlc-llm@7b15b196 AppViewModel.kt:830-835): model_id names the folder files/<model_id>/
             // (L107) = the folder alc publishes; model_url would be an HF-style repo (L118, L184), which alc does not
@@ -366,13 +386,13 @@ public class RegistryTests
             Assert.Equal(name, record["model_id"]!.GetValue<string>());
             Assert.True(Directory.Exists(Path.Combine(w.Dist, "models", "llm", record["model_id"]!.GetValue<string>())));
             Assert.Equal(prefix, record["model_lib"]!.GetValue<string>());
-            Assert.Equal(3_000_000_000L, record["estimated_vram_bytes"]!.GetValue<long>());
+            Assert.Equal(vram, record["estimated_vram_bytes"]!.GetValue<long>());
             Assert.Null(record["model_path"]);
             Assert.Null(record["model_url"]);
             // mlc_llm package's validation rule: the library defines <model_lib>___tvm_ffi__library_bin.
             var device = ArtifactReader.ReadObject(Path.Combine(w.Dist, "models", "llm", name, name + ".ADco"));
             Assert.Contains(device.Exports, s => s.Name == prefix + "___tvm_ffi__library_bin");
-            Assert.Equal((name, "q4f16_1", false, role, 50), (record["ava_name"]!.GetValue<string>(), record["ava_quantization"]!.GetValue<string>(),
+            Assert.Equal((name, quantization, experimental, role, 50), (record["ava_name"]!.GetValue<string>(), record["ava_quantization"]!.GetValue<string>(),
                 record["ava_experimental"]!.GetValue<bool>(), record["ava_role"]!.GetValue<string>(), record["ava_weight"]!.GetValue<int>()));
             var package = FileHasher.HashFile(Path.Combine(w.Dist, name + ".ALM"));
             Assert.Equal((package.Size, package.Sha256), (record["ava_package"]!["size"]!.GetValue<long>(), record["ava_package"]!["sha256"]!.GetValue<string>()));

@@ -58,6 +58,11 @@ public class PackageProofTests
         { "shard-size", "package-shard-size", "params_shard_0.bin (25345 bytes, recorded 25344)" },
         { "shard-hash", "package-shard-hash", "params_shard_0.bin (MD5 differs" },
         { "no-tensor-cache", "package-incomplete", "has no tensor-cache.json" },
+        // The shard is 25344 bytes: q_weight 0..18432, q_scale 18432..20736, norm 20736..25344.
+        { "record-past-shard", "package-record-range", "model.norm.weight in params_shard_0.bin (byteOffset 20740 + nbytes 4608 = 25348, past the shard's 25344 bytes)" },
+        { "record-no-offset", "package-record-range", "model.embed_tokens.q_scale in params_shard_0.bin (no byteOffset)" },
+        { "record-negative", "package-record-range", "model.embed_tokens.q_weight in params_shard_0.bin (byteOffset -1, nbytes 18432)" },
+        { "record-size", "package-record-size", "model.norm.weight (4000 bytes recorded, the library's shape and dtype need 4608)" },
     };
 
     [Theory]
@@ -84,6 +89,10 @@ public class PackageProofTests
             case "shard-size": File.AppendAllText(shard, "x"); break;
             case "shard-hash": { var b = File.ReadAllBytes(shard); b[100] ^= 1; File.WriteAllBytes(shard, b); break; }
             case "no-tensor-cache": File.Delete(cache); break;
+            case "record-past-shard": Edit(cache, c => Params(c)[2]!["byteOffset"] = 20740); break;
+            case "record-no-offset": Edit(cache, c => Params(c)[1]!.AsObject().Remove("byteOffset")); break;
+            case "record-negative": Edit(cache, c => Params(c)[0]!["byteOffset"] = -1); break;
+            case "record-size": Edit(cache, c => Params(c)[2]!["nbytes"] = 4000); break;
         }
         var lib = Verify(folder);
         Assert.Equal(Verdict.Rejected, lib.Verdict);
