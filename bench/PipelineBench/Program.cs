@@ -34,6 +34,8 @@ foreach (var mib in sizes)
             ["ALC_MLC_LLM_DIR"] = Path.Combine(repo, "tests", "fixtures", "mlc-standin"),
             ["PYTHONDONTWRITEBYTECODE"] = "1",
             ["NO_COLOR"] = "1",
+            // The stand-in imports what MLC imports (tvm, torch, safetensors...): the tests' stubs, as the tests install them.
+            ["PYTHONPATH"] = PythonStubs(repo, Path.Combine(dir, "python-stubs")),
         };
         string[] compile = ["compile", "gemma3-1b", "--source", model, "--recipes", Path.Combine(repo, "recipes"), "--skip-doctor", "--json"];
         var first = Time(() => Check(Run(alc, compile, dir, env)));
@@ -110,6 +112,10 @@ static List<string> WriteModel(string dir, long bytes)
         }
         files.Add(path);
     }
+    // A multi-file checkpoint ships its index (MLC reads it: mlc_llm/support/auto_weight.py _check_safetensor).
+    File.WriteAllText(Path.Combine(dir, "model.safetensors.index.json"),
+        "{\"metadata\":{\"total_size\":" + bytes + "},\"weight_map\":{" +
+        string.Join(",", files.Select((f, i) => $"\"w{i}\":\"{Path.GetFileName(f)}\"")) + "}}");
     return files;
 }
 
@@ -156,3 +162,20 @@ static double ChildrenCpuSeconds()
 
 [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage")]
 static extern int GetRusage(int who, long[] usage);
+
+/// <summary>Stub packages for every module of the lock plus tvm/tvm_ffi (tests/fixtures/python-stubs, else an empty package).</summary>
+static string PythonStubs(string repo, string directory)
+{
+    var modules = Ava.Compiler.Toolchain.ToolchainLock.Default.Python.Packages.Select(p => p.Module).Concat(["tvm", "tvm_ffi"]).Distinct();
+    foreach (var module in modules)
+    {
+        var fixture = Path.Combine(repo, "tests", "fixtures", "python-stubs", module);
+        var target = Path.Combine(directory, module);
+        Directory.CreateDirectory(target);
+        if (Directory.Exists(fixture))
+            foreach (var f in Directory.GetFiles(fixture)) File.Copy(f, Path.Combine(target, Path.GetFileName(f)), overwrite: true);
+        else
+            File.WriteAllText(Path.Combine(target, "__init__.py"), $"\"\"\"Stub of {module} for the benchmark (tests/fixtures/python-stubs).\"\"\"\n__version__ = \"0+alc.stub\"\n");
+    }
+    return directory;
+}

@@ -117,7 +117,7 @@ public static class ActionApp
         }
         catch (AlcException e)
         {
-            var text = redactor.Redact($"{e.Problem.TrimEnd()} {e.Fix.Trim()}".Trim());
+            var text = redactor.Redact($"{e.ProblemIn(ActionInputWords.Spell).TrimEnd()} {e.FixIn(ActionInputWords.Spell).Trim()}".Trim());
             core.SetFailed(text);
             summary.Status = "failed";
             summary.Failure = text;

@@ -28,7 +28,7 @@ public static class LibraryVerification
         var options = new VerifyOptions().WithStrict();
         var result = app.Count == 0
             ? Verifier.Verify(libraries, [], options, reporter)
-            : await AppChainVerifier.VerifyAsync(libraries, app.Select(a => new VerifyInput(a, Relative(root, a))).ToList(), options, null, reporter, ct, ActionInputs.AppInputName);
+            : await AppChainVerifier.VerifyAsync(libraries, app.Select(a => new VerifyInput(a, Relative(root, a))).ToList(), options, null, reporter, ct);
         // One annotation per diagnostic and file, in the console's shape: the headline first (a search of the log for
         // the US-2 sentence finds it), then the notes, then the fix once per library.
         var chainProblems = result.App?.Links.SelectMany(l => l.Problems).ToList() ?? [];
@@ -40,7 +40,7 @@ public static class LibraryVerification
             {
                 var props = new AnnotationProperties { Title = d.Symbol is { } s ? $"{d.Code}: {s}" : d.Code, File = file };
                 var text = string.Join("\n", new[] { d.Headline }.Concat(d.Notes.Select(n => "= note: " + n))
-                    .Concat(d.Help is { } h ? ["= help: " + h] : []));
+                    .Concat(d.Help is { } h ? ["= help: " + Remedy.Render(h, ActionInputWords.Spell)] : []));
                 if (d.Severity == Severity.Error) core.Error(text, props);
                 else core.Warning(text, props);
             }

@@ -28,6 +28,7 @@ public static class AlcApp
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken = default)
     {
         var json = args.Contains("--json");
+        CommandSpec? running = null;
         try
         {
             // Help asked for is the output (stdout, so `alc --help | less` works); help after a usage error is on stderr.
@@ -54,6 +55,7 @@ public static class AlcApp
             }
 
             var (command, rest) = Find(args);
+            running = command.Spec;
             PhaseClock.Mark("command found");
             var input = ArgumentParser.Parse(command.Spec, rest);
             foreach (var o in command.Spec.Options.Where(o => o.AllowedValues is not null))
@@ -76,10 +78,11 @@ public static class AlcApp
             {
                 // The compile gate shows the failed checks as doctor does, not one paragraph.
                 context.Screen.Line($"{context.Screen.Red("error")}: the toolchain is not ready for 'alc compile' ({gate.Report.Failures.Count()} required check(s) failed)");
-                DoctorView.Render(context.Screen, gate.Report.Checks, onlyProblems: true);
+                DoctorView.Render(context.Screen, gate.Report.Checks, CliInputs.For(running), onlyProblems: true);
                 return (int)e.ExitCode;
             }
-            ReportFailure(context, json, e.ExitCode, e.Kind, e.Problem, e.Fix, (e as ExternalToolException)?.LogPath);
+            var spell = CliInputs.For(running);
+            ReportFailure(context, json, e.ExitCode, e.Kind, e.ProblemIn(spell), e.FixIn(spell), (e as ExternalToolException)?.LogPath);
             return (int)e.ExitCode;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

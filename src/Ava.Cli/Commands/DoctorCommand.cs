@@ -48,8 +48,8 @@ public sealed class DoctorCommand : AlcCommand
         }
 
         if (input.Json)
-            JsonOutput.Write(context.Out, ToJson(report, options.Lock, exit, smoke), DoctorJsonContext.Output.DoctorJson);
-        DoctorView.Render(context.Screen, report.Checks, onlyProblems: false);
+            JsonOutput.Write(context.Out, ToJson(report, options.Lock, exit, smoke, CliInputs.For(Spec)), DoctorJsonContext.Output.DoctorJson);
+        DoctorView.Render(context.Screen, report.Checks, CliInputs.For(Spec), onlyProblems: false);
         RenderSmoke(context.Screen, smoke);
         return (int)exit;
     }
@@ -57,7 +57,7 @@ public sealed class DoctorCommand : AlcCommand
     /// <summary>The smoke result doctor shows: one it just ran, the cached one for this toolchain, or why it could not run.</summary>
     private sealed record SmokeView(SmokeResult? Result, bool Cached, string? SkipReason);
 
-    private static DoctorJson ToJson(DoctorReport report, ToolchainLock lockFile, ExitCode exit, SmokeView smoke) => new()
+    private static DoctorJson ToJson(DoctorReport report, ToolchainLock lockFile, ExitCode exit, SmokeView smoke, Func<UserInput, string?> spell) => new()
     {
         ok = report.Ok,
         exitCode = (int)exit,
@@ -65,7 +65,7 @@ public sealed class DoctorCommand : AlcCommand
         abiProfile = lockFile.AbiProfile,
         locations = report.Locations.All().Where(l => l.Value is not null)
             .ToDictionary(l => l.Name, l => new DoctorJson.Location { path = l.Value!.Path, source = l.Value.Source }),
-        checks = report.Checks.Select(c => new DoctorJson.Check { id = c.Id, title = c.Title, status = c.Status, required = c.Required, found = c.Found, expected = c.Expected, fix = c.Fix }),
+        checks = report.Checks.Select(c => new DoctorJson.Check { id = c.Id, title = c.Title, status = c.Status, required = c.Required, found = c.Found, expected = c.Expected, fix = c.Fix is null ? null : Remedy.Render(c.Fix, spell) }),
         smoke = smoke.Result is null && smoke.SkipReason is null ? null : new DoctorJson.Smoke { cached = smoke.Cached, skipped = smoke.SkipReason, result = smoke.Result },
     };
     private static void RenderSmoke(Screen screen, SmokeView smoke)
@@ -88,7 +88,7 @@ public sealed class DoctorCommand : AlcCommand
         }
         screen.Line(screen.Red("smoke compile: " + r.Summary(smoke.Cached)));
         if (r.ErrorLine is not null) screen.Prose("  last error: ", r.ErrorLine);
-        screen.Prose("  fix: ", r.Fix ?? "");
+        screen.Prose("  fix: ", Remedy.Neutral(r.Fix ?? ""));
         if (r.LogPath is not null) screen.Line($"  log: {r.LogPath}");
     }
 }

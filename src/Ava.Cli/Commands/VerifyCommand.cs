@@ -133,7 +133,7 @@ public sealed class VerifyCommand : AlcCommand
             // Plain unwrapped lines: the headline names symbols a user copies.
             if (result.App is { } chain)
                 foreach (var line in AppChainSummary.Lines(chain, result.Target)) context.Screen.Line(line);
-            if (result.Libraries.Count > 0 || result.App is null) Render(context.Screen, result);
+            if (result.Libraries.Count > 0 || result.App is null) Render(context.Screen, result, CliInputs.For(Spec));
             else context.Screen.Line(result.Ok
                 ? $"{context.Screen.Green("ACCEPTED")}: the app's runtime chain is proven (no model library given)."
                 : $"{context.Screen.Red("REJECTED")}: the app's runtime chain is not proven.");
@@ -166,7 +166,7 @@ public sealed class VerifyCommand : AlcCommand
         return home is not null && Directory.Exists(Path.Combine(home, "abi")) ? Path.Combine(home, "abi") : null;
     }
 
-    private static void Render(Screen screen, VerificationResult r)
+    private static void Render(Screen screen, VerificationResult r, Func<UserInput, string?> spell)
     {
         foreach (var l in r.Libraries)
         {
@@ -182,12 +182,12 @@ public sealed class VerifyCommand : AlcCommand
             screen.Line($"{screen.Bold("runtime")} ({string.Join(", ", runtime.Given)}):");
             foreach (var f in runtime.Files) screen.Line($"  {f.Path}: {f.Summary()}");
             foreach (var i in runtime.Ignored) screen.Line($"  note: not part of the runtime: {i.Path} ({i.Reason})");
-            if (runtime.Problems.Count > 0) RenderProblems(screen, runtime.Problems);
+            if (runtime.Problems.Count > 0) RenderProblems(screen, runtime.Problems, spell);
         }
-        if (r.Problems.Count > 0) RenderProblems(screen, r.Problems);
+        if (r.Problems.Count > 0) RenderProblems(screen, r.Problems, spell);
         foreach (var l in r.Libraries)
         {
-            if (l.Problems.Count > 0) RenderProblems(screen, l.Problems);
+            if (l.Problems.Count > 0) RenderProblems(screen, l.Problems, spell);
             if (l.PackageProof is not null) screen.Prose("package proof: ", $"{l.Path}: {l.PackageProof}");
             if (l.RegistryProof is not null) screen.Prose("registry proof: ", $"{l.Path}: {l.RegistryProof}");
             foreach (var n in l.Notes) screen.Prose("note: ", n);
@@ -203,7 +203,7 @@ public sealed class VerifyCommand : AlcCommand
     }
 
     /// <summary>rustc's shape: the headline whole on its "error:" line, where it was found, notes, one help per library.</summary>
-    internal static void RenderProblems(Screen screen, IReadOnlyList<Problem> problems)
+    internal static void RenderProblems(Screen screen, IReadOnlyList<Problem> problems, Func<UserInput, string?>? spell = null)
     {
         foreach (var d in Diagnostics.Of(problems))
         {
@@ -211,7 +211,7 @@ public sealed class VerifyCommand : AlcCommand
             screen.Line($"{tag}[{d.Code}]: {d.Headline}");
             if (d.Where.Count > 0) screen.Line($"  --> {string.Join(", ", d.Where)}");
             foreach (var n in d.Notes) screen.Prose("   = note: ", n);
-            if (d.Help is { } help) screen.Prose("   = help: ", help);
+            if (d.Help is { } help) screen.Prose("   = help: ", Remedy.Render(help, spell ?? CliInputs.For(null)));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Ava.Compiler.Errors;
 using Ava.Compiler.Toolchain.Doctor;
 using Ava.Compiler.Toolchain.Setup;
 
@@ -12,7 +13,7 @@ namespace Ava.Cli.Rendering;
 /// </summary>
 public static partial class DoctorView
 {
-    public static void Render(Screen screen, IReadOnlyList<DoctorCheckResult> checks, bool onlyProblems)
+    public static void Render(Screen screen, IReadOnlyList<DoctorCheckResult> checks, Func<UserInput, string?> spell, bool onlyProblems)
     {
         foreach (var c in checks)
         {
@@ -20,7 +21,7 @@ public static partial class DoctorView
             var painted = Mark(screen, c);
             var expected = c.Status is CheckStatus.Fail or CheckStatus.Warn && c.Expected.Length > 0 ? $" (expected {c.Expected})" : "";
             screen.Prose($"{painted} ", $"{c.Title}: {c.Found}{expected}");
-            if (c.Status is CheckStatus.Fail or CheckStatus.Warn && c.Fix is { } fix) RenderFix(screen, fix, "    ");
+            if (c.Status is CheckStatus.Fail or CheckStatus.Warn && c.Fix is { } fix) RenderFix(screen, Remedy.Render(fix, spell), "    ");
         }
         Closing(screen, checks);
     }

@@ -150,6 +150,20 @@ public sealed record GenerationTable
     }
 }
 
+/// <summary>The part of a model library a defined marker belongs to.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<MarkerPart>))]
+public enum MarkerPart
+{
+    /// <summary>The host module's context pointer (<c>&lt;prefix&gt;__tvm_ffi__library_ctx</c>).</summary>
+    [JsonStringEnumMemberName("context")] Context,
+
+    /// <summary>The import blob (<c>&lt;prefix&gt;__tvm_ffi__library_bin</c>): VM executable and device kernels.</summary>
+    [JsonStringEnumMemberName("blob")] Blob,
+
+    /// <summary>An exported packed function of the host module.</summary>
+    [JsonStringEnumMemberName("function")] Function,
+}
+
 public sealed record GenerationMarker
 {
     /// <summary>An exact C name (e.g. <c>TVMFuncCall</c>).</summary>
@@ -169,8 +183,8 @@ public sealed record GenerationMarker
 
     public string Role { get; init; } = "";
 
-    /// <summary>For defined markers: "context" (module context pointer), "blob" (import blob) or "function".</summary>
-    public string? Part { get; init; }
+    /// <summary>For defined markers: which part of a model library it is (abi/generations.json "part").</summary>
+    public MarkerPart? Part { get; init; }
 
     public string? Since { get; init; }
 

@@ -2,15 +2,17 @@ namespace Ava.Compiler.Errors;
 
 /// <summary>
 /// A failure the user can act on. Everything the user needs is in <see cref="Problem"/> and <see cref="Fix"/>;
-/// any other exception type reaching the shell is a bug in alc.
+/// any other exception type reaching the shell is a bug in alc. The texts may mark inputs (<see cref="Remedy"/>): a
+/// shell prints <see cref="ProblemIn"/> and <see cref="FixIn"/> with its own spelling; <see cref="Problem"/> and
+/// <see cref="Fix"/> are the neutral texts.
 /// </summary>
 public abstract class AlcException : Exception
 {
     protected AlcException(string problem, string fix, Exception? inner = null)
-        : base(Compose(problem, fix), inner)
+        : base(Compose(Remedy.Neutral(problem), Remedy.Neutral(fix)), inner)
     {
-        Problem = problem;
-        Fix = fix;
+        RawProblem = problem;
+        RawFix = fix;
     }
 
     public abstract ExitCode ExitCode { get; }
@@ -18,9 +20,21 @@ public abstract class AlcException : Exception
     /// <summary>Short machine-readable kind for --json output, e.g. "bad-input".</summary>
     public abstract string Kind { get; }
 
-    public string Problem { get; }
+    /// <summary>The problem with its input marks.</summary>
+    public string RawProblem { get; }
 
-    public string Fix { get; }
+    /// <summary>The fix with its input marks.</summary>
+    public string RawFix { get; }
+
+    public string Problem => Remedy.Neutral(RawProblem);
+
+    public string Fix => Remedy.Neutral(RawFix);
+
+    /// <summary>The problem in a shell's words.</summary>
+    public string ProblemIn(Func<UserInput, string?> spell) => Remedy.Render(RawProblem, spell);
+
+    /// <summary>The fix in a shell's words.</summary>
+    public string FixIn(Func<UserInput, string?> spell) => Remedy.Render(RawFix, spell);
 
     private static string Compose(string problem, string fix)
     {

@@ -25,6 +25,6 @@ public static class DiskFull
     /// <summary>The user-facing error for a write that failed for lack of space; <paramref name="what"/> names what was being written.</summary>
     public static DiskFullException Error(string what, Exception cause) =>
         new($"The disk is full: writing {what} failed ({cause.Message.TrimEnd('.')}).",
-            "Free space on that disk (or point the build, dist, registry or cache folder at a larger one with --build-dir, --out, --registry, HF_HUB_CACHE) and rerun; finished stages are kept.",
+            $"Free space on that disk (or put the build folder{Remedy.Of(UserInput.BuildFolder)}, the output folder{Remedy.Of(UserInput.OutputFolder)}, the registry{Remedy.Of(UserInput.Registry)} or the Hub cache (HF_HUB_CACHE) on a larger one) and rerun; finished stages are kept.",
             cause);
 }

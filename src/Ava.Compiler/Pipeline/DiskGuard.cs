@@ -22,7 +22,7 @@ public static class DiskGuard
             if (FreeBytes(folder) is not { } free || free >= PublishReserveBytes) continue;
             throw new DiskFullException(
                 $"The disk holding {folder} has only {free / 1024} KiB free: too little to publish the build and write its registry entry and reports safely (alc keeps {PublishReserveBytes >> 20} MiB). Nothing was published or registered.",
-                "Free space on that disk (or pass --out, --registry, --build-dir on a larger one) and rerun; finished stages are kept, so only the publish step runs again.");
+                $"Free space on that disk (or put the output folder{Remedy.Of(UserInput.OutputFolder)}, the registry{Remedy.Of(UserInput.Registry)} and the build folder{Remedy.Of(UserInput.BuildFolder)} on a larger one) and rerun; finished stages are kept, so only the publish step runs again.");
         }
     }
 

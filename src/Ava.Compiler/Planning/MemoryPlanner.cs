@@ -80,7 +80,7 @@ public static class MemoryPlanner
         if (plan.EstimatedVramBytes > budget)
             throw new BadInputException(
                 $"The model needs about {Mib(plan.EstimatedVramBytes)} MiB on the phone (weights {Mib(plan.WeightBytes)}, KV cache {Mib(plan.KvCacheBytes)} for {context} tokens, temporaries {Mib(plan.TemporaryBytes)}), more than the recipe's device budget of {deviceMemoryMb} MiB.",
-                "Raise llm.device_memory_mb in the recipe, lower the context (--context), or pick a smaller quantization.");
+                $"Raise llm.device_memory_mb in the recipe, lower the context size{Remedy.Of(UserInput.Context)}, or pick a smaller quantization{Remedy.Of(UserInput.Quantization)}.");
         return plan;
     }
 

@@ -75,14 +75,14 @@ public sealed record ModelArchitecture
             $"{source} has no '{key}', and {(configClass is null ? $"alc knows no config class for model_type '{modelType}'" : $"MLC-LLM's {configClass.Name} (model_type {modelType}) has no default for it")}, so the model cannot be sized.",
             configClass is null
                 ? $"alc sizes only the model types its recipes use ({string.Join(", ", ConfigClasses.Llm.Where(c => c.Unsupported is null).Select(c => c.ModelType))}); MLC-LLM would need '{key}' too."
-                : $"MLC-LLM's convert_weight would stop on the same missing field; check that config.json is the file published with the model (re-fetch it with 'alc fetch <repo> --include config.json').");
+                : $"MLC-LLM's convert_weight would stop on the same missing field; check that config.json is the file published with the model (fetch it again from the model's repo).");
 
         // The fields MLC's dataclass declares without a default, whatever their type (attention_bias, rms_norm_eps...).
         var missing = (configClass?.Required ?? []).Where(f => text[f.Field] is null && root[f.Field] is null).ToList();
         if (missing.Count > 0)
             throw new BadInputException(
                 $"{source} has no {Listed(missing.Select(f => $"'{f.Field}'").ToList(), "or")}, and MLC-LLM's {configClass!.Name} (model_type {modelType}) has no default for {(missing.Count == 1 ? "it" : "them")} ({string.Join(", ", missing.Select(f => f.Source))}), so convert_weight would stop on it.",
-                "Check that config.json is the file published with the model (re-fetch it with 'alc fetch <repo> --include config.json').");
+                "Check that config.json is the file published with the model (fetch it again from the model's repo).");
         if (configClass?.Gemma is { } gemma)
         {
             var activation = Str(text, "hidden_activation") ?? Str(text, "hidden_act") ?? gemma.DefaultActivation;

@@ -71,7 +71,7 @@ public static class ToolRunner
             lock (gate) lastLines = string.Join("\n", tail);
             if (lastLines.Contains("No space left on device", StringComparison.Ordinal) || lastLines.Contains("ENOSPC", StringComparison.Ordinal))
                 throw new DiskFullException($"{Path.GetFileName(command.FileName)} ran out of disk space ({Describe(command)}; log: {logPath}).",
-                    "Free space on the disk holding the build folder (or pass --build-dir on a larger one) and rerun; finished stages are kept.");
+                    $"Free space on the disk holding the build folder (or put the build folder{Remedy.Of(UserInput.BuildFolder)} on a larger one) and rerun; finished stages are kept.");
             throw new ExternalToolException(
                 $"{Path.GetFileName(command.FileName)} failed with exit code {exitCode} ({Describe(command)}). Last lines of its log:\n{lastLines}",
                 "Read the log for the cause; finished stages are kept, so rerunning the same command resumes here.",

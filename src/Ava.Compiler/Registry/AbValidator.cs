@@ -1,3 +1,4 @@
+using Ava.Compiler.Errors;
 using Ava.Compiler.Hashing;
 using Ava.Compiler.Verification;
 
@@ -126,6 +127,6 @@ public static class AbValidator
         }
         var looked = libs.Select(Full).Concat(package is null ? [] : [Full(package)]);
         return (null, new("library-missing", $"The model library of {e.Name} is not on this machine (looked for {string.Join(", ", looked)}).",
-            $"Build it ('alc compile') or download its .ALM{(package?.ReleaseUrl is { } u ? $" ({u})" : "")} into {dist}, or pass --dist with the folder that holds it."));
+            $"Build it ('alc compile') or download its .ALM{(package?.ReleaseUrl is { } u ? $" ({u})" : "")} into {dist}, or pass the folder that holds it as the dist folder{Remedy.Of(UserInput.DistFolder)}."));
     }
 }

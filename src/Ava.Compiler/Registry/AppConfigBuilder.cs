@@ -39,7 +39,7 @@ public static class AppConfigBuilder
     public static JsonObject Build(ModelRegistry registry, AppConfigSelection selection, string distDirectory)
     {
         if (selection.Experiment is not null && selection.Models.Count > 0)
-            throw new BadInputException("Both --ab and --models were given.", "Choose the models either by experiment (--ab ID) or by name (--models A,B).");
+            throw new BadInputException($"Both an experiment{Remedy.Of(UserInput.Experiment)} and model names{Remedy.Of(UserInput.Models)} were given.", $"Choose the models either by experiment{Remedy.Of(UserInput.Experiment)} or by name{Remedy.Of(UserInput.Models)}, not both.");
 
         AbExperiment? experiment = null;
         List<ModelEntry> chosen;
@@ -63,9 +63,9 @@ public static class AppConfigBuilder
         var unverified = chosen.Where(m => !m.Verified).Select(m => m.Name).ToList();
         if (unverified.Count > 0)
             throw new VerificationFailedException($"{string.Join(", ", unverified)} failed verification and cannot go into an app build.",
-                "Rebuild with the pinned toolchain ('alc compile'), or leave it out of --models.");
+                $"Rebuild with the pinned toolchain ('alc compile'), or leave it out of the model names{Remedy.Of(UserInput.Models)}.");
         if (chosen.All(m => m.Kind != ModelEntry.KindLlm))
-            throw new BadInputException("No LLM was selected for the app config.", "Register an LLM build first, or name one in --models ('alc registry list').");
+            throw new BadInputException("No LLM was selected for the app config.", $"Register an LLM build first, or name one among the models{Remedy.Of(UserInput.Models)} ('alc registry list').");
 
         var arms = experiment?.Arms.ToDictionary(a => a.Model) ?? [];
         var list = new JsonArray();

@@ -1,3 +1,4 @@
+using Ava.Compiler.Errors;
 using Ava.Compiler.Verification;
 
 namespace Ava.Compiler.Registry;
@@ -39,7 +40,7 @@ public static class RegistryMetadataProof
                     : lib.Prefix is null ? "it has no system-lib prefix to look its entry up by"
                     : $"no LLM entry in {registry.ModelsDirectory} has its system-lib prefix '{lib.Prefix}'";
                 problems.Add(Problem(Severity.Error, $"{lib.Path} cannot be compared with the registry: {why}.",
-                    "Register the build this library came from ('alc compile' registers it), pass the registry that holds its entry with --registry, or name the .ALM/folder after its AVA name.",
+                    $"Register the build this library came from ('alc compile' registers it), pass the registry that holds its entry{Remedy.Of(UserInput.Registry)}, or name the .ALM/folder after its AVA name.",
                     [lib.Path, registry.ModelsDirectory]));
                 note = "not run: no registry entry found";
             }
@@ -91,7 +92,7 @@ public static class RegistryMetadataProof
         if (contextAbove)
             problems.Add(Problem(Severity.Error,
                 $"Registry entry {name} gives context_window_size {entry.Model.ContextWindowSize}, above the {m.ContextWindowSize} {lib.Path} was compiled for: the app would run it past its KV cache.",
-                $"{reregister}, or compile it again with --context {entry.Model.ContextWindowSize}.", where));
+                $"{reregister}, or compile it again with a context size of {entry.Model.ContextWindowSize}{Remedy.Of(UserInput.Context)}.", where));
         if (entry.Model.PrefillChunkSize is { } prefill && m.PrefillChunkSize > 0 && prefill > m.PrefillChunkSize)
             problems.Add(Problem(Severity.Error,
                 $"Registry entry {name} gives prefill_chunk_size {prefill}, above the {m.PrefillChunkSize} {lib.Path} was compiled for.",

@@ -1,3 +1,4 @@
+using Ava.Compiler.Errors;
 namespace Ava.Compiler.Toolchain;
 
 /// <summary>
@@ -45,7 +46,7 @@ public sealed class ToolchainLocationsResolver
         {
             if (!File.Exists(explicitPath))
                 throw new Errors.BadInputException($"The toolchain config '{explicitPath}' does not exist.",
-                    $"Create it, or drop --toolchain-config / {EnvConfig} to use ./{ToolchainConfigFile.ProjectFileName} and ~/.config/alc/toolchain.json.");
+                    $"Create it, or leave out the toolchain config{Remedy.Of(UserInput.ToolchainConfig)} and {EnvConfig} to use ./{ToolchainConfigFile.ProjectFileName} and ~/.config/alc/toolchain.json.");
             return [ToolchainConfigFile.Load(explicitPath)];
         }
         var files = new List<ToolchainConfigFile>();

@@ -5,7 +5,7 @@ namespace Ava.Compiler.Verification;
 /// markdown report and the Action's annotations all render these, so every problem reads the same everywhere.
 /// </summary>
 /// <param name="Where">Objects (or libraries) it was found in.</param>
-/// <param name="Help">The fix; null when an earlier diagnostic of the same library already gave the same one.</param>
+/// <param name="Help">The fix with its input marks (<see cref="Errors.Remedy"/>: each renderer spells them); null when an earlier diagnostic of the same library already gave the same one.</param>
 public sealed record Diagnostic(Severity Severity, string Code, string Headline, IReadOnlyList<string> Notes, string? Help,
     string? Symbol, IReadOnlyList<string> Where);
 
@@ -28,11 +28,11 @@ public static class Diagnostics
             if (old.Count > 1)
                 notes.Add("also old: " + string.Join(", ", old.Skip(1).Select(p => p.Replacement is null ? p.Symbol! : $"{p.Symbol} → {p.Replacement}")));
             notes.AddRange(lead.Notes);
-            result.Add(new Diagnostic(lead.Severity, lead.Code, lead.Headline, notes, lead.Fix, lead.Symbol,
+            result.Add(new Diagnostic(lead.Severity, lead.Code, lead.Headline, notes, lead.RawFix, lead.Symbol,
                 old.SelectMany(p => p.Where).Distinct(StringComparer.Ordinal).ToList()));
         }
         result.AddRange(problems.Where(p => p.Code != "old-api")
-            .Select(p => new Diagnostic(p.Severity, p.Code, p.Headline, p.Notes, p.Fix, p.Symbol, p.Where)));
+            .Select(p => new Diagnostic(p.Severity, p.Code, p.Headline, p.Notes, p.RawFix, p.Symbol, p.Where)));
 
         var ordered = result.OrderBy(d => d.Severity switch { Severity.Error => 0, Severity.Warning => 1, _ => 2 })
             .ThenBy(d => d.Code == "old-api" ? 0 : 1).ToList();

@@ -111,8 +111,8 @@ internal sealed class LibraryCheck
         bool blob = false, host = false;
         foreach (var h in scan.Hits)
         {
-            blob |= h.Marker.Part == "blob";
-            host |= h.Marker.Part is "context" or "function" || h.Marker.Symbol is not null && h.Marker.AppliesToImports || h.SlotTarget is not null;
+            blob |= h.Marker.Part == MarkerPart.Blob;
+            host |= h.Marker.Part is MarkerPart.Context or MarkerPart.Function || h.Marker.Symbol is not null && h.Marker.AppliesToImports || h.SlotTarget is not null;
         }
         if (o.Kind == ObjectKind.SharedLibrary && (blob || host)) return ObjectRole.SharedLibrary;
         if (blob) return ObjectRole.Device;
@@ -128,7 +128,7 @@ internal sealed class LibraryCheck
         foreach (var h in hits)
         {
             if (h.SlotTarget is not null) referenced.Add($"{h.Symbol} (slot {h.Slot})");
-            if (h.Marker.Part is "context" or "blob" || (!h.Marker.AppliesToImports && h.Marker.Part != "function" && h.SlotTarget is null))
+            if (h.Marker.Part is MarkerPart.Context or MarkerPart.Blob || (!h.Marker.AppliesToImports && h.Marker.Part != MarkerPart.Function && h.SlotTarget is null))
                 definedSet.Add(h.Symbol);
         }
         var functions = scan.Functions;

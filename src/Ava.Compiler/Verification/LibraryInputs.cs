@@ -54,7 +54,7 @@ internal static class LibraryInputs
     private static string? LoosePrefix(VerifyInput input, IReadOnlyList<ArtifactEntry> entries, GenerationTable generations)
     {
         if (entries is not [{ Object: { Kind: ObjectKind.Relocatable } o } entry] || entry.Path != input.Display) return null;
-        var suffixes = generations.Markers.Where(m => m.Suffix is not null && m.Part is "context" or "blob").Select(m => m.Suffix!).ToList();
+        var suffixes = generations.Markers.Where(m => m.Suffix is not null && m.Part is MarkerPart.Context or MarkerPart.Blob).Select(m => m.Suffix!).ToList();
         foreach (var s in o.Symbols)
         {
             if (!s.IsDefined || !s.IsExternal) continue;

@@ -63,7 +63,7 @@ internal static class LibraryProblems
 
     public static Problem UnresolvedTvm(string name, IReadOnlyList<string> where, RuntimeSurface surface, AbiProfile profile) => Error("unresolved-symbol",
         $"{name} is referenced by {Join(where.Select(Short))} but {Join(surface.TvmSources)} does not export it{surface.WhyMissing(name)}: the app fails to link with 'undefined symbol: {name}'.",
-        $"Compile the library with the TVM the runtime was built from ({profile.Runtime}), or pass the runtime the app really ships with {surface.Option}.", name, where);
+        $"Compile the library with the TVM the runtime was built from ({profile.Runtime}), or pass the runtime the app really ships{Errors.Remedy.Of(surface.Input)}.", name, where);
 
     public static Problem UnresolvedSystem(string name, IReadOnlyList<string> where, RuntimeSurface surface) => Error("unresolved-symbol",
         $"{name} is referenced by {Join(where.Select(Short))} but none of {Join(surface.SystemSources)} exports it: the app fails to link with 'undefined symbol: {name}'.",
@@ -73,7 +73,7 @@ internal static class LibraryProblems
     {
         var want = $"{(target.Format == "elf" ? "ELF" : "Mach-O")}{target.Bits} {target.Architecture}";
         return Error("architecture-mismatch",
-            $"{Short(o.Path)} is {o.Describe()} ({(o.Format == ObjectFormat.Elf ? "e_machine" : "cputype")} {o.Machine}), but --target {target.Id} ({target.Description}) needs {want}.",
+            $"{Short(o.Path)} is {o.Describe()} ({(o.Format == ObjectFormat.Elf ? "e_machine" : "cputype")} {o.Machine}), but the target {target.Id} ({target.Description}) needs {want}.",
             target.Id == "android-arm64"
                 ? o.Architecture == "x86_64"
                     ? "Android x86_64 is not a target AVA ships: rebuild for Android arm64 with 'mlc_llm compile --device android' (host triple aarch64-linux-android)."

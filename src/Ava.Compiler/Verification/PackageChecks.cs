@@ -40,6 +40,6 @@ internal static class PackageChecks
         Message = $"{display} has no {PackageManifest.FileName}: its files (weights, tokenizer, configs) cannot be checked against what was built, so tampering would go unnoticed{(strict ? "; refused (strict)" : "")}.",
         Where = [display],
         Proof = ManifestCheck.ProofName,
-        Fix = "Use the package as 'alc compile' wrote it (it always carries alc-manifest.json), or rebuild it; 'alc verify --strict' (the default in the Action and the compile pipeline) refuses packages without one.",
+        Fix = "Use the package as 'alc compile' wrote it (it always carries alc-manifest.json), or rebuild it; strict verification (the default in the Action and the compile pipeline) refuses packages without one.",
     };
 }

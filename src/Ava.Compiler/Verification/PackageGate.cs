@@ -41,7 +41,7 @@ public static class PackageGate
         var entries = ArtifactReader.Read(folder, display);
         var read = MetadataReader.Read(entries);
         if (read.Problem is not null)
-            throw new VerificationFailedException(read.Problem.Message, read.Problem.Fix);
+            throw new VerificationFailedException(read.Problem.Message, read.Problem.RawFix);
         if (read.Metadata is null)
             throw new VerificationFailedException($"{display}: the compiled library carries no MLC-LLM metadata ({read.Absent}), so the weights cannot be proven to belong to it.",
                 "Compile with the pinned MLC-LLM (7b15b196), whose compile always registers the metadata ('alc doctor' checks the toolchain).");

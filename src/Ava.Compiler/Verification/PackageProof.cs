@@ -1,3 +1,4 @@
+using Ava.Compiler.Errors;
 using System.Globalization;
 using System.Text.Json;
 
@@ -81,10 +82,10 @@ public static class PackageProof
                 $"These files belong to different models: {recompile}.", [where]));
         if (Str(config, "quantization") is { } q && q != meta.Quantization)
             problems.Add(Error("package-quantization", $"{library} was compiled with quantization {meta.Quantization} but {PackageFiles.ChatConfigName} says {q}.",
-                $"Convert the weights again with the library's quantization (mlc_llm convert_weight and gen_config --quantization {meta.Quantization}), or compile the library with --quantization {q}.", [where]));
+                $"Convert the weights again with the library's quantization (mlc_llm convert_weight and gen_config --quantization {meta.Quantization}), or compile the library with quantization {q}{Remedy.Of(UserInput.Quantization)}.", [where]));
         if (Int(config, "context_window_size") is { } ctx && meta.ContextWindowSize > 0 && ctx > meta.ContextWindowSize)
             problems.Add(Error("package-context", $"{PackageFiles.ChatConfigName} asks for context_window_size {ctx}, above the {meta.ContextWindowSize} {library} was compiled for.",
-                $"Set context_window_size to at most {meta.ContextWindowSize} in {PackageFiles.ChatConfigName}, or compile the library again with --context {ctx}.", [where]));
+                $"Set context_window_size to at most {meta.ContextWindowSize} in {PackageFiles.ChatConfigName}, or compile the library again with a context size of {ctx}{Remedy.Of(UserInput.Context)}.", [where]));
         if (Int(config, "prefill_chunk_size") is { } pre && meta.PrefillChunkSize > 0 && pre > meta.PrefillChunkSize)
             problems.Add(Error("package-prefill", $"{PackageFiles.ChatConfigName} asks for prefill_chunk_size {pre}, above the {meta.PrefillChunkSize} {library} was compiled for.",
                 $"Set prefill_chunk_size to at most {meta.PrefillChunkSize} in {PackageFiles.ChatConfigName}, or compile the library again with that prefill chunk.", [where]));

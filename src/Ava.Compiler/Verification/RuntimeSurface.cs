@@ -16,8 +16,8 @@ internal sealed record RuntimeSurface(HashSet<string> TvmExports, IReadOnlyList<
     /// <summary>Why the runtime lacks a symbol when its whole part is missing (" (… they live in libtvm_ffi.so …)"), else "".</summary>
     public string WhyMissing(string symbol) => Set?.WhyMissing(symbol, Generation) ?? "";
 
-    /// <summary>How the runtime was given, for fixes.</summary>
-    public string Option => Set?.Option ?? "--runtime";
+    /// <summary>The input the runtime was given as, for fixes.</summary>
+    public Errors.UserInput Input => Set?.Input ?? Errors.UserInput.Runtime;
 
     /// <summary>The runtime as messages name it: the files actually given, else the profile's runtime.</summary>
     public string Named(AbiProfile profile) =>
@@ -50,7 +50,7 @@ internal sealed record RuntimeSurface(HashSet<string> TvmExports, IReadOnlyList<
 
         if (systemLibs is null) return new RuntimeSurface(tvm, tvmSources, null, []) { Set = runtime, Generation = profile.Generation };
         if (!Directory.Exists(systemLibs))
-            throw new BadInputException($"--system-libs {systemLibsDisplay} is not a folder.",
+            throw new BadInputException($"The system library folder {systemLibsDisplay}{Remedy.Of(UserInput.SystemLibs)} is not a folder.",
                 "Pass the NDK sysroot lib folder for your API level, e.g. $ANDROID_NDK/toolchains/llvm/prebuilt/linux-x86_64/sysroot/usr/lib/aarch64-linux-android/24.");
         var system = new HashSet<string>(StringComparer.Ordinal);
         var sources = new List<string>();
@@ -58,12 +58,12 @@ internal sealed record RuntimeSurface(HashSet<string> TvmExports, IReadOnlyList<
         {
             var file = Path.Combine(systemLibs, name);
             if (!File.Exists(file)) continue;
-            var obj = ReadShared(new VerifyInput(file, Path.Combine(systemLibsDisplay ?? systemLibs, name)), "--system-libs", "Pass an NDK sysroot lib folder whose libc.so, libm.so, libdl.so and liblog.so are ELF shared objects.");
+            var obj = ReadShared(new VerifyInput(file, Path.Combine(systemLibsDisplay ?? systemLibs, name)), $"The system library{Remedy.Of(UserInput.SystemLibs)}", "Pass an NDK sysroot lib folder whose libc.so, libm.so, libdl.so and liblog.so are ELF shared objects.");
             system.UnionWith(obj.Exports.Select(s => s.Name));
             sources.Add(name);
         }
         if (sources.Count == 0)
-            throw new BadInputException($"--system-libs {systemLibsDisplay} holds none of {string.Join(", ", VerifyOptions.SystemLibraryNames)}.",
+            throw new BadInputException($"The system library folder {systemLibsDisplay}{Remedy.Of(UserInput.SystemLibs)} holds none of {string.Join(", ", VerifyOptions.SystemLibraryNames)}.",
                 "Pass the NDK sysroot lib folder for your API level, e.g. $ANDROID_NDK/toolchains/llvm/prebuilt/linux-x86_64/sysroot/usr/lib/aarch64-linux-android/24.");
         return new RuntimeSurface(tvm, tvmSources, system, sources) { Set = runtime, Generation = profile.Generation };
     }

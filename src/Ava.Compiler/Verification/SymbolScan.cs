@@ -107,7 +107,7 @@ internal sealed class SymbolScanner
             }
             if (_gen.Match(name, defined, table.Type(i)) is { } m)
             {
-                if (m.Part == "function")
+                if (m.Part == MarkerPart.Function)
                 {
                     functionIndexes.Add(i);
                     if (!everyFunction && functionMarkers.Contains(m)) continue;

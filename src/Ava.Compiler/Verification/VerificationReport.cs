@@ -46,7 +46,7 @@ public static class VerificationReport
                       $"{(r.Bundle ? " as one app bundle" : "")}. {r.ErrorCount} error(s).");
         sb.AppendLine();
         sb.AppendLine($"Runtime symbols from: {Md(string.Join(", ", r.RuntimeSources))}." +
-                      (r.SystemLibs.Count > 0 ? $" System libraries: {Md(string.Join(", ", r.SystemLibs))}." : " System libraries: not checked (no --system-libs)."));
+                      (r.SystemLibs.Count > 0 ? $" System libraries: {Md(string.Join(", ", r.SystemLibs))}." : " System libraries: not checked (no system library folder given)."));
         sb.AppendLine();
         if (r.App is { } app) AppChain(sb, app, r.Target);
         if (r.RuntimeSet is { } runtime) RuntimeSection(sb, runtime);
@@ -111,7 +111,7 @@ public static class VerificationReport
             if (l.Skipped.Count > 0 || l.Notes.Count > 0) sb.AppendLine();
             if (l.UncheckedCount > 0)
             {
-                sb.AppendLine($"Not checked ({l.UncheckedCount}; pass --system-libs to check libc/libm/libdl/liblog references): {string.Join(", ", l.Unchecked.Take(40).Select(u => $"`{u}`"))}{(l.UncheckedCount > 40 ? ", ..." : "")}");
+                sb.AppendLine($"Not checked ({l.UncheckedCount}; give the NDK's system library folder to check libc/libm/libdl/liblog references): {string.Join(", ", l.Unchecked.Take(40).Select(u => $"`{u}`"))}{(l.UncheckedCount > 40 ? ", ..." : "")}");
                 sb.AppendLine();
             }
         }
@@ -177,7 +177,7 @@ public static class VerificationReport
             sb.AppendLine($"- {tag} `{d.Code}`: {Md(d.Headline)}");
             if (d.Where.Count > 0) sb.AppendLine($"  - in: {string.Join(", ", d.Where.Select(w => $"`{Cell(w)}`"))}");
             foreach (var n in d.Notes) sb.AppendLine($"  - note: {Md(n)}");
-            if (d.Help is { } help) sb.AppendLine($"  - help: {Md(help)}");
+            if (d.Help is { } help) sb.AppendLine($"  - help: {Md(Errors.Remedy.Neutral(help))}");
         }
         sb.AppendLine();
     }

@@ -167,7 +167,16 @@ public sealed record Problem
     /// <summary>The whole explanation in one paragraph (headline, then the notes).</summary>
     public required string Message { get; init; }
 
-    public required string Fix { get; init; }
+    /// <summary>The fix as the core's files print it (input marks dropped, see <see cref="Errors.Remedy"/>).</summary>
+    public required string Fix
+    {
+        get => Errors.Remedy.Neutral(RawFix);
+        init => RawFix = value;
+    }
+
+    /// <summary>The fix with its input marks, for a shell to spell in its own words.</summary>
+    [JsonIgnore]
+    public string RawFix { get; private init; } = "";
 
     /// <summary>One line naming the problem, shown after "error:"; the message when a check sets none.</summary>
     public string Headline

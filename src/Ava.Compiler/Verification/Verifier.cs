@@ -64,7 +64,7 @@ public static class Verifier
         var target = catalog.Target(options.Target);
         PhaseClock.Mark("abi profile loaded");
         var runtimeSet = runtimes.Count == 0 ? null
-            : Runtime.RuntimeSet.Load(runtimes, catalog.LoadRuntimeLayout(), profile.Generations, options.RuntimeOption);
+            : Runtime.RuntimeSet.Load(runtimes, catalog.LoadRuntimeLayout(), profile.Generations, options.RuntimeInput);
         var runtimeProblems = runtimeSet is null ? [] : Runtime.RuntimeSetCheck.Run(runtimeSet, profile);
         var surface = RuntimeSurface.Load(runtimeSet, options.SystemLibs, options.SystemLibs, profile);
         PhaseClock.Mark("runtime surface");
@@ -75,7 +75,7 @@ public static class Verifier
         PhaseClock.Mark("libraries read");
         foreach (var lib in inputs)
         {
-            Runtime.RuntimeAsLibrary.ThrowIfRuntime(lib.Input, lib.Entries, options.RuntimeOption);
+            Runtime.RuntimeAsLibrary.ThrowIfRuntime(lib.Input, lib.Entries, options.RuntimeInput);
             var outcome = check.Run(lib.Input, lib.Entries);
             PhaseClock.Mark($"checked {lib.Input.Display}");
             outcome = outcome with { Result = WithMetadata(outcome.Result, lib.Entries, lib.Input) };

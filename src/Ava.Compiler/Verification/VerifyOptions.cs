@@ -20,8 +20,8 @@ public sealed record VerifyOptions
     /// </summary>
     public IReadOnlyList<string> Runtimes { get; init; } = [];
 
-    /// <summary>How the runtime was given, for messages (<c>--runtime</c>; the compile pipeline says <c>--ava-runtime</c>).</summary>
-    public string RuntimeOption { get; init; } = "--runtime";
+    /// <summary>The input the runtime was given as (the app, for the app chain), for fixes; each shell spells it.</summary>
+    public Errors.UserInput RuntimeInput { get; init; } = Errors.UserInput.Runtime;
 
     /// <summary>An NDK sysroot lib folder: libc/libm/libdl/liblog there must cover every other reference.</summary>
     public string? SystemLibs { get; init; }
@@ -46,7 +46,7 @@ public sealed record VerifyOptions
 
     public VerifyOptions WithRuntimes(IReadOnlyList<string> runtimes) => this with { Runtimes = runtimes };
 
-    public VerifyOptions WithRuntimeOption(string option) => this with { RuntimeOption = option };
+    public VerifyOptions WithRuntimeInput(Errors.UserInput input) => this with { RuntimeInput = input };
 
     public VerifyOptions WithSystemLibs(string? folder) => this with { SystemLibs = folder };
 

@@ -79,7 +79,7 @@ public class AppChainPipelineTests
         Assert.True(r.ExitCode == 0, r.StdErr + r.StdOut);
         var chain = Verification(r).GetProperty("appChain");
         Assert.Equal("not-checked", chain.GetProperty("status").GetString());
-        Assert.Contains("--ava-app, ALC_AVA_APP, avaApp in alc.toolchain.json or the Action's 'app' input", chain.GetProperty("note").GetString());
+        Assert.Contains("as the app (or set ALC_AVA_APP, or avaApp in alc.toolchain.json)", chain.GetProperty("note").GetString());
         Assert.Contains("app chain not checked", VerifySummary(r));
         Assert.Contains("App runtime chain: The app's runtime chain (tvm4j jar → JNI bridge → runtime → this library) was not checked",
             File.ReadAllText(Path.Combine(h.Build, "compile-report.md")));
@@ -91,7 +91,8 @@ public class AppChainPipelineTests
         using var h = new CompileHarness();
         var r = await h.RunAsync(h.Environment(), "--ava-app", "no-such-app.apk");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("--ava-app no-such-app.apk does not exist.", Flat(r.StdErr + r.StdOut));
+        var text = Flat(r.StdErr + r.StdOut);
+        Assert.True(text.Contains("no-such-app.apk (--ava-app PATH) does not exist."), text);
         Assert.False(Directory.Exists(h.Dist));
     }
 }

@@ -25,7 +25,7 @@ public class RuntimeSetPipelineTests
         Assert.Equal(1, alone.ExitCode);
         var text = Flat(alone.StdErr + alone.StdOut);
         Assert.Contains("The runtime runtime-no-ffi/libtvm_runtime.so exports no TVMFFI* symbols: they live in libtvm_ffi.so — pass it too.", text);
-        Assert.Contains("libtvm_runtime.so links libtvm_ffi.so (DT_NEEDED), but libtvm_ffi.so is not among the runtime files given (--ava-runtime runtime-no-ffi)", text);
+        Assert.Contains("libtvm_runtime.so links libtvm_ffi.so (DT_NEEDED), but libtvm_ffi.so is not among the runtime files given (runtime-no-ffi)", text);
         Assert.False(Directory.Exists(h.Dist));
         var md = File.ReadAllText(Path.Combine(h.Build, "verification-report.md"));
         Assert.Contains("runtime-incomplete", md);
@@ -57,7 +57,7 @@ public class RuntimeSetPipelineTests
 
         var alone = await h.RunAsync(h.Environment(("ALC_AVA_RUNTIME", runtime), ("ALC_ANDROID_NDK", ndk)));
         Assert.Equal(1, alone.ExitCode);
-        Assert.Contains("There is a libtvm_ffi.so beside libtvm_runtime.so: pass the folder holding both with --ava-runtime", Flat(alone.StdErr + alone.StdOut));
+        Assert.Contains("There is a libtvm_ffi.so beside libtvm_runtime.so: pass the folder holding both as the runtime (--ava-runtime PATH)", Flat(alone.StdErr + alone.StdOut));
 
         var both = await h.RunAsync(h.Environment(("ALC_AVA_RUNTIME", runtime + Path.PathSeparator + ffi), ("ALC_ANDROID_NDK", ndk)));
         AssertOk(both);

@@ -169,7 +169,7 @@ public class StageEngineTests
             Assert.Equal(ExitCode.Busy, e.ExitCode);
             Assert.Equal(75, (int)e.ExitCode);
             Assert.Equal("busy", e.Kind);
-            Assert.Contains("--build-dir", e.Fix);
+            Assert.Contains("--build-dir", e.FixIn(Ava.Cli.CommandLine.CliInputs.For(null)));
             Assert.DoesNotContain("--build ", e.Fix);
             Assert.Contains("Another alc run", e.Problem);
             Assert.Contains($"pid {Environment.ProcessId}", e.Problem);

@@ -132,7 +132,7 @@ public class DoctorTests
         tc.SetTvm("0.20.dev748", "5e85443e43f9befcf8319cdc4045597aa49bf724");
         var r = Failed(await Run(tc), "tvm");
         Assert.Contains("TVM 0.20.dev748", r.Found);
-        Assert.Contains("--tvm-source", r.Fix);
+        Assert.Contains("--tvm-source", Ava.Compiler.Errors.Remedy.Render(r.Fix!, Ava.Cli.CommandLine.CliInputs.For(null)));
         Assert.Contains("pip uninstall -y tvm mlc-ai-nightly", r.Fix);
     }
 
@@ -163,7 +163,7 @@ public class DoctorTests
         tc.FailProbe("tvm", "ModuleNotFoundError: No module named 'tvm'");
         var r = Failed(await Run(tc), "tvm");
         Assert.Contains("No module named 'tvm'", r.Found);
-        Assert.Contains("--tvm-source", r.Fix);
+        Assert.Contains("--tvm-source", Ava.Compiler.Errors.Remedy.Render(r.Fix!, Ava.Cli.CommandLine.CliInputs.For(null)));
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public class DoctorTests
         tc.SetProbe("python", new { ok = true, version = "3.8.18", executable = tc.Python, platform = "linux" });
         var r = Failed(await Run(tc), "python");
         Assert.Contains("Python 3.8.18", r.Found);
-        Assert.Contains("--python", r.Fix);
+        Assert.Contains("--python", Ava.Compiler.Errors.Remedy.Render(r.Fix!, Ava.Cli.CommandLine.CliInputs.For(null)));
     }
 
     [Fact]
@@ -461,6 +461,7 @@ public class DoctorTests
         var r = Failed(alone, "ava-runtime");
         Assert.Contains("exports no TVMFFI* symbols: they live in libtvm_ffi.so — pass it too", r.Found);
         Assert.Contains("links libtvm_ffi.so (DT_NEEDED), but libtvm_ffi.so is not among the runtime files given", r.Found);
-        Assert.Contains("--ava-runtime path/to/libtvm_ffi.so", r.Fix);
+        Assert.Contains("(path/to/libtvm_ffi.so) to the runtime files (--ava-runtime PATH)",
+            Ava.Compiler.Errors.Remedy.Render(r.Fix!, Ava.Cli.CommandLine.CliInputs.For(Ava.Cli.AlcApp.Commands.Single(c => c.Spec.Name == "doctor").Spec)));
     }
 }

@@ -127,8 +127,8 @@ public class RuntimeSetTests
         Assert.Equal("runtime-incomplete", p.Code);
         Assert.Equal(Severity.Error, p.Severity);
         Assert.Contains($"The runtime {Fixtures.Tvm("runtime-no-ffi/libtvm_runtime.so")} exports no TVMFFI* symbols: they live in libtvm_ffi.so — pass it too.", p.Message);
-        Assert.Contains("libtvm_runtime.so links libtvm_ffi.so (DT_NEEDED), but libtvm_ffi.so is not among the runtime files given (--runtime", p.Message);
-        Assert.Contains("--runtime path/to/libtvm_ffi.so", p.Fix);
+        Assert.Contains("libtvm_runtime.so links libtvm_ffi.so (DT_NEEDED), but libtvm_ffi.so is not among the runtime files given (", p.Message);
+        Assert.Contains("(path/to/libtvm_ffi.so) to the runtime files (alc verify --runtime PATH)", Remedy.Render(p.RawFix, Ava.Cli.CommandLine.CliInputs.For(null)));
         // The library's own problems say why the names are unresolved.
         var call = Assert.Single(r.Libraries[0].Problems, q => q.Symbol == "TVMFFIFunctionCall");
         Assert.Equal("unresolved-symbol", call.Code);
@@ -136,8 +136,8 @@ public class RuntimeSetTests
 
         // With libtvm_ffi.so right beside it, the fix names the folder to pass.
         var beside = Verify("v022-android.tar", "runtime-split/libtvm_runtime.so");
-        var fix = Assert.Single(beside.RuntimeSet!.Problems).Fix;
-        Assert.Contains($"There is a libtvm_ffi.so beside {Fixtures.Tvm("runtime-split/libtvm_runtime.so")}: pass the folder holding both (--runtime {Fixtures.Tvm("runtime-split")}/)", fix);
+        var fix = Remedy.Render(Assert.Single(beside.RuntimeSet!.Problems).RawFix, Ava.Cli.CommandLine.CliInputs.For(null));
+        Assert.Contains($"There is a libtvm_ffi.so beside {Fixtures.Tvm("runtime-split/libtvm_runtime.so")}: pass the folder holding both ({Fixtures.Tvm("runtime-split")}/) as the runtime (alc verify --runtime PATH)", fix);
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public class RuntimeSetTests
         Assert.Equal(2, r.ExitCode);
         var text = Flat(r.StdErr);
         Assert.Contains("is a TVM runtime, not a model library", text);
-        Assert.Contains("pass it with --runtime", text);
+        Assert.Contains("as AVA's runtime (--runtime PATH)", text);
         Assert.DoesNotContain("   at ", r.StdErr); // no stack trace
     }
 
@@ -207,7 +207,7 @@ public class RuntimeSetTests
     {
         var r = await Alc("verify", "v022-android.tar", "--runtime", "v022-dso-android.so");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("--runtime v022-dso-android.so is a TVM model library, not a runtime", Flat(r.StdErr));
+        Assert.Contains("v022-dso-android.so (--runtime PATH) is a TVM model library, not a runtime", Flat(r.StdErr));
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public class RuntimeSetTests
     {
         var r = await Alc("verify", "v022-android.tar", "--runtime", "sysroot");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("--runtime sysroot holds no TVM runtime library: none of its 4 shared libraries exports a TVM function", Flat(r.StdErr));
+        Assert.Contains("sysroot (--runtime PATH) holds no TVM runtime library: none of its 4 shared libraries exports a TVM function", Flat(r.StdErr));
     }
 
     [Fact]

@@ -140,7 +140,7 @@ public class VerifierTests
         {
             var p = lib.Problems.First(x => x.Code == "architecture-mismatch");
             Assert.Contains(described, p.Message);
-            Assert.Contains($"--target {target}", p.Message);
+            Assert.Contains($"the target {target}", p.Message);
         }
     }
 

@@ -36,10 +36,10 @@ internal static class HubErrors
         {
             if (code == "RevisionNotFound")
                 return new HubNotFoundException($"Revision '{revision}' does not exist in {repo}.",
-                    $"Use a branch, tag or commit id listed at {repo.WebUrl}, or leave out --revision to use main.");
+                    $"Use a branch, tag or commit id listed at {repo.WebUrl}, or leave the revision unset{Remedy.Of(UserInput.Revision)} to use main.");
             if (code == "EntryNotFound" || path is not null)
                 return new HubNotFoundException($"{path ?? "A requested file"} does not exist in {repo} at revision {revision}.",
-                    $"Check the file names at {repo.WebUrl}/tree/{revision} and fix --include or the recipe's file list.");
+                    $"Check the file names at {repo.WebUrl}/tree/{revision} and fix the file patterns{Remedy.Of(UserInput.Include)} or the recipe's file list.");
             return new HubNotFoundException($"The repository {repo} does not exist on {options.Endpoint}.",
                 $"Check the spelling (ORG/NAME, case matters) at {repo.WebUrl}.");
         }

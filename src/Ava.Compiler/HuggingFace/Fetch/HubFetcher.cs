@@ -1,3 +1,4 @@
+using Ava.Compiler.Errors;
 using Ava.Compiler.HuggingFace.Api;
 using Ava.Compiler.HuggingFace.Download;
 
@@ -107,12 +108,12 @@ public sealed class HubFetcher : IDisposable
         if (missing.Count > 0)
             throw new HubNotFoundException(
                 $"{request.Repo} at {request.Revision} ({info.Commit[..12]}) has no file named {string.Join(", ", missing)}.",
-                $"Check the file names at {request.Repo.WebUrl}/tree/{request.Revision} and fix --include or the recipe's file list.");
+                $"Check the file names at {request.Repo.WebUrl}/tree/{request.Revision} and fix the file patterns{Remedy.Of(UserInput.Include)} or the recipe's file list.");
         var selected = info.Siblings.Where(s => Wanted(request, s.Path, include, exclude)).ToList();
         if (selected.Count == 0)
             throw new HubNotFoundException(
                 $"No file of {request.Repo} at {request.Revision} matches {Describe(include, exclude)}.",
-                $"See the files at {request.Repo.WebUrl}/tree/{request.Revision} and adjust --include/--exclude.");
+                $"See the files at {request.Repo.WebUrl}/tree/{request.Revision} and adjust the file patterns{Remedy.Of(UserInput.Include)}.");
         return selected;
     }
 
@@ -125,8 +126,8 @@ public sealed class HubFetcher : IDisposable
         ((include.Count > 0 ? include.Any(g => g.Matches(path)) : request.Required.Count == 0) && !exclude.Any(g => g.Matches(path)));
 
     internal static string Describe(IReadOnlyList<HubGlob> include, IReadOnlyList<HubGlob> exclude) =>
-        (include.Count == 0 ? "every file" : "--include " + string.Join(" ", include.Select(g => g.Pattern))) +
-        (exclude.Count == 0 ? "" : " without --exclude " + string.Join(" ", exclude.Select(g => g.Pattern)));
+        (include.Count == 0 ? "every file" : "the files matching " + string.Join(" ", include.Select(g => g.Pattern))) +
+        (exclude.Count == 0 ? "" : " except those matching " + string.Join(" ", exclude.Select(g => g.Pattern)));
 
     private async Task<FetchResult> FetchFilesAsync(FetchRequest request, string commit, List<RepoSibling> selected, CancellationToken cancellationToken)
     {

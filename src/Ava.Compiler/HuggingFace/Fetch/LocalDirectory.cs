@@ -20,7 +20,7 @@ public static class LocalDirectory
     {
         var root = Path.GetFullPath(directory);
         if (File.Exists(root))
-            throw new BadInputException($"--local-dir {root} is a file, not a folder.", "Pass a folder (it is created when missing).");
+            throw new BadInputException($"The local folder {root}{Remedy.Of(UserInput.LocalDir)} is a file, not a folder.", "Pass a folder (it is created when missing).");
         var meta = Path.Combine(root, ".cache", "huggingface");
         Directory.CreateDirectory(meta);
         var gitignore = Path.Combine(meta, ".gitignore");

@@ -69,7 +69,7 @@ public sealed class AonFetchStage(EmbeddingSource source, Func<HubFileSource, Ca
             case HubFileSource hub:
                 if (hubFetch is null)
                     throw new BadInputException($"Hub sources ({hub.Describe()}) need the Hugging Face client, which this build has not wired.",
-                        "Download the files with `alc fetch` and pass the .onnx path with --source.");
+                        $"Download the files (e.g. with `alc fetch`) and pass the .onnx path as the source{Remedy.Of(UserInput.Source)}.");
                 var (model, vocab) = await hubFetch(hub, context.CancellationToken);
                 SelfContained(model, modelOut);
                 WriteLf(vocab, vocabOut);
@@ -109,6 +109,6 @@ public sealed class AonFetchStage(EmbeddingSource source, Func<HubFileSource, Ca
     {
         if (!File.Exists(path))
             throw new BadInputException($"The {what} '{path}' does not exist.",
-                what == "vocabulary" ? "Put the model's vocab.txt beside the .onnx file or pass it with --vocab." : "Pass the path of an existing .onnx file with --source.");
+                what == "vocabulary" ? $"Put the model's vocab.txt beside the .onnx file or pass it as the vocabulary{Remedy.Of(UserInput.Vocab)}." : $"Pass the path of an existing .onnx file as the source{Remedy.Of(UserInput.Source)}.");
     }
 }

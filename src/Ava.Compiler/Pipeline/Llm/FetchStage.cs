@@ -60,7 +60,7 @@ public sealed class FetchStage(LlmBuild build) : IStage<FetchResult>
         }
         var modelDir = data.ModelDirectory;
         if (!File.Exists(Path.Combine(modelDir, "config.json")))
-            throw new BadInputException($"The model at '{modelDir}' has no config.json.", "Check the recipe's source.hf_repo, or pass a complete local model folder with --source-dir.");
+            throw new BadInputException($"The model at '{modelDir}' has no config.json.", $"Check the recipe's source.hf_repo, or pass a complete local model folder as the source{Remedy.Of(UserInput.Source)}.");
         // Read config.json as MLC's config class will (required fields, defaults, the GeLU/bias checks) before
         // convert_weight does: MLC stops on the same fields with a Python TypeError, alc names the field and the class.
         Planning.ModelArchitecture.Load(Path.Combine(modelDir, "config.json"));

@@ -53,9 +53,6 @@ public sealed record LlmBuild
     /// </summary>
     public IReadOnlyList<string> AvaApp { get; init; } = [];
 
-    /// <summary>How the app was given (<c>--ava-app</c>, <c>ALC_AVA_APP</c>, <c>config …</c>, the Action's input), for messages.</summary>
-    public string AvaAppSource { get; init; } = "--ava-app";
-
     /// <summary>The app as verify reads it: each path shown by its file or folder name, so reports do not depend on where it lives.</summary>
     public IReadOnlyList<Verification.VerifyInput> AvaAppInputs =>
         AvaApp.Select(p => new Verification.VerifyInput(p, Path.GetFileName(Path.TrimEndingDirectorySeparator(p)))).ToList();
@@ -113,7 +110,6 @@ public sealed record LlmBuild
             Mlc = MlcCommands.For(locations, lockFile, environment),
             AvaRuntime = locations.AvaRuntime.Select(r => r.Path).ToList(),
             AvaApp = locations.AvaApp.Select(r => r.Path).ToList(),
-            AvaAppSource = locations.AvaApp.FirstOrDefault()?.Source ?? "--ava-app",
             AndroidNdk = locations.NdkDir?.Path,
             BuildDirectory = folders.BuildFor(name.Value),
             DistDirectory = folders.Dist,
@@ -125,7 +121,7 @@ public sealed record LlmBuild
             // Refused here, before any download; the planner gives the same answer later with the model's numbers.
             throw new BadInputException(
                 $"A context window of {requested} cannot be built for {recipe.Llm!.ModelType}: MLC-LLM's Gemma2Config resets context_window_size to the sliding window (4096) on every config rebuild, overrides included.",
-                "Drop --context (and llm.overrides.context_window_size); the model gets its 4096-token sliding window.");
+                $"Leave the context size unset{Remedy.Of(UserInput.Context)} (and llm.overrides.context_window_size); the model gets its 4096-token sliding window.");
         return build;
     }
 

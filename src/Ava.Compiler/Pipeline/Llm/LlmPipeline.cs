@@ -84,7 +84,7 @@ public sealed class LlmPipeline
                 ? $"use the local model folder {source.ModelDirectory} in place (its content is the stage key)"
                 : $"download {source.Display} ({string.Join(", ", source.Include)}) into the Hub cache {source.CacheDirectory}" +
                   (source.Commit is null ? "" : $"; commit {source.Commit} is already there"),
-            [VerifyStage.StageName] = $"check {tar} as 'alc verify --target {VerifyStage.Target} --strict' does: new FFI API only (TVMFFIFunctionCall), " +
+            [VerifyStage.StageName] = $"check {tar} as strict verification for {VerifyStage.Target} does: new FFI API only (TVMFFIFunctionCall), " +
                                       $"system-lib prefix {Build.SystemLibPrefix}, AArch64" +
                                       (Build.AvaRuntime.Count > 0 ? ", every import exported by AVA's runtime" : ""),
             [PackageStage.StageName] = $"lay out {name.Value}/ (lib0.o → {Naming.AvaName.RuntimeLibraryFile}, {Build.SystemLibPrefix}devc.o → {name.DeviceCodeFile}), prove it, write {name.PackageFile}",

@@ -47,7 +47,7 @@ internal static class MlcStep
         var lockFile = Toolchain.ToolchainLock.Default;
         var python = command.FileName;
         if (lockFile.Python.ForModule(module) is not { } package)
-            return new ToolchainMissingException($"{e.Problem} Python module '{module}' is not installed in {python}.",
+            return new ToolchainMissingException($"{e.RawProblem} Python module '{module}' is not installed in {python}.",
                 $"Install it into that interpreter, or run 'alc toolchain setup'; 'alc doctor' checks the toolchain's packages. (log: {e.LogPath})", e);
         var index = package.IndexFor(Toolchain.HostPlatform.Current.Os);
         var neededBy = package.NeededBy.FirstOrDefault(n => !n.Contains("requirements.txt", StringComparison.Ordinal) && !n.Contains("pyproject.toml", StringComparison.Ordinal))

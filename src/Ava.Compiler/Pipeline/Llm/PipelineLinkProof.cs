@@ -38,7 +38,7 @@ public sealed record PipelineLinkProof
             return new PipelineLinkProof
             {
                 SkipCode = "no-ndk",
-                SkipReason = "No Android NDK is configured (--ndk, ALC_ANDROID_NDK, ANDROID_NDK_HOME or the toolchain config), so the link proof with its ld.lld was skipped; the verdict rests on the symbol-name checks.",
+                SkipReason = "No Android NDK is configured (an NDK folder given to the compile, ALC_ANDROID_NDK, ANDROID_NDK_HOME or the toolchain config), so the link proof with its ld.lld was skipped; the verdict rests on the symbol-name checks.",
             };
         // The app's runtime files count as AVA's runtime: the chain proof links the library against them.
         if (build.AvaRuntime.Count == 0 && build.AvaApp.Count == 0)
@@ -46,7 +46,7 @@ public sealed record PipelineLinkProof
             {
                 Ndk = ndk,
                 SkipCode = "no-runtime",
-                SkipReason = "AVA's runtime is not configured (--ava-runtime or ALC_AVA_RUNTIME: the app's jniLibs/arm64-v8a/ folder, or libtvm_runtime.so with libtvm_ffi.so, or libtvm4j_runtime_packed.so; or the whole app with --ava-app or ALC_AVA_APP), so the link proof was skipped; the verdict rests on the symbol-name checks.",
+                SkipReason = "AVA's runtime is not configured (the runtime files given to the compile, or ALC_AVA_RUNTIME: the app's jniLibs/arm64-v8a/ folder, or libtvm_runtime.so with libtvm_ffi.so, or libtvm4j_runtime_packed.so; or the whole app given to the compile, or ALC_AVA_APP), so the link proof was skipped; the verdict rests on the symbol-name checks.",
             };
         try
         {

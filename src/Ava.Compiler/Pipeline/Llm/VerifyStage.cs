@@ -31,12 +31,12 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
     public const string Target = "android-arm64";
 
     /// <summary>How compile users give the runtime, for messages.</summary>
-    public const string RuntimeOption = "--ava-runtime";
+    public const UserInput RuntimeInput = UserInput.Runtime;
 
     /// <summary>What the summary and report say when no app is configured.</summary>
     public const string AppNotChecked =
         "The app's runtime chain (tvm4j jar → JNI bridge → runtime → this library) was not checked: no app is configured. " +
-        "Give its jniLibs/arm64-v8a/ folder and tvm4j jar, an .aar or a built .apk with --ava-app, ALC_AVA_APP, avaApp in alc.toolchain.json or the Action's 'app' input.";
+        "Give the compile its jniLibs/arm64-v8a/ folder and tvm4j jar, an .aar or a built .apk as the app (or set ALC_AVA_APP, or avaApp in alc.toolchain.json).";
 
     public string Name => StageName;
 
@@ -47,7 +47,7 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
         key.Add("stage-version", 4).Add("target", Target).Add("abi", build.Lock.AbiProfile).Add("model-lib", build.ModelLib);
         // Every file of the runtime set (a folder's members, DT_NEEDED finds), so adding libtvm_ffi.so reruns verify.
         if (build.AvaRuntime.Count > 0)
-            foreach (var m in RuntimeSet.Load(build.AvaRuntimeInputs, new Abi.AbiCatalog(), RuntimeOption).Members)
+            foreach (var m in RuntimeSet.Load(build.AvaRuntimeInputs, new Abi.AbiCatalog(), RuntimeInput).Members)
                 key.AddFile("runtime/" + m.Display, m.Path, context.HashCache);
         // Every file of the app (a folder's members, the jar/.aar/.apk), so a rebuilt libtvm4j.so reruns verify.
         foreach (var app in build.AvaAppInputs)
@@ -67,14 +67,14 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
         var runtimes = build.AvaRuntimeInputs;
         var link = PipelineLinkProof.For(build);
         var options = new VerifyOptions().WithStrict().WithTarget(Target).WithAbi(build.Lock.AbiProfile).WithSystemLibs(link.Setup?.SystemLibs)
-            .WithRuntimeOption(RuntimeOption);
+            .WithRuntimeInput(RuntimeInput);
 
         var app = build.AvaAppInputs;
         VerificationResult result;
         if (app.Count > 0 && runtimes.Count == 0)
         {
             // The app's own runtime files are AVA's runtime: the chain proof checks (and with an NDK, links) the library against them.
-            result = await AppChainVerifier.VerifyAsync([library], app, options, link.Setup, context.Reporter, context.CancellationToken, build.AvaAppSource);
+            result = await AppChainVerifier.VerifyAsync([library], app, options, link.Setup, context.Reporter, context.CancellationToken);
         }
         else
         {
@@ -84,7 +84,7 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
             if (app.Count > 0)
             {
                 // Both given: the library is proven against --ava-runtime as before, and the app's chain on its own files.
-                var chain = await AppChainVerifier.VerifyAsync([library], app, options, null, context.Reporter, context.CancellationToken, build.AvaAppSource);
+                var chain = await AppChainVerifier.VerifyAsync([library], app, options, null, context.Reporter, context.CancellationToken);
                 result = result with { App = chain.App, Verdict = result.Ok && chain.Ok ? Verdict.Accepted : Verdict.Rejected };
             }
         }
@@ -117,7 +117,7 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
                 ? $"{broken.Reason} ({messages.Count} problem(s) in all: the chain above and the report.)"
                 : string.Join(" ", messages);
             throw new VerificationFailedException(problem,
-                $"{errors.Select(p => p.Fix).Distinct().FirstOrDefault() ?? "Use the pinned toolchain."} Nothing was packaged. Report: {Path.Combine(context.Folder.Root, VerificationReport.MarkdownFileName)}")
+                $"{errors.Select(p => p.RawFix).Distinct().FirstOrDefault() ?? "Use the pinned toolchain."} Nothing was packaged. Report: {Path.Combine(context.Folder.Root, VerificationReport.MarkdownFileName)}")
             {
                 ReportPath = Path.Combine(context.Folder.Root, VerificationReport.MarkdownFileName),
             };
@@ -128,7 +128,7 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
                 "MLC honours an explicit prefix only with --device android; check that the MLC-LLM checkout is the pinned commit ('alc doctor').");
 
         var names = build.AvaRuntime.Count == 0 && app.Count == 0
-            ? "names checked against the ABI profile (configure AVA's runtime with --ava-runtime for the proof against its files)"
+            ? "names checked against the ABI profile (configure AVA's runtime files for the proof against them)"
             : $"names checked against {string.Join(" + ", result.RuntimeSources)}";
         var linked = result.Link!.Performed
             ? $"linked with the NDK's ld.lld for {LinkerSetup.Triple}{LinkerSetup.ApiLevel}"
@@ -144,7 +144,7 @@ public sealed class VerifyStage(LlmBuild build) : IStage<LlmVerificationSummary>
             : new AppChainCheck("not-checked", [], null, [], AppNotChecked);
         var chainText = result.App is { } c
             ? $"app chain proven: {string.Join(" → ", new[] { c.Api.Generation is { } g ? $"tvm4j {g}" : "tvm4j" }.Concat(c.Links.Where(l => l.Kind != AppChainVerifier.RuntimeModelKind).Select(l => l.To)))} → model library"
-            : "app chain not checked (configure the app with --ava-app, ALC_AVA_APP or the Action's 'app' input)";
+            : "app chain not checked (no app given to the compile: give it, or set ALC_AVA_APP or avaApp in the toolchain config)";
         return new StageOutcome<LlmVerificationSummary>($"accepted: {checkedLibrary.Generation}, model_lib {checkedLibrary.ModelLib}; {names}; {linked}; {chainText}",
             new LlmVerificationSummary("accepted", checkedLibrary.Generation, result.Abi, result.Runtime, result.RuntimeSources, result.SystemLibs,
                 checkedLibrary.ModelLib, checkedLibrary.Objects.Count, result.AllProblems.Count(p => p.Severity == Severity.Warning),

@@ -38,8 +38,8 @@ public static class SetupPreflight
         var why = missing.Select(m => SetupPlan.IndirectPrograms.TryGetValue(m, out var r) ? $"{m} ({r})" : m);
         throw new ToolchainMissingException($"alc toolchain setup needs programs that are not installed: {string.Join(", ", why)}.",
             options.Host.Os == HostOs.MacOs
-                ? "Install them (xcode-select --install; brew install cmake llvm@15 rust python), pass --llvm-config for LLVM 15, and run the command again."
-                : "Install them (e.g. sudo apt-get install git cmake g++ llvm-15-dev cargo python3-venv curl unzip), pass --llvm-config for LLVM 15, and run the command again.");
+                ? $"Install them (xcode-select --install; brew install cmake llvm@15 rust python), pass LLVM 15's llvm-config{Remedy.Of(UserInput.LlvmConfig)}, and run the command again."
+                : $"Install them (e.g. sudo apt-get install git cmake g++ llvm-15-dev cargo python3-venv curl unzip), pass LLVM 15's llvm-config{Remedy.Of(UserInput.LlvmConfig)}, and run the command again.");
     }
 
     /// <summary>TVM configured with another LLVM would only be caught by doctor after hours of building.</summary>
@@ -50,6 +50,6 @@ public static class SetupPreflight
         if (run.Succeeded && version.Split('.')[0] == lockFile.Llvm.Major.ToString(System.Globalization.CultureInfo.InvariantCulture)) return;
         throw new ToolchainMissingException(
             $"TVM must be configured with LLVM {lockFile.Llvm.Major}, but {llvmConfig} {(run.Succeeded ? $"is LLVM {version}" : $"failed: {run.FailureLine}")}.",
-            $"Install LLVM {lockFile.Llvm.Major} (apt-get install llvm-{lockFile.Llvm.Major}-dev, or brew install llvm@{lockFile.Llvm.Major}) and pass --llvm-config <its llvm-config>.");
+            $"Install LLVM {lockFile.Llvm.Major} (apt-get install llvm-{lockFile.Llvm.Major}-dev, or brew install llvm@{lockFile.Llvm.Major}) and pass its llvm-config{Remedy.Of(UserInput.LlvmConfig)}.");
     }
 }

@@ -73,7 +73,7 @@ public sealed record SmokeResult
     {
         if (Passed) return;
         var problem = $"The toolchain smoke test failed at {Step}: {Fault}" + (ErrorLine is null ? "" : $" (last error: {ErrorLine})");
-        var fix = $"{Fix} Then run 'alc doctor --smoke' again." + (LogPath is null ? "" : $" Log: {LogPath}");
+        var fix = $"{Fix} Then run the smoke test again." + (LogPath is null ? "" : $" Log: {LogPath}");
         if (Status == SmokeStatus.LibraryRejected) throw new VerificationFailedException(problem, fix);
         throw new ToolchainMissingException(problem, fix);
     }

@@ -26,7 +26,7 @@ public static class ToolchainSmoke
     {
         Name = "smoke",
         Kind = Recipe.KindLlm,
-        Description = "alc doctor --smoke: a 2-layer Gemma 3 text model with random weights",
+        Description = "the toolchain smoke test: a 2-layer Gemma 3 text model with random weights",
         Code = "SMK",
         Size = "1M",
         Source = new RecipeSource("google/gemma-3-1b-it", "main"),
@@ -101,12 +101,12 @@ public static class ToolchainSmoke
             catch (ToolchainMissingException e)
             {
                 // The interpreter could not be started at all.
-                result = result with { Status = SmokeStatus.ToolchainBroken, Step = "convert_weight", Fault = e.Problem, Fix = e.Fix };
+                result = result with { Status = SmokeStatus.ToolchainBroken, Step = "convert_weight", Fault = e.Problem, Fix = e.RawFix };
             }
             catch (VerificationFailedException e)
             {
                 result = Failed(result, SmokeStatus.LibraryRejected, VerifyStage.StageName, null,
-                    $"the library the toolchain compiled is rejected: {e.Problem}", e.Fix, locations, options, cache, key);
+                    $"the library the toolchain compiled is rejected: {e.Problem}", e.RawFix, locations, options, cache, key);
             }
             result = result with { Seconds = Math.Round(clock.Elapsed.TotalSeconds, 2) };
             cache.Save(result);

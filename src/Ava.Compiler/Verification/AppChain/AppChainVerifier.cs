@@ -20,17 +20,16 @@ public static class AppChainVerifier
     /// <param name="models">Model libraries (may be empty: then only the first two links are proven).</param>
     /// <param name="app">The --app paths: a jniLibs folder, a jar, an .aar, an .apk (several allowed).</param>
     /// <param name="linker">When set, the model libraries are also linked by ld.lld against the app's runtime files.</param>
-    /// <param name="option">How the app was given, for messages: <c>--app</c> (verify), <c>--ava-app</c> (compile).</param>
     public static async Task<VerificationResult> VerifyAsync(IReadOnlyList<VerifyInput> models, IReadOnlyList<VerifyInput> app, VerifyOptions options,
-        LinkerSetup? linker = null, IReporter? reporter = null, CancellationToken cancellationToken = default, string option = "--app")
+        LinkerSetup? linker = null, IReporter? reporter = null, CancellationToken cancellationToken = default)
     {
         reporter ??= NullReporter.Instance;
-        if (app.Count == 0) throw new BadInputException($"{option} needs at least one path.", "Pass the app's jniLibs/arm64-v8a/ folder and the tvm4j jar, an .aar or a built .apk.");
+        if (app.Count == 0) throw new BadInputException($"The app{Remedy.Of(UserInput.App)} needs at least one path.", "Pass the app's jniLibs/arm64-v8a/ folder and the tvm4j jar, an .aar or a built .apk.");
         var catalog = new AbiCatalog(options.AbiDirectory);
         var profile = catalog.LoadProfile(options.Abi);
         var target = catalog.Target(options.Target);
         var table = catalog.Tvm4jNatives();
-        var contents = AppContents.Read(app, AndroidAbi(target.Architecture), target.Architecture, option);
+        var contents = AppContents.Read(app, AndroidAbi(target.Architecture), target.Architecture);
         PhaseClock.Mark("app read");
         reporter.Info($"app: {contents.Natives.Count} tvm4j native method(s), {contents.Libraries.Count} shared librar{(contents.Libraries.Count == 1 ? "y" : "ies")} for {target.Id}");
 
@@ -39,10 +38,10 @@ public static class AppChainVerifier
         // functions stands in so the model libraries are still checked against the app's files.
         var closure = jar.Bridges.Count > 0 ? BridgeRuntime.Of(jar.Bridges, contents.Libraries)
             : new BridgeRuntime.Closure(contents.Libraries.Where(BridgeRuntime.ExportsTvm).ToList(), []);
-        var runtimeOptions = options.WithRuntimeOption(option);
+        var runtimeOptions = options.WithRuntimeInput(Errors.UserInput.App);
         using var files = RuntimeFiles.Materialize(closure.Libraries);
         var set = closure.Libraries.Any(BridgeRuntime.ExportsTvm)
-            ? RuntimeSet.Load(files.Inputs, catalog.LoadRuntimeLayout(), profile.Generations, option) : null;
+            ? RuntimeSet.Load(files.Inputs, catalog.LoadRuntimeLayout(), profile.Generations, Errors.UserInput.App) : null;
         var runtimeNames = BridgeRuntime.Names(set, jar.Bridges.Select(b => files.Of(b)?.Display).OfType<string>().ToList());
         var bridge = BridgeToRuntime.Run(jar.Bridges, closure, set, profile, runtimeNames);
         PhaseClock.Mark("app chain");
@@ -100,7 +99,7 @@ public static class AppChainVerifier
             {
                 Kind = RuntimeModelKind, From = runtimeNames, To = lib.Path, Status = LinkStatus.Unproven,
                 Reason = "No library of the app exports the TVM runtime, so the model library was checked only against the profile's export list.",
-                Problems = [new Problem { Severity = Severity.Error, Code = "no-bridge", Message = "The app ships no TVM runtime library (nothing exports TVMFFI* or TVMBackend*).", Fix = "Pass the app's jniLibs/arm64-v8a/ folder with libtvm_runtime.so and libtvm_ffi.so (or the packed libtvm4j_runtime_packed.so) with --app.", Proof = "dynamic-symbols" }],
+                Problems = [new Problem { Severity = Severity.Error, Code = "no-bridge", Message = "The app ships no TVM runtime library (nothing exports TVMFFI* or TVMBackend*).", Fix = $"Pass the app's jniLibs/arm64-v8a/ folder with libtvm_runtime.so and libtvm_ffi.so (or the packed libtvm4j_runtime_packed.so) as part of the app{Remedy.Of(UserInput.App)}.", Proof = "dynamic-symbols" }],
             };
         return new ChainLink
         {

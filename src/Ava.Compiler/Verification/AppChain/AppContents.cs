@@ -26,10 +26,9 @@ public sealed record AppContents(
     public const string Tvm4jPackage = "org.apache.tvm";
 
     /// <summary>Reads every path (file or folder); <paramref name="abi"/> is the Android ABI folder name (arm64-v8a).</summary>
-    /// <param name="option">How the paths were given, for messages (<c>--app</c>, <c>--ava-app</c>).</param>
-    public static AppContents Read(IReadOnlyList<VerifyInput> paths, string abi, string architecture, string option = "--app")
+    public static AppContents Read(IReadOnlyList<VerifyInput> paths, string abi, string architecture)
     {
-        var b = new Builder(abi, architecture, option);
+        var b = new Builder(abi, architecture);
         foreach (var p in paths)
         {
             if (Directory.Exists(p.Path))
@@ -38,7 +37,7 @@ public sealed record AppContents(
                     b.AddFile(file, System.IO.Path.Combine(p.Display, System.IO.Path.GetRelativePath(p.Path, file)), inFolder: true);
             }
             else if (File.Exists(p.Path)) b.AddFile(p.Path, p.Display, inFolder: false);
-            else throw new BadInputException($"{option} {p.Display} does not exist.", "Pass the app's jniLibs/arm64-v8a/ folder and the tvm4j jar, an .aar or a built .apk.");
+            else throw new BadInputException($"{p.Display}{Remedy.Of(UserInput.App)} does not exist.", "Pass the app's jniLibs/arm64-v8a/ folder and the tvm4j jar, an .aar or a built .apk.");
         }
         return new AppContents(b.Natives, b.ClassSources.Distinct().ToList(), b.Libraries, b.Skipped);
     }
@@ -46,12 +45,12 @@ public sealed record AppContents(
     /// <summary>Reads one jar/aar/apk/class/DEX/ELF held in memory (the mutation tests feed damaged bytes here).</summary>
     internal static AppContents ReadBytes(byte[] bytes, string display, string abi = "arm64-v8a", string architecture = "aarch64")
     {
-        var b = new Builder(abi, architecture, "--app");
+        var b = new Builder(abi, architecture);
         b.AddTopLevel(bytes, display);
         return new AppContents(b.Natives, b.ClassSources.Distinct().ToList(), b.Libraries, b.Skipped);
     }
 
-    private sealed class Builder(string abi, string architecture, string option)
+    private sealed class Builder(string abi, string architecture)
     {
         public List<JvmNativeMethod> Natives { get; } = [];
         public List<string> ClassSources { get; } = [];
@@ -67,7 +66,7 @@ public sealed record AppContents(
             if (IsZip(head) || ClassFileReader.Sniff(head) || DexReader.Sniff(head) || IsElf(head))
                 AddBytes(File.ReadAllBytes(file), display, System.IO.Path.GetFileName(file), topLevel: !inFolder, filePath: file);
             else if (!inFolder)
-                throw new BadInputException($"{option} {display} is not a jar, .aar, .apk, class file, DEX file or shared library.",
+                throw new BadInputException($"{display}{Remedy.Of(UserInput.App)} is not a jar, .aar, .apk, class file, DEX file or shared library.",
                     "Pass the app's jniLibs/arm64-v8a/ folder and the tvm4j jar, an .aar or a built .apk.");
             else Skipped.Add(new SkippedMember(display, "not a jar, class, DEX or ELF file"));
         }

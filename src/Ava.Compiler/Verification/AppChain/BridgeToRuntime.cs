@@ -1,3 +1,4 @@
+using Ava.Compiler.Errors;
 using Ava.Compiler.Abi;
 using Ava.Compiler.Verification.Runtime;
 
@@ -19,7 +20,7 @@ internal static class BridgeToRuntime
         var bridgeNames = bridges.Count == 0 ? "JNI bridge" : string.Join(" + ", bridges.Select(b => b.FileName));
         if (bridges.Count == 0)
             return Link(bridgeNames, runtimeNames, LinkStatus.Unproven, "No JNI bridge was found in the app, so there are no bridge imports to resolve.", "no-bridge",
-                "Pass the app's jniLibs/arm64-v8a/ folder (with libtvm4j.so or libtvm4j_runtime_packed.so), the .aar or the .apk with --app.", []);
+                $"Pass the app's jniLibs/arm64-v8a/ folder (with libtvm4j.so or libtvm4j_runtime_packed.so), the .aar or the .apk as the app{Remedy.Of(UserInput.App)}.", []);
 
         var fix = $"Ship the runtime the bridge was built against: libtvm_runtime.so and libtvm_ffi.so from {profile.Runtime} beside the bridge, or the packed libtvm4j_runtime_packed.so built with them.";
         var problems = new List<Problem>();

@@ -1,3 +1,4 @@
+using Ava.Compiler.Errors;
 using Ava.Compiler.Abi;
 using Ava.Compiler.Binary;
 using Ava.Compiler.Jvm;
@@ -35,8 +36,8 @@ internal static class JarToBridge
 
         if (app.Natives.Count == 0)
             return new Outcome(api, bridges, bridgeGenerations, Link(from, bridgeNames, LinkStatus.Unproven,
-                $"No {AppContents.Tvm4jPackage} class with native methods was found in {string.Join(", ", app.ClassSources.DefaultIfEmpty("the --app paths"))}, so the names the VM looks up are unknown.",
-                "no-tvm4j-classes", "Pass the tvm4j jar (tvm4j_core.jar), the .aar or the built .apk with --app as well as the jniLibs folder."));
+                $"No {AppContents.Tvm4jPackage} class with native methods was found in {string.Join(", ", app.ClassSources.DefaultIfEmpty("the app's paths"))}, so the names the VM looks up are unknown.",
+                "no-tvm4j-classes", $"Pass the tvm4j jar (tvm4j_core.jar), the .aar or the built .apk as part of the app{Remedy.Of(UserInput.App)}, as well as the jniLibs folder."));
 
         var missing = natives.Where(n => n.ExportedBy is null).ToList();
         if (missing.Count == 0)

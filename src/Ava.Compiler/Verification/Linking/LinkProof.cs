@@ -26,21 +26,21 @@ public static class LinkProof
     {
         reporter ??= NullReporter.Instance;
         if (setup is null)
-            return Skipped(names, "No Android NDK or linker was given (--ndk DIR, ANDROID_NDK_HOME, or --linker PATH with --system-libs DIR): the link proof was skipped and the verdict rests on the symbol-name checks.");
+            return Skipped(names, "No Android NDK or linker was given (an NDK folder, ANDROID_NDK_HOME, or a linker with the system library folder): the link proof was skipped and the verdict rests on the symbol-name checks.");
         if (options.Target != AbiCatalog.DefaultTarget)
             return Skipped(names, $"The link proof links for aarch64-linux-android{LinkerSetup.ApiLevel} only; target {options.Target} was checked by symbol names.");
         if (runtimes.Count == 0)
-            return Skipped(names, "The link proof needs AVA's runtime (--runtime: the app's jniLibs/arm64-v8a/ folder, libtvm_runtime.so with libtvm_ffi.so, or libtvm4j_runtime_packed.so): it was skipped and the verdict rests on the symbol-name checks.");
+            return Skipped(names, "The link proof needs AVA's runtime files (the app's jniLibs/arm64-v8a/ folder, libtvm_runtime.so with libtvm_ffi.so, or libtvm4j_runtime_packed.so): it was skipped and the verdict rests on the symbol-name checks.");
         if (!File.Exists(setup.Linker))
-            throw new BadInputException($"The linker '{setup.Linker}' does not exist.", "Pass the NDK root with --ndk DIR, or an ld.lld with --linker PATH.");
+            throw new BadInputException($"The linker '{setup.Linker}' does not exist.", $"Pass the NDK root{Remedy.Of(UserInput.Ndk)}, or an ld.lld{Remedy.Of(UserInput.Linker)}.");
         if (!Directory.Exists(setup.SystemLibs))
-            throw new BadInputException($"The system library folder '{setup.SystemLibs}' does not exist.", "Pass the folder holding libc.so, libm.so, libdl.so and liblog.so with --system-libs DIR (the NDK's sysroot/usr/lib/aarch64-linux-android/24).");
+            throw new BadInputException($"The system library folder '{setup.SystemLibs}' does not exist.", $"Pass the folder holding libc.so, libm.so, libdl.so and liblog.so as the system library folder{Remedy.Of(UserInput.SystemLibs)} (the NDK's sysroot/usr/lib/aarch64-linux-android/24).");
 
         var catalog = new AbiCatalog(options.AbiDirectory);
         var profile = catalog.LoadProfile(options.Abi);
         // The whole runtime set: every member goes to the linker (ld.lld does not follow a shared object's DT_NEEDED
         // to resolve the output's own references, so libtvm_ffi.so must be named beside libtvm_runtime.so).
-        var runtimeSet = Runtime.RuntimeSet.Load(runtimes, catalog.LoadRuntimeLayout(), profile.Generations, options.RuntimeOption);
+        var runtimeSet = Runtime.RuntimeSet.Load(runtimes, catalog.LoadRuntimeLayout(), profile.Generations, options.RuntimeInput);
         var members = runtimeSet.Members.Select(m => new VerifyInput(m.Path, m.Display)).ToList();
         var extra = names.Libraries.Select(_ => new List<Problem>()).ToList();
         var bundleProblems = new List<Problem>();
@@ -67,7 +67,7 @@ public static class LinkProof
 
                 var run = await ToolRun.RunAsync(new ToolCommand(setup.Linker, args).WithWorkingDirectory(inputs.Root), Timeout.InfiniteTimeSpan, ct, Encoding.UTF8);
                 if (run.StartFailure is { } failure)
-                    throw new ToolchainMissingException($"The linker '{setup.Linker}' could not be started ({failure}).", "Pass an executable ld.lld with --linker PATH, or the NDK root with --ndk DIR.");
+                    throw new ToolchainMissingException($"The linker '{setup.Linker}' could not be started ({failure}).", $"Pass an executable ld.lld{Remedy.Of(UserInput.Linker)}, or the NDK root{Remedy.Of(UserInput.Ndk)}.");
                 var groupNames = string.Join(", ", group.Select(i => libraries[i].Display));
                 reporter.Info($"link proof ({ProofName}): {groupNames}: {(run.ExitCode == 0 ? "linked" : "failed")}");
                 if (run.ExitCode == 0) continue;
@@ -126,7 +126,7 @@ public static class LinkProof
                     var index = profile.Generations.IndexOf(profile.Generation);
                     diagnosis = $" {sym} is emitted by {profile.Generations.RangeLabel(lo, hi)}.";
                     fix = index < lo || index >= hi ? profile.Fix
-                        : $"Compile the library with the TVM the runtime was built from ({profile.Runtime}), or pass the runtime the app really ships with --runtime.";
+                        : $"Compile the library with the TVM the runtime was built from ({profile.Runtime}), or pass the runtime the app really ships{Remedy.Of(runtimeSet.Input)}.";
                 }
                 else fix = "Link the library that provides it into the app, or compile the model without that dependency.";
                 return new Problem

@@ -40,8 +40,8 @@ public sealed record LinkerSetup
     {
         if (linker is not null)
         {
-            var sys = systemLibs ?? throw new BadInputException("--linker needs the sysroot's library folder too.",
-                "Add --system-libs DIR (the folder holding libc.so, libm.so, libdl.so, liblog.so), or pass the NDK root with --ndk DIR instead.");
+            var sys = systemLibs ?? throw new BadInputException($"A linker{Remedy.Of(UserInput.Linker)} needs the sysroot's library folder too.",
+                $"Add the system library folder{Remedy.Of(UserInput.SystemLibs)} (the folder holding libc.so, libm.so, libdl.so, liblog.so), or pass the NDK root{Remedy.Of(UserInput.Ndk)} instead.");
             return new LinkerSetup { Linker = linker, SystemLibs = sys, Source = "--linker" };
         }
         if (ndk is not null) return FromNdk(ndk, "--ndk");
@@ -58,11 +58,11 @@ public sealed record LinkerSetup
         var hosts = Directory.Exists(prebuilt) ? Directory.GetDirectories(prebuilt).Order(StringComparer.Ordinal).ToList() : [];
         var host = hosts.FirstOrDefault(h => File.Exists(Path.Combine(h, "bin", "ld.lld")))
             ?? throw new BadInputException($"No ld.lld under '{prebuilt}/*/bin/': '{ndk}' is not an Android NDK (r27 is pinned).",
-                "Pass the NDK root folder (the one holding toolchains/ and source.properties) with --ndk, or a linker with --linker PATH and --system-libs DIR.");
+                $"Pass the NDK root folder (the one holding toolchains/ and source.properties){Remedy.Of(UserInput.Ndk)}, or a linker{Remedy.Of(UserInput.Linker)} with the system library folder{Remedy.Of(UserInput.SystemLibs)}.");
         var sys = Path.Combine(host, "sysroot", "usr", "lib", Triple, ApiLevel.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!Directory.Exists(sys))
             throw new BadInputException($"The NDK at '{ndk}' has no API {ApiLevel} sysroot ('{sys}' is missing).",
-                "Install NDK r27 (it ships API 24 libraries for aarch64), or pass --linker PATH and --system-libs DIR.");
+                $"Install NDK r27 (it ships API 24 libraries for aarch64), or pass a linker{Remedy.Of(UserInput.Linker)} and the system library folder{Remedy.Of(UserInput.SystemLibs)}.");
         return new LinkerSetup { Linker = Path.Combine(host, "bin", "ld.lld"), SystemLibs = sys, Source = source };
     }
 }

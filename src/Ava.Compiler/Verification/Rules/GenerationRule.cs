@@ -69,7 +69,7 @@ internal sealed class GenerationRule
         var problems = new List<Problem>();
         bool Outside(MarkerHit h) => Range(h.Marker) is var (lo0, hi0) && (hi0 <= _profileIndex || lo0 > _profileIndex);
         // Each out-of-range packed function is its own problem: only then are they all needed.
-        if (hits.Any(h => h.Marker.Part == "function" && Outside(h)))
+        if (hits.Any(h => h.Marker.Part == MarkerPart.Function && Outside(h)))
         {
             var all = new List<MarkerHit>();
             foreach (var scan in scans) all.AddRange(scanner.Scan(scan.Object, ref scratch, everyFunction: true).Hits);

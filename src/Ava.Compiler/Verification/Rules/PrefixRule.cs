@@ -11,7 +11,7 @@ internal sealed class PrefixRule(AbiProfile profile, bool bundle)
     /// <summary>The system-lib prefix, from the context pointer and blob names; disagreement is a problem.</summary>
     public string? Check(List<MarkerHit> hits, List<SymbolScan> scans, List<Problem> problems, string display, ref char[] scratch)
     {
-        var found = hits.Where(h => h.SlotTarget is null && h.Marker.Suffix is not null && h.Marker.Part is "context" or "blob")
+        var found = hits.Where(h => h.SlotTarget is null && h.Marker.Suffix is not null && h.Marker.Part is MarkerPart.Context or MarkerPart.Blob)
             .Select(h => (Prefix: h.Symbol[..^h.Marker.Suffix!.Length], h.Symbol, h.Object)).ToList();
         var distinct = found.Select(f => f.Prefix).Distinct(StringComparer.Ordinal).ToList();
         if (distinct.Count > 1)

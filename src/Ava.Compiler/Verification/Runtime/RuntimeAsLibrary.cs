@@ -11,7 +11,7 @@ namespace Ava.Compiler.Verification.Runtime;
 /// </summary>
 public static class RuntimeAsLibrary
 {
-    public static void ThrowIfRuntime(VerifyInput library, IReadOnlyList<ArtifactEntry> entries, string option = "--runtime")
+    public static void ThrowIfRuntime(VerifyInput library, IReadOnlyList<ArtifactEntry> entries, UserInput given = UserInput.Runtime)
     {
         foreach (var e in entries)
         {
@@ -21,8 +21,8 @@ public static class RuntimeAsLibrary
             var shown = e.Path == library.Display ? library.Display : $"{e.Path} (in {library.Display})";
             var sample = string.Join(", ", tvm.Where(n => n is "TVMFFIFunctionCall" or "TVMBackendGetFuncFromEnv" or "TVMFuncCall").DefaultIfEmpty(tvm[0]));
             throw new BadInputException(
-                $"{shown} is a TVM runtime, not a model library: it exports {tvm.Count} TVM function{(tvm.Count == 1 ? "" : "s")} ({sample}{(tvm.Count > 1 ? ", …" : "")}); pass it with {option}.",
-                $"Run 'alc verify MODEL {option} {library.Display}': MODEL is what 'mlc_llm compile' wrote (the .tar, its lib0.o and <prefix>devc.o, or an .ALM).");
+                $"{shown} is a TVM runtime, not a model library: it exports {tvm.Count} TVM function{(tvm.Count == 1 ? "" : "s")} ({sample}{(tvm.Count > 1 ? ", …" : "")}); it belongs with AVA's runtime files.",
+                $"Pass {library.Display} as AVA's runtime{Remedy.Of(given)}, and as the model library what 'mlc_llm compile' wrote (the .tar, its lib0.o and <prefix>devc.o, or an .ALM).");
         }
     }
 }

@@ -21,7 +21,7 @@ public sealed record RuntimeSet
     public required IReadOnlyList<VerifyInput> Given { get; init; }
 
     /// <summary>How the set was given, for messages: <c>--runtime</c>, <c>--ava-runtime (ALC_AVA_RUNTIME)</c>.</summary>
-    public required string Option { get; init; }
+    public required UserInput Input { get; init; }
 
     /// <summary>The runtime's files: given files first (in order), then folder files and DT_NEEDED finds (by name).</summary>
     public required IReadOnlyList<RuntimeMember> Members { get; init; }
@@ -74,20 +74,20 @@ public sealed record RuntimeSet
         Members.FirstOrDefault(m => m.FileName == library) ?? Members.FirstOrDefault(m => m.Soname == library);
 
     /// <summary>The set for the default profile's layout and generation table (abi/ built into alc).</summary>
-    public static RuntimeSet Load(IReadOnlyList<string> paths, string option = "--runtime") =>
-        Load(paths.Select(VerifyInput.Of).ToList(), new AbiCatalog(), option);
+    public static RuntimeSet Load(IReadOnlyList<string> paths, UserInput given = UserInput.Runtime) =>
+        Load(paths.Select(VerifyInput.Of).ToList(), new AbiCatalog(), given);
 
-    public static RuntimeSet Load(IReadOnlyList<VerifyInput> paths, AbiCatalog catalog, string option = "--runtime") =>
-        Load(paths, catalog.LoadRuntimeLayout(), catalog.LoadProfile(AbiCatalog.DefaultProfile).Generations, option);
+    public static RuntimeSet Load(IReadOnlyList<VerifyInput> paths, AbiCatalog catalog, UserInput given = UserInput.Runtime) =>
+        Load(paths, catalog.LoadRuntimeLayout(), catalog.LoadProfile(AbiCatalog.DefaultProfile).Generations, given);
 
     /// <summary>
     /// Reads the given files and folders. Bad input (exit 2): a path that does not exist, a given file that is not a
     /// shared library, a folder without a TVM runtime library, a set that exports no TVM function at all.
     /// </summary>
-    public static RuntimeSet Load(IReadOnlyList<VerifyInput> paths, RuntimeLayout layout, GenerationTable generations, string option = "--runtime")
+    public static RuntimeSet Load(IReadOnlyList<VerifyInput> paths, RuntimeLayout layout, GenerationTable generations, UserInput given = UserInput.Runtime)
     {
         if (paths.Count == 0)
-            throw new BadInputException($"{option} names no runtime file or folder.", FixText(layout, option));
+            throw new BadInputException($"No runtime file or folder was given{Remedy.Of(given)}.", FixText(layout, given));
         var candidates = new List<RuntimeMember>();
         var ignored = new List<IgnoredFile>();
         var folders = new List<VerifyInput>();
@@ -105,15 +105,15 @@ public sealed record RuntimeSet
                 }
                 if (candidates.Skip(before).All(c => !c.ExportsTvm))
                     throw new BadInputException(
-                        $"{option} {input.Display} holds no TVM runtime library: none of its {candidates.Count - before} shared librar{(candidates.Count - before == 1 ? "y" : "ies")} exports a TVM function (TVMFFI*, TVMBackend*).",
-                        $"Pass the folder the app ships its native libraries in for this ABI (e.g. app/src/main/jniLibs/arm64-v8a/, not jniLibs/), or the runtime files themselves. {FixText(layout, option)}");
+                        $"{input.Display}{Remedy.Of(given)} holds no TVM runtime library: none of its {candidates.Count - before} shared librar{(candidates.Count - before == 1 ? "y" : "ies")} exports a TVM function (TVMFFI*, TVMBackend*).",
+                        $"Pass the folder the app ships its native libraries in for this ABI (e.g. app/src/main/jniLibs/arm64-v8a/, not jniLibs/), or the runtime files themselves. {FixText(layout, given)}");
                 continue;
             }
             if (!File.Exists(input.Path))
-                throw new BadInputException($"{option} {input.Display} does not exist.", FixText(layout, option));
+                throw new BadInputException($"{input.Display}{Remedy.Of(given)} does not exist.", FixText(layout, given));
             var shared = ArtifactReader.ReadObject(input.Path, input.Display);
             if (shared.Kind != ObjectKind.SharedLibrary)
-                throw new BadInputException($"{option} {input.Display} is {Article(shared.Describe())}, not a shared library.", FixText(layout, option));
+                throw new BadInputException($"{input.Display}{Remedy.Of(given)} is {Article(shared.Describe())}, not a shared library.", FixText(layout, given));
             candidates.Add(Member(input.Path, input.Display, true, shared, layout, generations));
         }
 
@@ -143,9 +143,9 @@ public sealed record RuntimeSet
             var model = members.FirstOrDefault(IsModelLibrary);
             throw new BadInputException(
                 model is not null
-                    ? $"{option} {model.Display} is a TVM model library, not a runtime: it defines a model's {BlobSuffixOf(model)} and exports no runtime function."
-                    : $"{option} {shown} export{(members.Count == 1 ? "s" : "")} no TVM runtime function (TVMFFI*, TVMBackend*): {(members.Count == 1 ? "it is" : "they are")} not a TVM runtime.",
-                model is not null ? $"Pass it as a PATH to verify ('alc verify {model.Display}'), and the runtime with {option}." : FixText(layout, option));
+                    ? $"{model.Display}{Remedy.Of(given)} is a TVM model library, not a runtime: it defines a model's {BlobSuffixOf(model)} and exports no runtime function."
+                    : $"{shown}{Remedy.Of(given)} export{(members.Count == 1 ? "s" : "")} no TVM runtime function (TVMFFI*, TVMBackend*): {(members.Count == 1 ? "it is" : "they are")} not a TVM runtime.",
+                model is not null ? $"Verify it as a model library ({model.Display}), and pass AVA's runtime files{Remedy.Of(given)} instead." : FixText(layout, given));
         }
 
         var exports = new HashSet<string>(StringComparer.Ordinal);
@@ -153,7 +153,7 @@ public sealed record RuntimeSet
         return new RuntimeSet
         {
             Given = paths,
-            Option = option,
+            Input = given,
             Members = members,
             Ignored = ignored.OrderBy(i => i.Display, StringComparer.Ordinal).ToList(),
             Missing = missing,
@@ -164,10 +164,10 @@ public sealed record RuntimeSet
     }
 
     /// <summary>How to name a runtime, for fixes: a standard build's two files, a folder holding them, or the packed file.</summary>
-    internal static string FixText(RuntimeLayout layout, string option)
+    internal static string FixText(RuntimeLayout layout, UserInput given)
     {
         var libs = layout.Parts.Select(p => p.Library).Reverse().ToList();
-        return $"Pass AVA's runtime: the folder the app ships it in ({option} app/src/main/jniLibs/arm64-v8a/), the files of a standard build ({string.Join(" and ", libs.Select(l => $"{option} {l}"))}), or the packed {layout.Packed.Library}.";
+        return $"Pass AVA's runtime{Remedy.Of(given)}: the folder the app ships it in (app/src/main/jniLibs/arm64-v8a/), the files of a standard build ({string.Join(" and ", libs)}), or the packed {layout.Packed.Library}.";
     }
 
     private static bool IsModelLibrary(RuntimeMember m) =>

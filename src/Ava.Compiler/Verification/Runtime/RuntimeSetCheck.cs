@@ -1,3 +1,4 @@
+using Ava.Compiler.Errors;
 using Ava.Compiler.Abi;
 
 namespace Ava.Compiler.Verification.Runtime;
@@ -15,7 +16,7 @@ public static class RuntimeSetCheck
     {
         var problems = new List<Problem>();
         var index = set.Generations.IndexOf(profile.Generation);
-        var fix = RuntimeSet.FixText(set.Layout, set.Option).Replace("AVA's runtime", $"AVA's runtime, built from {profile.Runtime}", StringComparison.Ordinal);
+        var fix = RuntimeSet.FixText(set.Layout, set.Input).Replace("AVA's runtime", $"AVA's runtime, built from {profile.Runtime}", StringComparison.Ordinal);
 
         foreach (var m in set.Members.Where(m => m.Generation.Diagnosed && !m.Generation.Allows(index)))
         {
@@ -47,7 +48,7 @@ public static class RuntimeSetCheck
             var linking = set.Missing.Where(d => d.Library == part.Library).Select(d => d.Member).ToList();
             var message = $"The runtime {shown} export{(set.Members.Count == 1 ? "s" : "")} no {part.ExportPrefix}* symbols: they live in {part.Library} — pass it too.";
             if (linking.Count > 0)
-                message += $" {Join(linking.Select(m => m.FileName))} link{(linking.Count == 1 ? "s" : "")} {part.Library} (DT_NEEDED), but {part.Library} is not among the runtime files given ({set.Option} {Join(set.Given.Select(g => g.Display))}).";
+                message += $" {Join(linking.Select(m => m.FileName))} link{(linking.Count == 1 ? "s" : "")} {part.Library} (DT_NEEDED), but {part.Library} is not among the runtime files given ({Join(set.Given.Select(g => g.Display))}).";
             var beside = set.Members.FirstOrDefault(m => File.Exists(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(m.Path))!, part.Library)));
             var dir = beside is null ? null : Path.GetDirectoryName(beside.Display);
             problems.Add(new Problem
@@ -56,10 +57,10 @@ public static class RuntimeSetCheck
                 Code = "runtime-incomplete",
                 Message = message,
                 Fix = beside is null
-                    ? $"Add {part.Library} of the same TVM build ({set.Option} path/to/{part.Library}), or pass the folder holding both (e.g. the app's jniLibs/arm64-v8a/), or the packed {set.Layout.Packed.Library}."
+                    ? $"Add {part.Library} of the same TVM build (path/to/{part.Library}) to the runtime files{Remedy.Of(set.Input)}, or pass the folder holding both (e.g. the app's jniLibs/arm64-v8a/), or the packed {set.Layout.Packed.Library}."
                     : string.IsNullOrEmpty(dir)
-                        ? $"There is a {part.Library} beside {beside.Display}: pass the folder holding both with {set.Option}, or add that {part.Library}."
-                        : $"There is a {part.Library} beside {beside.Display}: pass the folder holding both ({set.Option} {dir}/) or add {set.Option} {Path.Combine(dir, part.Library)}.",
+                        ? $"There is a {part.Library} beside {beside.Display}: pass the folder holding both as the runtime{Remedy.Of(set.Input)}, or add that {part.Library}."
+                        : $"There is a {part.Library} beside {beside.Display}: pass the folder holding both ({dir}/) as the runtime{Remedy.Of(set.Input)}, or add {Path.Combine(dir, part.Library)}.",
                 Symbol = needed[0],
                 Where = set.Members.Select(m => m.Display).ToList(),
             });

@@ -1,3 +1,4 @@
+using Ava.Compiler.Errors;
 namespace Ava.Compiler.Toolchain.Doctor.Checks;
 
 /// <summary>
@@ -21,7 +22,7 @@ public sealed class AndroidNdkCheck : DoctorCheck
     {
         var pin = c.Lock.AndroidNdk;
         var expected = $"NDK {pin.Version} ({pin.Release}); {Why}";
-        var install = $"Install NDK {pin.Version} ('sdkmanager \"ndk;{pin.Version}\"', or unzip android-ndk-{pin.Release}-{(c.Host.Os == HostOs.MacOs ? "darwin" : "linux")}.zip) and pass --ndk <folder> (or set ANDROID_NDK_HOME / ALC_ANDROID_NDK), {Fixes.Setup}.";
+        var install = $"Install NDK {pin.Version} ('sdkmanager \"ndk;{pin.Version}\"', or unzip android-ndk-{pin.Release}-{(c.Host.Os == HostOs.MacOs ? "darwin" : "linux")}.zip) and pass its folder{Remedy.Of(UserInput.Ndk)} or set ANDROID_NDK_HOME / ALC_ANDROID_NDK, {Fixes.Setup}.";
         if (c.Locations.NdkDir is not { } ndk)
             return Warn("no NDK found (looked at $ANDROID_NDK_HOME, $ANDROID_HOME/ndk, the Android Studio SDK folder); alc compile will skip the link proof", expected, install);
         var properties = Path.Combine(ndk.Path, "source.properties");

@@ -23,18 +23,17 @@ public sealed class AvaRuntimeCheck : DoctorCheck
         var expected = $"the {c.Lock.AbiProfile} runtime surface (TVM v{c.Lock.Tvm.Version} + tvm-ffi {c.Lock.TvmFfi.Version}), from one packed library or libtvm_runtime.so + libtvm_ffi.so";
         if (c.Locations.AvaRuntime.Count == 0)
             return Task.FromResult(new DoctorCheckResult(Id, Title, CheckStatus.Skipped, "not configured", expected,
-                "Pass --ava-runtime with the app's jniLibs/arm64-v8a/ folder or the runtime files (or set ALC_AVA_RUNTIME) to check the runtime artifacts must link against.", Required: false));
-        const string option = "--ava-runtime";
+                $"Pass AVA's runtime{Remedy.Of(UserInput.Runtime)}: the app's jniLibs/arm64-v8a/ folder or the runtime files (or set ALC_AVA_RUNTIME), to check the runtime artifacts must link against.", Required: false));
         var catalog = new Abi.AbiCatalog();
         var profile = catalog.LoadProfile(c.Lock.AbiProfile);
         RuntimeSet set;
         try
         {
-            set = RuntimeSet.Load(c.Locations.AvaRuntime.Select(r => new VerifyInput(r.Path, r.Path)).ToList(), catalog.LoadRuntimeLayout(), profile.Generations, option);
+            set = RuntimeSet.Load(c.Locations.AvaRuntime.Select(r => new VerifyInput(r.Path, r.Path)).ToList(), catalog.LoadRuntimeLayout(), profile.Generations, UserInput.Runtime);
         }
         catch (BadInputException e)
         {
-            return Task.FromResult(Fail(e.Problem, expected, e.Fix));
+            return Task.FromResult(Fail(e.Problem, expected, e.RawFix));
         }
         var files = string.Join("; ", set.Members.Select(m => $"{m.Display} ({RuntimeFileReport.Of(set, m).Summary()})"));
         var problems = RuntimeSetCheck.Run(set, profile);
@@ -44,6 +43,6 @@ public sealed class AvaRuntimeCheck : DoctorCheck
         if (missing.Count > 0 && problems.All(p => p.Code != "runtime-incomplete"))
             found += $"{(found.Length > 0 ? " " : "")}Missing {string.Join(", ", missing.Take(5))}{(missing.Count > 5 ? $" and {missing.Count - 5} more" : "")}.";
         return Task.FromResult(Fail($"{found} Files: {files}", expected,
-            problems.FirstOrDefault()?.Fix ?? $"Use AVA's runtime built from TVM v{c.Lock.Tvm.Version} with tvm-ffi {c.Lock.TvmFfi.Version}, or drop --ava-runtime."));
+            problems.FirstOrDefault()?.RawFix ?? $"Use AVA's runtime built from TVM v{c.Lock.Tvm.Version} with tvm-ffi {c.Lock.TvmFfi.Version}, or leave the runtime out{Remedy.Of(UserInput.Runtime)}."));
     }
 }

@@ -1,3 +1,4 @@
+using Ava.Compiler.Errors;
 namespace Ava.Compiler.Toolchain.Doctor.Checks;
 
 /// <summary>The fix commands the checks print, in one place so they stay consistent with setup.</summary>
@@ -15,11 +16,11 @@ internal static class Fixes
         $"(needs CMake and a C++ compiler; never the newest release from PyPI, it is ABI-incompatible with TVM v{c.Lock.Tvm.Version}), {Setup}.";
 
     public static string UseLockedTvm(DoctorContext c) =>
-        $"Point alc at a TVM v{c.Lock.Tvm.Version} build (commit {c.Lock.Tvm.Commit[..8]}): pass --tvm-source <checkout> (and --tvm-build if the build is not in <checkout>/build), " +
+        $"Point alc at a TVM v{c.Lock.Tvm.Version} build (commit {c.Lock.Tvm.Commit[..8]}): pass the TVM checkout{Remedy.Of(UserInput.TvmSource)} (and its build folder{Remedy.Of(UserInput.TvmBuild)} if it is not <checkout>/build), " +
         $"and remove pip TVM packages that shadow it ('{c.PythonCommand} -m pip uninstall -y tvm mlc-ai-nightly mlc-ai-nightly-cpu'), {Setup}.";
 
     public static string BuildTvm(DoctorContext c) =>
-        $"Build libtvm and libtvm_runtime ('cmake --build {c.Locations.TvmBuildDir?.Path ?? "<tvm>/build"} --parallel') or pass --tvm-build / TVM_LIBRARY_PATH with the folder that holds them, {Setup}.";
+        $"Build libtvm and libtvm_runtime ('cmake --build {c.Locations.TvmBuildDir?.Path ?? "<tvm>/build"} --parallel') or pass the folder that holds them as the TVM build folder{Remedy.Of(UserInput.TvmBuild)} (or TVM_LIBRARY_PATH), {Setup}.";
 
     /// <summary>Maps the last line of a Python import error to the fix that removes it.</summary>
     public static string ForPythonError(string error, DoctorContext c)
@@ -38,7 +39,7 @@ internal static class Fixes
         if (error.Contains("Cannot find library", StringComparison.Ordinal) || error.Contains("libtvm", StringComparison.Ordinal))
             return BuildTvm(c);
         if (error.Contains("No module named 'mlc_llm'", StringComparison.Ordinal))
-            return $"Pass --mlc-llm <checkout of mlc-ai/mlc-llm at {c.Lock.MlcLlm.Commit[..8]}> (its python/ folder is put on PYTHONPATH), {Setup}.";
+            return $"Pass a checkout of mlc-ai/mlc-llm at {c.Lock.MlcLlm.Commit[..8]}{Remedy.Of(UserInput.MlcLlm)} (its python/ folder is put on PYTHONPATH), {Setup}.";
         if (error.StartsWith("ModuleNotFoundError", StringComparison.Ordinal))
             return $"Install the missing Python package into {c.PythonCommand} (MLC-LLM's requirements are listed in toolchain.lock.json), {Setup}.";
         if (error.Contains("did not answer within", StringComparison.Ordinal))

@@ -1,3 +1,4 @@
+using Ava.Compiler.Errors;
 using Ava.Compiler.Processes;
 using System.Globalization;
 
@@ -15,7 +16,7 @@ public sealed class LlvmCheck : DoctorCheck
         var pin = c.Lock.Llvm;
         var expected = $"LLVM {pin.Major} with targets {string.Join(", ", pin.RequiredTargets)}";
         var install = c.Host.Os == HostOs.MacOs ? $"'brew install llvm@{pin.Major}'" : $"'sudo apt-get install llvm-{pin.Major}-dev' (or the apt.llvm.org packages)";
-        var configure = $"Install LLVM {pin.Major} with {install}, then pass --llvm-config <path to llvm-config> (or set ALC_LLVM_CONFIG / ALC_LLVM_PREFIX)";
+        var configure = $"Install LLVM {pin.Major} with {install}, then pass its llvm-config{Remedy.Of(UserInput.LlvmConfig)} or set ALC_LLVM_CONFIG / ALC_LLVM_PREFIX";
         if (c.Locations.LlvmConfig is not { } config)
             return Fail($"no llvm-config found (looked for llvm-config-{pin.Major}, /usr/lib/llvm-{pin.Major}, Homebrew llvm@{pin.Major}, PATH)", expected, configure + ".");
         if (!File.Exists(config.Path))

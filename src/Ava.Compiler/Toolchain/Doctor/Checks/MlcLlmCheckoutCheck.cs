@@ -1,3 +1,4 @@
+using Ava.Compiler.Errors;
 namespace Ava.Compiler.Toolchain.Doctor.Checks;
 
 /// <summary>
@@ -20,12 +21,12 @@ public sealed class MlcLlmCheckoutCheck : DoctorCheck
         var clone = $"git clone {pin.Repository} mlc-llm && git -C mlc-llm checkout {pin.Commit} && git -C mlc-llm submodule update --init --recursive";
         if (c.Locations.MlcLlmDir is not { } dir)
             return Fail("no checkout configured", expected,
-                $"Pass --mlc-llm <checkout> (or set ALC_MLC_LLM_DIR, or \"mlcLlmDir\" in alc.toolchain.json); to make one: '{clone}', {Fixes.Setup}.");
+                $"Pass an MLC-LLM checkout{Remedy.Of(UserInput.MlcLlm)}, or set ALC_MLC_LLM_DIR, or \"mlcLlmDir\" in alc.toolchain.json; to make one: '{clone}', {Fixes.Setup}.");
         if (!Directory.Exists(dir.Path))
             return Fail($"{dir.Path} does not exist (from {dir.Source})", expected,
-                $"Mount the drive that holds it or pass --mlc-llm with the right folder; to make one: '{clone}'.");
+                $"Mount the drive that holds it or pass the right folder as the MLC-LLM checkout{Remedy.Of(UserInput.MlcLlm)}; to make one: '{clone}'.");
         if (!Directory.Exists(Path.Combine(dir.Path, "python", "mlc_llm")))
-            return Fail($"{dir.Path} has no python/mlc_llm (from {dir.Source})", expected, $"Pass --mlc-llm with the root of an mlc-ai/mlc-llm checkout; to make one: '{clone}'.");
+            return Fail($"{dir.Path} has no python/mlc_llm (from {dir.Source})", expected, $"Pass the root of an mlc-ai/mlc-llm checkout{Remedy.Of(UserInput.MlcLlm)}; to make one: '{clone}'.");
 
         var head = GitCheckout.HeadCommit(dir.Path);
         if (head is null)

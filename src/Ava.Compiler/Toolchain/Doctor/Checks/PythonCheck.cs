@@ -1,3 +1,4 @@
+using Ava.Compiler.Errors;
 namespace Ava.Compiler.Toolchain.Doctor.Checks;
 
 /// <summary>The configured interpreter exists, runs, and is new enough.</summary>
@@ -10,7 +11,7 @@ public sealed class PythonCheck : DoctorCheck
     public override async Task<DoctorCheckResult> RunAsync(DoctorContext c, CancellationToken cancellationToken)
     {
         var expected = $"Python ≥ {c.Lock.Python.Minimum}";
-        const string configure = "Pass --python <interpreter or venv folder> (or set ALC_PYTHON, or \"python\" in alc.toolchain.json)";
+        var configure = $"Pass the toolchain's Python interpreter or venv folder{Remedy.Of(UserInput.Python)} (or set ALC_PYTHON, or \"python\" in alc.toolchain.json)";
         if (c.Locations.Python is not { } python || c.Probe is null)
             return Fail("no interpreter found (looked for the setup venv, $VIRTUAL_ENV, python3 on PATH)", expected, $"{configure}, {Fixes.Setup}.");
         if (!File.Exists(python.Path))

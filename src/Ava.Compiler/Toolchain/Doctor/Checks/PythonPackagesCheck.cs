@@ -52,6 +52,6 @@ public sealed class PythonPackagesCheck : DoctorCheck
     {
         var commands = packages.GroupBy(p => p.IndexFor(c.Host.Os))
             .Select(g => $"{c.PythonCommand} -m pip install {(g.Key is null ? "" : $"--index-url {g.Key} ")}{string.Join(' ', g.Select(p => $"'{p.Requirement}'"))}");
-        return $"Install into the toolchain's interpreter: '{string.Join(" && ", commands)}' (the list and the reasons: 'alc toolchain requirements --json'), {Fixes.Setup}.";
+        return $"Install into the toolchain's interpreter: '{string.Join(" && ", commands)}' (the list and the reasons: 'alc toolchain requirements'), {Fixes.Setup}.";
     }
 }

@@ -19,7 +19,7 @@ public sealed class TvmLibrariesCheck : DoctorCheck
         var runtime = c.Host.SharedLibraryName("tvm_runtime");
         var expected = $"{tvm} and {runtime} exporting TVM v{c.Lock.Tvm.Version}'s backend API, not the ≤ v0.20 C API";
         if (c.Locations.TvmBuildDir is not { } build)
-            return Task.FromResult(Fail("no TVM build folder (no --tvm-build, TVM_LIBRARY_PATH or TVM source)", expected, Fixes.BuildTvm(c)));
+            return Task.FromResult(Fail("no TVM build folder (none given, no TVM_LIBRARY_PATH, no TVM source)", expected, Fixes.BuildTvm(c)));
 
         var problems = new List<string>();
         foreach (var name in new[] { tvm, runtime })
