@@ -52,6 +52,9 @@ public static class ActionApp
                 var built = await ModelBuild.RunAsync(inputs, root, core.Environment, reporter, ct);
                 summary.AvaName = built.AvaName;
                 summary.Reports.Add(($"compile report: {built.AvaName}", built.ReportMarkdown));
+                // The core's note is neutral ("give the compile the app"); the Action names its own input.
+                if (built is Ava.Compiler.Pipeline.Compile.LlmBuilt { Report.Verification.AppChain.Status: "not-checked" })
+                    summary.Notes.Add("The app's runtime chain was not checked: set the `app` input (the app's jniLibs/arm64-v8a/ folder and tvm4j jar, an .aar or a built .apk) to prove it.");
                 artifacts.Add(built.Artifact);
                 registry.AddModel(built.AvaName);
             }

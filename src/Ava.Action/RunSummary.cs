@@ -17,6 +17,9 @@ public sealed class RunSummary
     public string? Failure { get; set; }
     public List<Artifact> Artifacts { get; } = [];
     public List<(string Path, string Markdown)> Reports { get; } = [];
+
+    /// <summary>Hints in the Action's own words (its inputs), shown under the verdict line.</summary>
+    public List<string> Notes { get; } = [];
     public PublishResult? Published { get; set; }
 
     /// <summary>The build-provenance attestation recorded in the published entries.</summary>
@@ -29,6 +32,7 @@ public sealed class RunSummary
         if (Failure is not null) sb.Append("> **Error:** ").Append(Cell(Failure)).Append("\n\n");
         if (AvaName is not null) sb.Append($"Model **{Cell(AvaName)}** · ");
         sb.Append($"verification: **{Verification}**\n\n");
+        foreach (var note in Notes) sb.Append("> ").Append(Cell(note)).Append("\n\n");
         if (Artifacts.Count > 0)
         {
             sb.Append("### Artifacts\n\n| file | size | SHA-256 |\n|---|---:|---|\n");

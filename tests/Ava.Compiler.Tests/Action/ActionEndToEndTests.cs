@@ -441,7 +441,7 @@ public class ActionEndToEndTests : IDisposable
             });
         Assert.True(run.ExitCode == 0, run.Log);
         Assert.Contains("App runtime chain: The app's runtime chain (tvm4j jar → JNI bridge → runtime → this library) was not checked", run.Summary);
-        Assert.Contains("the Action's 'app' input", run.Summary);
+        Assert.Contains("set the `app` input", run.Summary);
     }
 
     [Fact]
