@@ -48,11 +48,20 @@ public static class LibraryVerification
         return result;
     }
 
-    public static VerificationFailedException Rejected(VerificationResult result) => result.App is { Ok: false } chain && result.Libraries.All(l => l.Verdict == Verdict.Accepted)
-        ? new(string.Join(" ", chain.Links.Where(l => l.Status != LinkStatus.Ok).Select(l => l.Reason)) + " Nothing was published.",
-            "The summary shows the app's runtime chain link by link; fix the app's libraries or jar (or the 'app' input).")
-        : new(
-        $"{result.Libraries.Count(l => l.Verdict == Verdict.Rejected)} of {result.Libraries.Count} model librar{(result.Libraries.Count == 1 ? "y was" : "ies were")} rejected " +
-        $"for {result.Target} ({result.ErrorCount} error(s); annotations mark each file). Nothing was published.",
-        "Rebuild with the pinned TVM v0.22.0 toolchain ('alc doctor' checks it); the summary lists each problem with its fix.");
+    /// <summary>
+    /// The run's one error. A broken app chain leads (as in the compile's verify stage): its first broken link's reason is
+    /// the error the app would throw, e.g. the spec's "The app will throw UnsatisfiedLinkError: tvmFFIFunctionGetGlobal — …",
+    /// even when the libraries were rejected too (against a runtime the bridge carries, the library is not what to rebuild).
+    /// </summary>
+    public static VerificationFailedException Rejected(VerificationResult result)
+    {
+        var rejected = result.Libraries.Count(l => l.Verdict == Verdict.Rejected);
+        var libraries = $"{rejected} of {result.Libraries.Count} model librar{(result.Libraries.Count == 1 ? "y was" : "ies were")} rejected for {result.Target}";
+        var count = $"{result.ErrorCount} error(s) in all; annotations mark each file";
+        if (result.App is { Ok: false } chain && chain.Links.FirstOrDefault(l => l.Status != LinkStatus.Ok) is { } broken)
+            return new($"{broken.Reason} ({(rejected > 0 ? libraries + " against the app's runtime; " : "")}{count}.) Nothing was published.",
+                "The summary shows the app's runtime chain link by link; fix the app's libraries or jar (or the 'app' input).");
+        return new($"{libraries} ({count}). Nothing was published.",
+            "Rebuild with the pinned TVM v0.22.0 toolchain ('alc doctor' checks it); the summary lists each problem with its fix.");
+    }
 }

@@ -422,6 +422,40 @@ public class ActionEndToEndTests : IDisposable
         Assert.DoesNotContain(_dir.Path, ChainPart(proven.Summary));
     }
 
+    [Fact]
+    public async Task A_publish_only_run_with_the_specs_mismatched_app_fails_on_the_chain_and_publishes_nothing()
+    {
+        // A v0.22 library (MLC's tar, so no package manifest is expected): built right, the app around it is what is broken.
+        File.Copy(RepoPaths.Combine("tests", "fixtures", "tvm", "out", "v022-android.tar"), _dir.Write("workspace/dist/gemma2-android.tar", ""), overwrite: true);
+        // The spec's app: a v0.22 runtime and jar, and libtvm4j.so built from v0.20's jvm/native.
+        using var stack = new Verification.AppChain.AppStack();
+        var libs = stack.Runtime("jniLibs/arm64-v8a");
+        stack.Bridge("jniLibs/arm64-v8a", Verification.AppChain.AppStack.V020, packed: true);
+        var jar = stack.Jar(Verification.AppChain.AppStack.V022);
+        foreach (var so in Directory.GetFiles(libs, "*.so")) File.Copy(so, _dir.Write("workspace/app/jniLibs/arm64-v8a/" + Path.GetFileName(so), ""), overwrite: true);
+        File.Copy(jar, _dir.Write("workspace/app/libs/tvm4j_core.jar", ""), overwrite: true);
+
+        // No API URL reachable: publishing must not even be tried.
+        var run = await RunActionAsync(new()
+        {
+            ["artifacts"] = "dist/*.tar", ["publish"] = "true", ["release-tag"] = "v1", ["github-token"] = Token,
+            ["app"] = "app/jniLibs/arm64-v8a\napp/libs/tvm4j_core.jar",
+        }, apiUrl: "http://127.0.0.1:9/");
+
+        Assert.True(run.ExitCode == 1, run.Log);
+        Assert.Equal("failed", run.Outputs["verification"]);
+        Assert.True(Regex.IsMatch(run.Log, @"(?m)^::error::The app will throw UnsatisfiedLinkError: tvmFFIFunctionGetGlobal\b"), run.Log);
+        // The library is rejected only against the runtime the v0.20 bridge carries: said after the chain, never as "rebuild the library".
+        Assert.Contains("(1 of 1 model library was rejected for android-arm64 against the app's runtime;", run.Log);
+        Assert.DoesNotContain("Rebuild with the pinned TVM", run.Log.Split('\n').Single(l => l.StartsWith("::error::", StringComparison.Ordinal)));
+        Assert.DoesNotContain("::group::Publish", run.Log);
+        Assert.Contains("## ava/model-compile: ❌ failed", run.Summary);
+        Assert.Contains("App runtime chain — **broken**", run.Summary);
+        Assert.Contains("| ✗ | jar → JNI bridge | `tvm4j_core.jar (v0.22 API)` | `libtvm4j.so` | The app will throw UnsatisfiedLinkError: tvmFFIFunctionGetGlobal", run.Summary);
+        Assert.DoesNotContain(_dir.Path, ChainPart(run.Summary));
+        Assert.DoesNotContain("release-url", run.Outputs.Keys);
+    }
+
     /// <summary>The summary's lines about the app's chain (its sections and link rows), where paths are shown short.</summary>
     private static string ChainPart(string summary) => string.Join("\n", summary.Split('\n')
         .Where(l => l.Contains("runtime chain", StringComparison.Ordinal) || l.Contains(" → ", StringComparison.Ordinal) || l.StartsWith("| `lib", StringComparison.Ordinal)));
