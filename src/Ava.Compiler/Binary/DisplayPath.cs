@@ -34,6 +34,20 @@ public static class DisplayPath
         return Path.GetFileName(Path.TrimEndingDirectorySeparator(outer)) + path[outer.Length..];
     }
 
+    /// <summary>
+    /// Where a file is, for a diagnostic's location (rustc's <c>--></c>): a path given relative (as typed, or made
+    /// relative to the Action's workspace) is kept whole, so it can be opened; an absolute one keeps the outer file's
+    /// last <paramref name="folders"/> folders (<c>/tmp/x/jniLibs/arm64-v8a/libtvm4j.so</c>, 2 → <c>jniLibs/arm64-v8a/libtvm4j.so</c>),
+    /// and the members inside it whole (<c>/tmp/x/app.apk!lib/arm64-v8a/libtvm4j.so</c> → <c>app.apk!lib/arm64-v8a/libtvm4j.so</c>).
+    /// </summary>
+    public static string Located(string path, int folders)
+    {
+        var outer = Outer(path);
+        if (!Path.IsPathRooted(outer)) return path;
+        var parts = outer.Replace('\\', '/').TrimEnd('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return string.Join('/', parts[Math.Max(0, parts.Length - 1 - folders)..]) + path[outer.Length..];
+    }
+
     /// <summary>The file on disk that holds the member: <c>dist/model.tar!lib0.o</c> → <c>dist/model.tar</c>.</summary>
     public static string Outer(string path)
     {

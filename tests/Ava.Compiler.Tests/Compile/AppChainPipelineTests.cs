@@ -36,8 +36,9 @@ public class AppChainPipelineTests
         Assert.Equal(["arm64-v8a", "tvm4j_core.jar"], chain.GetProperty("app").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal(["jar-bridge", "bridge-runtime", "runtime-model"], chain.GetProperty("links").EnumerateArray().Select(l => l.GetProperty("link").GetString()));
         Assert.All(chain.GetProperty("links").EnumerateArray(), l => Assert.Equal("ok", l.GetProperty("status").GetString()));
-        // The library is proven (and linked by ld.lld) against the app's own runtime files, named by file name.
-        Assert.Equal(["libtvm_ffi.so", "libtvm_runtime.so"], v.GetProperty("runtimeSources").EnumerateArray().Select(x => x.GetString()!).Order());
+        // The library is proven (and linked by ld.lld) against the app's own runtime files, named where they sit in the app
+        // (the app folder as the compile names it, never the absolute or temp folder).
+        Assert.Equal(["arm64-v8a/libtvm_ffi.so", "arm64-v8a/libtvm_runtime.so"], v.GetProperty("runtimeSources").EnumerateArray().Select(x => x.GetString()!).Order());
         Assert.True(v.GetProperty("linkProof").GetProperty("linked").GetBoolean());
         Assert.Contains("app chain proven: tvm4j v0.22.0 → libtvm4j.so → libtvm_ffi.so + libtvm_runtime.so → model library", VerifySummary(r));
         Assert.Contains("App runtime chain: proven for `arm64-v8a`, `tvm4j_core.jar`", File.ReadAllText(Path.Combine(h.Build, "compile-report.md")));

@@ -136,7 +136,7 @@ public static class AppChainVerifier
 
         private RuntimeFiles(IReadOnlyList<AppLibrary> libraries, IReadOnlyList<VerifyInput> inputs, string? dir) { _libraries = libraries; Inputs = inputs; _dir = dir; }
 
-        /// <summary>One input per library, shown by <see cref="DisplayPath.Short"/> (the whole path when two would read the same).</summary>
+        /// <summary>One input per library, shown by <see cref="Located"/> (the whole path when two would read the same).</summary>
         public IReadOnlyList<VerifyInput> Inputs { get; }
 
         public VerifyInput? Of(AppLibrary library)
@@ -146,14 +146,29 @@ public static class AppChainVerifier
             return null;
         }
 
+        /// <summary>
+        /// A runtime file as its problems point at it (<c>--> jniLibs/arm64-v8a/libtvm4j.so</c>): the folder it came from
+        /// kept (from the ABI folder's parent when it sits in one, as jniLibs/&lt;abi&gt;/ does; else its own folder), never a
+        /// temp folder. The chain's one-screen summary still names files (<see cref="DisplayPath.Short"/>).
+        /// </summary>
+        private static string Located(string path)
+        {
+            var outer = DisplayPath.Outer(path);
+            var parent = Path.GetFileName(Path.GetDirectoryName(outer.Replace('\\', '/').TrimEnd('/')) ?? "");
+            // In an .aar or .apk the member path is the app's own (app.apk!lib/arm64-v8a/…): the container's name is enough.
+            return DisplayPath.Located(path, outer.Length < path.Length ? 0 : AndroidAbis.Contains(parent) ? 2 : 1);
+        }
+
+        private static readonly string[] AndroidAbis = [.. new[] { "aarch64", "arm", "x86_64", "x86" }.Select(AndroidAbi)];
+
         public static RuntimeFiles Materialize(IReadOnlyList<AppLibrary> set)
         {
             string? dir = null;
             var inputs = new List<VerifyInput>();
-            var shortNames = set.Select(r => DisplayPath.Short(r.Path)).ToList();
+            var located = set.Select(r => Located(r.Path)).ToList();
             foreach (var (r, i) in set.Select((r, i) => (r, i)))
             {
-                var display = shortNames.Count(n => n == shortNames[i]) == 1 ? shortNames[i] : r.Path;
+                var display = located.Count(n => n == located[i]) == 1 ? located[i] : r.Path;
                 if (r.FilePath is not null) { inputs.Add(new VerifyInput(r.FilePath, display)); continue; }
                 dir ??= Directory.CreateTempSubdirectory("alc-app-runtime-").FullName;
                 var file = Path.Combine(dir, $"{inputs.Count}-{r.FileName}");

@@ -161,6 +161,31 @@ public class AppChainTests
     }
 
     [Fact]
+    public async Task A_runtime_problem_points_at_the_file_in_the_folder_or_apk_it_came_from_never_at_a_temp_folder()
+    {
+        using var s = new AppStack();
+        var libs = s.Runtime("jniLibs/arm64-v8a", old: true);
+        s.Bridge("jniLibs/arm64-v8a", AppStack.V022, packed: false);
+        var jar = s.Jar(AppStack.V022);
+        static List<string> Arrows(AlcResult r) => r.StdErr.ReplaceLineEndings("\n").Split('\n').Where(l => l.StartsWith("  --> ", StringComparison.Ordinal)).ToList();
+
+        // The folder given absolute (a temp folder): the location keeps the app's part of it, jniLibs/<abi>/.
+        var r = await Alc(s, Fixtures.Tvm("v022-android.tar"), "--app", libs, "--app", jar);
+        Assert.Equal(1, r.ExitCode);
+        var arrows = Arrows(r);
+        Assert.True(arrows.Contains("  --> jniLibs/arm64-v8a/libtvm_runtime.so"), r.StdErr);
+        Assert.DoesNotContain("  --> libtvm_runtime.so", arrows);
+        Assert.DoesNotContain(arrows, a => a.Contains(s.Root, StringComparison.Ordinal) || a.Contains(Path.GetTempPath(), StringComparison.Ordinal));
+
+        // The same files inside an .apk (read from the zip, written to a private temp folder to be proven): the apk's own path.
+        var apk = await Alc(s, Fixtures.Tvm("v022-android.tar"), "--app", s.Apk("app.apk", AppStack.V022, libs));
+        Assert.Equal(1, apk.ExitCode);
+        var apkArrows = Arrows(apk);
+        Assert.True(apkArrows.Contains("  --> app.apk!lib/arm64-v8a/libtvm_runtime.so"), apk.StdErr);
+        Assert.DoesNotContain(apkArrows, a => a.Contains(Path.GetTempPath(), StringComparison.Ordinal) || a.Contains("alc-app-runtime-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_bridge_that_registers_natives_in_JNI_OnLoad_is_reported_as_not_provable_instead_of_passing()
     {
         using var s = new AppStack();
