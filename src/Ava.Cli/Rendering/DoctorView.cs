@@ -53,32 +53,88 @@ public static partial class DoctorView
     }
 
     /// <summary>
-    /// A fix text as lines: prose wrapped, each quoted command ('…' holding a space) on a line of its own, split at
-    /// " &amp;&amp; " so each line runs alone. The "or run 'alc toolchain setup'" tail is left to the closing line.
+    /// A fix text as lines: prose wrapped, each quoted command ('…' holding a space, which may quote its own arguments:
+    /// <c>'python -m pip install 'torch>=2.1' 'numpy''</c>) on a line of its own, whole, split at " &amp;&amp; " so each
+    /// line runs alone. A command in parentheses loses them: "Build libtvm ('cmake --build …') or pass …" reads
+    /// "Build libtvm:", the command, "or pass …" (never a lone "(" or ")"). The "or run 'alc toolchain setup'" tail is
+    /// left to the closing line.
     /// </summary>
     public static void RenderFix(Screen screen, string fix, string indent)
     {
         fix = SetupTail().Replace(fix, "");
         var at = 0;
-        foreach (Match m in Command().Matches(fix))
+        var closeParen = false;
+        foreach (var (start, end) in Commands(fix))
         {
-            Prose(screen, fix[at..m.Index], indent);
-            foreach (var part in m.Groups[1].Value.Split(" && ")) screen.Line(indent + "  " + part.Trim());
-            at = m.Index + m.Length;
+            var before = fix[at..start];
+            if (closeParen) before = DropLeadingParen(before);
+            // A command that is the whole content of a parenthesis: the "(" goes, the text before it leads to the command.
+            var next = fix[end..].TrimStart();
+            var open = UnclosedParen(before);
+            closeParen = open >= 0 && next.StartsWith(')');
+            if (closeParen)
+            {
+                Prose(screen, before[..open], indent, lead: before[(open + 1)..].Trim().Length == 0);
+                Prose(screen, Capitalized(before[(open + 1)..].Trim()), indent, lead: true);
+            }
+            else Prose(screen, before, indent, lead: false);
+            foreach (var part in fix[(start + 1)..(end - 1)].Split(" && ")) screen.Line(indent + "  " + part.Trim());
+            at = end;
         }
-        Prose(screen, fix[at..], indent);
+        Prose(screen, closeParen ? DropLeadingParen(fix[at..]) : fix[at..], indent, lead: false);
     }
 
-    private static void Prose(Screen screen, string text, string indent)
+    private static void Prose(Screen screen, string text, string indent, bool lead)
     {
         text = text.Trim();
         if (text.Length == 0 || text.All(ch => char.IsPunctuation(ch) || ch == ' ')) return;
+        if (lead && !text.EndsWith(':')) text = text.TrimEnd(',', ';') + ":";
         screen.Prose(indent, text);
     }
 
-    /// <summary>A quoted command: opens at a word start, holds a space, closes before a space, punctuation or the end.</summary>
-    [GeneratedRegex(@"(?<![\w'])'([^'\n]*\s[^'\n]*)'(?=[\s,.;:)]|$)")]
-    private static partial Regex Command();
+    private static string DropLeadingParen(string text)
+    {
+        var t = text.TrimStart();
+        return t.StartsWith(')') ? t[1..] : text;
+    }
+
+    private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    /// <summary>The index of the last "(" in <paramref name="text"/> not closed after it, or -1.</summary>
+    private static int UnclosedParen(string text)
+    {
+        var depth = 0;
+        for (var i = text.Length - 1; i >= 0; i--)
+        {
+            if (text[i] == ')') depth++;
+            else if (text[i] == '(' && depth-- == 0) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// The quoted commands of a fix, outermost quotes only, as [start, end) spans including the quotes. A quote opens
+    /// after a space, "(", "=" or the start and before a non-space; it closes after a non-space and before a space,
+    /// punctuation, a quote or the end; any other quote is an apostrophe ("toolchain's"). A command holds a space.
+    /// </summary>
+    internal static IEnumerable<(int Start, int End)> Commands(string text)
+    {
+        var depth = 0;
+        var open = -1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '\'') continue;
+            var prev = i == 0 ? ' ' : text[i - 1];
+            var next = i + 1 < text.Length ? text[i + 1] : ' ';
+            var closes = !char.IsWhiteSpace(prev) && prev != '(' && (char.IsWhiteSpace(next) || next == '\'' || ",.;:)".Contains(next));
+            var opens = (char.IsWhiteSpace(prev) || prev is '(' or '=') && !char.IsWhiteSpace(next);
+            if (closes && depth > 0)
+            {
+                if (--depth == 0 && text[(open + 1)..i].Contains(' ')) yield return (open, i + 1);
+            }
+            else if (opens && depth++ == 0) open = i;
+        }
+    }
 
     [GeneratedRegex(@",?\s*or run 'alc toolchain setup'[^.;]*")]
     private static partial Regex SetupTail();

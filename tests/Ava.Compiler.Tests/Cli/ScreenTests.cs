@@ -174,6 +174,65 @@ public class ScreenTests
         Assert.Contains("    alc toolchain setup", lines);
     }
 
+    /// <summary>
+    /// Fix texts as the doctor's checks write them (PythonPackagesCheck.Install with two index groups; Fixes' TVM build
+    /// fix), rendered for the CLI: a command quoting its own arguments, and commands inside parentheses.
+    /// </summary>
+    private const string PipFix =
+        "Install into the toolchain's interpreter: '/root/.pyenv/shims/python3 -m pip install 'ml_dtypes>=0.5.1' 'psutil' && " +
+        "/root/.pyenv/shims/python3 -m pip install --index-url https://download.pytorch.org/whl/cpu 'torch'' " +
+        "(the list and the reasons: 'alc toolchain requirements'), or run 'alc toolchain setup' to build the locked toolchain.";
+
+    private const string CmakeFix =
+        "Build libtvm and libtvm_runtime ('cmake --build /opt/tvm/build --parallel') or pass the folder that holds them as the TVM build folder " +
+        "(--tvm-build) (or TVM_LIBRARY_PATH), or run 'alc toolchain setup' to build the locked toolchain.";
+
+    private static string[] Fix(string fix, int? width)
+    {
+        var err = new StringWriter();
+        DoctorView.RenderFix(new Screen(err, width, color: false), fix, "    ");
+        return Lines(err.ToString().TrimEnd('\n', '\r'));
+    }
+
+    [Theory]
+    [InlineData(80)]
+    [InlineData(null)]
+    public void A_fix_command_that_quotes_its_own_arguments_is_one_whole_unwrapped_line(int? width)
+    {
+        var lines = Fix(PipFix, width);
+        Assert.Contains("      /root/.pyenv/shims/python3 -m pip install 'ml_dtypes>=0.5.1' 'psutil'", lines);
+        Assert.Contains("      /root/.pyenv/shims/python3 -m pip install --index-url https://download.pytorch.org/whl/cpu 'torch'", lines);
+        Assert.Contains("      alc toolchain requirements", lines);
+        Assert.Equal("    Install into the toolchain's interpreter:", lines[0]);
+        Assert.Contains("    The list and the reasons:", lines);
+        Assert.DoesNotContain(lines, l => l.Trim() is "(" or ")" || l.TrimStart().StartsWith(')') || l.TrimEnd().EndsWith('('));
+        Assert.DoesNotContain(lines, l => l.Contains("toolchain setup", StringComparison.Ordinal));
+        if (width is null)
+            Assert.Equal(
+            [
+                "    Install into the toolchain's interpreter:",
+                "      /root/.pyenv/shims/python3 -m pip install 'ml_dtypes>=0.5.1' 'psutil'",
+                "      /root/.pyenv/shims/python3 -m pip install --index-url https://download.pytorch.org/whl/cpu 'torch'",
+                "    The list and the reasons:",
+                "      alc toolchain requirements",
+            ], lines);
+    }
+
+    [Theory]
+    [InlineData(80)]
+    [InlineData(null)]
+    public void A_fix_command_inside_parentheses_leaves_no_lone_parenthesis_and_the_prose_reads_on(int? width)
+    {
+        var lines = Fix(CmakeFix, width);
+        Assert.Equal("    Build libtvm and libtvm_runtime:", lines[0]);
+        Assert.Equal("      cmake --build /opt/tvm/build --parallel", lines[1]);
+        Assert.DoesNotContain(lines, l => l.Trim() is "(" or ")" || l.TrimStart().StartsWith(')') || l.TrimEnd().EndsWith('('));
+        var prose = string.Join(" ", lines.Skip(2).Select(l => l.Trim()));
+        Assert.Equal("or pass the folder that holds them as the TVM build folder (--tvm-build) (or TVM_LIBRARY_PATH).", prose);
+        if (width is { } w) Assert.All(lines.Skip(2), l => Assert.True(l.Length <= w, $"prose longer than {w}: {l}"));
+        else Assert.Equal(3, lines.Length);
+    }
+
     [Fact]
     public void Prose_wraps_at_spaces_on_a_terminal_and_never_inside_a_quoted_command()
     {
