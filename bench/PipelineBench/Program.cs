@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Ava.Compiler.Packaging;
 
-// 1. No-op rerun: compile a Gemma-3-shaped model with SIZE MiB of weights once, then time 'alc compile' again with nothing
+// 1. No-op rerun: compile a Gemma-3-shaped model with about SIZE MiB of weights once, then time 'alc compile' again with nothing
 //    changed, next to 'xxhsum -H128' of the same weight files (what a tool that rehashes its inputs would pay).
 // 2. Packing: write the .ALM of the compiled model folder with alc's writer and with GNU 'tar cf', same folder, same run.
 // Usage: PipelineBench <alc binary> <repo root> [sizes in MiB, comma-separated, default 256,2048] [rounds, default 3]
@@ -50,7 +50,7 @@ foreach (var mib in sizes)
         var xxhRuns = Enumerable.Range(0, rounds).Select(_ => { var r = Check(Run("xxhsum", ["-H128", .. weights], dir, null)); return (r.Wall, r.Cpu); }).ToList();
         var (rw, rc) = (Mid(rerunRuns.Select(x => x.Wall)), Mid(rerunRuns.Select(x => x.Cpu)));
         var (xw, xc) = (Mid(xxhRuns.Select(x => x.Wall)), Mid(xxhRuns.Select(x => x.Cpu)));
-        Console.WriteLine($"| {mib} MiB | {first:0.00} s | {rw:0.00} s / {rc:0.00} s | {xw:0.00} s / {xc:0.00} s | {rw / xw:0.00}, {rc / xc:0.00} |");
+        Console.WriteLine($"| {weights.Sum(w => new FileInfo(w).Length) >> 20} MiB | {first:0.00} s | {rw:0.00} s / {rc:0.00} s | {xw:0.00} s / {xc:0.00} s | {rw / xw:0.00}, {rc / xc:0.00} |");
 
         var folder = Path.Combine(dir, "dist", "models", "llm", "AVA-GE3-1B16");
         var ours = Path.Combine(dir, "ours.ALM");
@@ -81,41 +81,71 @@ Console.WriteLine("|---|---|---|---|");
 foreach (var line in packing) Console.WriteLine(line);
 return 0;
 
+// A Gemma-3-shaped model of about BYTES of bf16 weights, with the parameter names and shapes MLC expects (the tests'
+// TinyGemma.Tensors, the list the MLC stand-in derives from the config), so convert, compile and the package proof agree
+// and the run reaches the .ALM. Size comes from the layer count: one layer of these dimensions is 29 MiB.
 static List<string> WriteModel(string dir, long bytes)
 {
+    const int Hidden = 1024, Intermediate = 4096, Heads = 4, KvHeads = 1, HeadDim = 256, Vocab = 512;
+    const long LayerBytes = 2L * (2 * Heads * HeadDim * Hidden + 2 * KvHeads * HeadDim * Hidden + 3L * Intermediate * Hidden);
+    var layers = (int)Math.Max(1, Math.Round((double)bytes / LayerBytes));
     Directory.CreateDirectory(dir);
-    File.WriteAllText(Path.Combine(dir, "config.json"), """
-        {"model_type":"gemma3_text","hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":4,
-         "num_key_value_heads":1,"head_dim":16,"vocab_size":512,"sliding_window":512,"max_position_embeddings":32768}
-        """);
-    File.WriteAllText(Path.Combine(dir, "tokenizer.json"), "{}");
-    // Shards of at most 512 MiB, each one tensor, like a real multi-file checkpoint.
+    File.WriteAllText(Path.Combine(dir, "config.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["architectures"] = new[] { "Gemma3ForCausalLM" }, ["model_type"] = "gemma3_text", ["hidden_size"] = Hidden,
+        ["intermediate_size"] = Intermediate, ["num_hidden_layers"] = layers, ["num_attention_heads"] = Heads,
+        ["num_key_value_heads"] = KvHeads, ["head_dim"] = HeadDim, ["vocab_size"] = Vocab, ["sliding_window"] = 512,
+        ["max_position_embeddings"] = 32768, ["rope_theta"] = 1000000.0,
+    }));
+    File.WriteAllText(Path.Combine(dir, "tokenizer.json"), """{"version":"1.0","model":{"type":"BPE","vocab":{"<pad>":0,"<eos>":1,"<bos>":2}}}""");
+    File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), """{"bos_token":"<bos>","eos_token":"<eos>"}""");
+
+    // Shards of at most 512 MiB of whole tensors, like a real multi-file checkpoint; random bytes, so nothing compresses.
+    var tensors = Ava.Compiler.Tests.Compile.TinyGemma.Tensors(Hidden, Intermediate, layers, Heads, KvHeads, HeadDim, Vocab);
+    var shards = new List<List<(string Name, int[] Shape, long Bytes)>> { new() };
+    long inShard = 0;
+    foreach (var (name, shape) in tensors)
+    {
+        var n = shape.Aggregate(2L, (a, d) => a * d);
+        if (inShard + n > 512L << 20 && shards[^1].Count > 0) { shards.Add([]); inShard = 0; }
+        shards[^1].Add((name, shape, n));
+        inShard += n;
+    }
     var files = new List<string>();
+    var map = new Dictionary<string, string>();
     var rng = new Random(1);
     var chunk = new byte[1 << 20];
-    var shard = 0;
-    for (long left = bytes; left > 0; shard++)
+    long total = 0;
+    foreach (var (shard, i) in shards.Select((s, i) => (s, i)))
     {
-        var size = Math.Min(left, 512L << 20);
-        left -= size;
-        var path = Path.Combine(dir, $"model-{shard:00000}.safetensors");
-        var header = Encoding.UTF8.GetBytes($"{{\"w{shard}\":{{\"dtype\":\"BF16\",\"shape\":[{size / 2}],\"data_offsets\":[0,{size}]}}}}");
+        var path = Path.Combine(dir, $"model-{i:00000}-of-{shards.Count:00000}.safetensors");
+        var header = new Dictionary<string, object>();
+        long offset = 0;
+        foreach (var (name, shape, n) in shard)
+        {
+            header[name] = new Dictionary<string, object> { ["dtype"] = "BF16", ["shape"] = shape, ["data_offsets"] = new[] { offset, offset + n } };
+            map[name] = Path.GetFileName(path);
+            offset += n;
+        }
+        var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header));
         using (var f = File.Create(path))
         {
-            f.Write(BitConverter.GetBytes((ulong)header.Length));
-            f.Write(header);
-            for (long w = 0; w < size; w += chunk.Length)
+            f.Write(BitConverter.GetBytes((ulong)json.Length));
+            f.Write(json);
+            for (long w = 0; w < offset; w += chunk.Length)
             {
                 rng.NextBytes(chunk);
-                f.Write(chunk, 0, (int)Math.Min(chunk.Length, size - w));
+                f.Write(chunk, 0, (int)Math.Min(chunk.Length, offset - w));
             }
         }
+        total += offset;
         files.Add(path);
     }
     // A multi-file checkpoint ships its index (MLC reads it: mlc_llm/support/auto_weight.py _check_safetensor).
-    File.WriteAllText(Path.Combine(dir, "model.safetensors.index.json"),
-        "{\"metadata\":{\"total_size\":" + bytes + "},\"weight_map\":{" +
-        string.Join(",", files.Select((f, i) => $"\"w{i}\":\"{Path.GetFileName(f)}\"")) + "}}");
+    File.WriteAllText(Path.Combine(dir, "model.safetensors.index.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["metadata"] = new Dictionary<string, long> { ["total_size"] = total }, ["weight_map"] = map,
+    }));
     return files;
 }
 

@@ -3,7 +3,6 @@ using Ava.Action.Publishing;
 using Ava.Action.Reporting;
 using Ava.Action.Runner;
 using Ava.Compiler.Errors;
-using Ava.Compiler.Hashing;
 using Ava.Compiler.IO;
 using Ava.Compiler.Pipeline;
 using Ava.Compiler.Registry;
@@ -41,11 +40,11 @@ public static class ActionApp
                     "Set 'working-directory' to a folder of the checked-out repository.");
 
             var artifacts = new List<string>();
-            // What goes on the release: the artifacts and the other files their registry entries list.
-            var uploads = new List<ReleaseFile>();
             // The same registry the core's register step writes (registry/, or ALC_REGISTRY).
             var folders = CompileFolders.For(root, core.Environment);
-            var registry = new RegistryCommits(new ModelRegistry(folders.Registry), root, folders.Dist);
+            // What goes on the release (the core decides): the artifacts and the other files their registry entries list.
+            var release = new ReleaseFiles(new ModelRegistry(folders.Registry), root, folders.Dist);
+            var registry = new RegistryCommits(release, root);
             if (inputs.Model is not null)
             {
                 // Each pipeline stage opens its own section, which the reporter shows as a ::group::.
@@ -56,7 +55,7 @@ public static class ActionApp
                 if (built is Ava.Compiler.Pipeline.Compile.LlmBuilt { Report.Verification.AppChain.Status: "not-checked" })
                     summary.Notes.Add("The app's runtime chain was not checked: set the `app` input (the app's jniLibs/arm64-v8a/ folder and tvm4j jar, an .aar or a built .apk) to prove it.");
                 artifacts.Add(built.Artifact);
-                registry.AddModel(built.AvaName);
+                release.AddModel(built.AvaName);
             }
             using (reporter.Section("Artifacts"))
             {
@@ -64,23 +63,14 @@ public static class ActionApp
                     if (!artifacts.Contains(a)) artifacts.Add(a);
                 foreach (var a in artifacts)
                 {
-                    var d = FileHasher.HashFile(a);
-                    var self = Path.GetFullPath(a);
+                    var files = release.AddArtifact(a);
                     // Each artifact's own entry (registry/models/<AVA name>.json) goes with it.
-                    if (!registry.AddArtifact(a))
-                        reporter.Info($"{Path.GetFileName(a)} has no entry in {registry.Registry.ModelsDirectory}; only the file is published");
-                    foreach (var (f, fd) in registry.FilesOf(a, d))
+                    if (!files.HasEntry)
+                        reporter.Info($"{Path.GetFileName(a)} has no entry in {release.Registry.ModelsDirectory}; only the file is published");
+                    foreach (var f in files.Added)
                     {
-                        if (uploads.FirstOrDefault(u => u.Name == f.Name) is { } same)
-                        {
-                            if (same.Path == f.Path) continue;
-                            throw new BadInputException(
-                                $"Two files would go up as the release asset {f.Name}: {Path.GetRelativePath(root, same.Path)} and {Path.GetRelativePath(root, f.Path)}.",
-                                "Narrow the 'artifacts' patterns so each model's files are given once.");
-                        }
-                        uploads.Add(f);
-                        summary.Artifacts.Add(new(Path.GetRelativePath(root, f.Path), fd.Size, fd.Sha256));
-                        reporter.Info($"{Path.GetRelativePath(root, f.Path)}: {fd.Size} bytes, sha256 {fd.Sha256}{(f.Path == self ? "" : $" (listed in the entry of {Path.GetFileName(a)})")}");
+                        summary.Artifacts.Add(new(Path.GetRelativePath(root, f.Path), f.Digest.Size, f.Digest.Sha256));
+                        reporter.Info($"{Path.GetRelativePath(root, f.Path)}: {f.Digest.Size} bytes, sha256 {f.Digest.Sha256}{(f.ListedBy is null ? "" : $" (listed in the entry of {Path.GetFileName(a)})")}");
                     }
                 }
             }
@@ -106,7 +96,7 @@ public static class ActionApp
                         inputs.ReleaseTag is null ? null : ReleaseRequest.ForTag(inputs.ReleaseTag).WithName($"AVA models {inputs.ReleaseTag}")
                             .WithBody("Built and verified by ava/model-compile.")
                             .WithTarget(core.Environment.GetValueOrDefault("GITHUB_SHA")),
-                        uploads, inputs.RegistryBranch,
+                        release.Files.Select(f => new ReleaseFile(f.Path, f.Name)).ToList(), inputs.RegistryBranch,
                         assets => registry.After(assets, inputs.Attestation, inputs.ReleaseTag));
                     summary.Published = await new Publisher(repo, new GitHubCalls(retry), reporter).PublishAsync(plan, ct);
                     summary.Attestation = inputs.Attestation;

@@ -11,7 +11,7 @@ namespace Ava.Compiler.Toolchain;
 /// <example>
 /// <code>{ "mlcLlmDir": "/Volumes/Models/mlc-llm", "python": "~/venvs/tvm022", "ndkDir": "~/Library/Android/sdk/ndk/27.0.12077973" }</code>
 /// </example>
-public sealed record ToolchainConfigFile
+public sealed record ToolchainConfigFile : ToolchainPaths
 {
     public const string ProjectFileName = "alc.toolchain.json";
 
@@ -19,23 +19,9 @@ public sealed record ToolchainConfigFile
     [System.Text.Json.Serialization.JsonIgnore]
     public string? Path { get; init; }
 
-    public string? Prefix { get; init; }
-
-    public string? TvmSourceDir { get; init; }
-
-    public string? TvmBuildDir { get; init; }
-
-    public string? MlcLlmDir { get; init; }
-
-    /// <summary>An interpreter or a venv folder.</summary>
-    public string? Python { get; init; }
-
-    public string? LlvmConfig { get; init; }
-
     /// <summary>An LLVM installation folder; its bin/llvm-config is used when <see cref="LlvmConfig"/> is not given.</summary>
+    [System.Text.Json.Serialization.JsonPropertyOrder(-2)]
     public string? LlvmPrefix { get; init; }
-
-    public string? NdkDir { get; init; }
 
     /// <summary>AVA's runtime: a path (file or folder) or a list of them.</summary>
     [System.Text.Json.Serialization.JsonConverter(typeof(PathListConverter))]

@@ -4,25 +4,11 @@ namespace Ava.Compiler.Toolchain;
 /// Locations given on the command line (<c>--python</c>, <c>--ndk</c>...). They win over everything else. Paths may be
 /// relative to the working folder.
 /// </summary>
-public sealed record ToolchainOverrides
+public sealed record ToolchainOverrides : ToolchainPaths
 {
     public static ToolchainOverrides None { get; } = new();
 
     public string? ConfigFile { get; init; }
-
-    public string? Prefix { get; init; }
-
-    public string? TvmSourceDir { get; init; }
-
-    public string? TvmBuildDir { get; init; }
-
-    public string? MlcLlmDir { get; init; }
-
-    public string? Python { get; init; }
-
-    public string? LlvmConfig { get; init; }
-
-    public string? NdkDir { get; init; }
 
     /// <summary>AVA's runtime: files and folders (<c>--ava-runtime</c>, repeatable); each may also be a list joined by the path separator.</summary>
     public IReadOnlyList<string> AvaRuntime { get; init; } = [];

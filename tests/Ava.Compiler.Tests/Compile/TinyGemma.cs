@@ -28,17 +28,7 @@ public static class TinyGemma
         File.WriteAllText(Path.Combine(directory, "tokenizer.json"), """{"version":"1.0","model":{"type":"BPE","vocab":{"<pad>":0,"<eos>":1,"<bos>":2}}}""");
         File.WriteAllText(Path.Combine(directory, "tokenizer_config.json"), """{"bos_token":"<bos>","eos_token":"<eos>"}""");
 
-        var tensors = new List<(string Name, int[] Shape)> { ("model.embed_tokens.weight", [vocab, 64]), ("model.norm.weight", [64]) };
-        for (var i = 0; i < layers; i++)
-        {
-            tensors.Add(($"model.layers.{i}.self_attn.q_proj.weight", [64, 64]));
-            tensors.Add(($"model.layers.{i}.self_attn.k_proj.weight", [16, 64]));
-            tensors.Add(($"model.layers.{i}.self_attn.v_proj.weight", [16, 64]));
-            tensors.Add(($"model.layers.{i}.self_attn.o_proj.weight", [64, 64]));
-            tensors.Add(($"model.layers.{i}.mlp.gate_proj.weight", [128, 64]));
-            tensors.Add(($"model.layers.{i}.mlp.up_proj.weight", [128, 64]));
-            tensors.Add(($"model.layers.{i}.mlp.down_proj.weight", [64, 128]));
-        }
+        var tensors = Tensors(hidden: 64, intermediate: 128, layers, heads: 4, kvHeads: 1, headDim: 16, vocab);
         WriteSafetensors(Path.Combine(directory, "model.safetensors"), tensors);
         return directory;
     }
@@ -47,7 +37,14 @@ public static class TinyGemma
     /// Replaces the model's weights with model.safetensors in the shape <paramref name="text"/> (a config's language-model
     /// fields, defaults already applied) gives, as MLC's convert_weight expects them: one tensor per parameter.
     /// </summary>
-    public static void WriteWeightsFor(string directory, int hidden, int intermediate, int layers, int heads, int kvHeads, int headDim, int vocab)
+    public static void WriteWeightsFor(string directory, int hidden, int intermediate, int layers, int heads, int kvHeads, int headDim, int vocab) =>
+        WriteSafetensors(Path.Combine(directory, "model.safetensors"), Tensors(hidden, intermediate, layers, heads, kvHeads, headDim, vocab));
+
+    /// <summary>
+    /// The HF tensors (name, shape) of a Gemma-shaped model, as MLC's convert_weight expects them: one per parameter
+    /// (the list the MLC stand-in's model_layout.hf_tensors derives from the config). Also used by bench/PipelineBench.
+    /// </summary>
+    public static List<(string Name, int[] Shape)> Tensors(int hidden, int intermediate, int layers, int heads, int kvHeads, int headDim, int vocab)
     {
         var tensors = new List<(string Name, int[] Shape)> { ("model.embed_tokens.weight", [vocab, hidden]), ("model.norm.weight", [hidden]) };
         for (var i = 0; i < layers; i++)
@@ -60,7 +57,7 @@ public static class TinyGemma
             tensors.Add(($"model.layers.{i}.mlp.up_proj.weight", [intermediate, hidden]));
             tensors.Add(($"model.layers.{i}.mlp.down_proj.weight", [hidden, intermediate]));
         }
-        WriteSafetensors(Path.Combine(directory, "model.safetensors"), tensors);
+        return tensors;
     }
 
     /// <summary>Writes a safetensors file of bf16 tensors filled with a fixed pattern.</summary>
