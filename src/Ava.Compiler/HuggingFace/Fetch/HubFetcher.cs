@@ -35,29 +35,41 @@ public sealed class HubFetcher : IDisposable
     {
         var include = request.Include.Select(p => new HubGlob(p)).ToList();
         var exclude = request.Exclude.Select(p => new HubGlob(p)).ToList();
-        if (Options.Offline) return Reported(OfflineSnapshot.Resolve(Cache, request, include, exclude, "HF_HUB_OFFLINE is set"));
-
-        RevisionInfo info;
-        try
+        var (info, cached, unreachable) = await RevisionOrCacheAsync(request, include, exclude, cancellationToken);
+        if (cached is not null)
         {
-            info = await new RepoApiClient(_http.Value).GetRevisionAsync(request.Repo, request.Revision, cancellationToken);
-        }
-        catch (HubUnavailableException unreachable)
-        {
-            // huggingface_hub falls back to the cache when the Hub cannot be reached; do the same, but only when the
-            // cache holds everything asked for, and say so.
-            FetchResult cached;
-            try { cached = OfflineSnapshot.Resolve(Cache, request, include, exclude, "the Hub could not be reached"); }
-            catch (HubOfflineException) { throw unreachable; }
-            _observer.Notice($"{unreachable.Problem} Using the cached snapshot {cached.Commit[..12]} of {request.Repo}@{request.Revision}.");
+            if (unreachable is not null)
+                _observer.Notice($"{unreachable} Using the cached snapshot {cached.Commit[..12]} of {request.Repo}@{request.Revision}.");
             return Reported(cached);
         }
 
-        var commit = info.Commit;
+        var commit = info!.Commit;
         Cache.WriteRef(request.Repo, request.Revision, commit);
         var selected = Select(request, info, include, exclude);
         CommitListing.Write(Cache, request.Repo, commit, info.Siblings.Select(x => x.Path));
         return await FetchFilesAsync(request, commit, selected, cancellationToken);
+    }
+
+    /// <summary>
+    /// The revision from the Hub, or the cached snapshot when HF_HUB_OFFLINE is set or the Hub cannot be reached
+    /// (huggingface_hub falls back to the cache then; alc does the same, but only when the cache holds everything
+    /// asked for). <c>Unreachable</c> is why the Hub was not used when it should have been.
+    /// </summary>
+    private async Task<(RevisionInfo? Info, FetchResult? Cached, string? Unreachable)> RevisionOrCacheAsync(FetchRequest request,
+        IReadOnlyList<HubGlob> include, IReadOnlyList<HubGlob> exclude, CancellationToken cancellationToken)
+    {
+        if (Options.Offline) return (null, OfflineSnapshot.Resolve(Cache, request, include, exclude, "HF_HUB_OFFLINE is set"), null);
+        try
+        {
+            return (await new RepoApiClient(_http.Value).GetRevisionAsync(request.Repo, request.Revision, cancellationToken), null, null);
+        }
+        catch (HubUnavailableException unreachable)
+        {
+            FetchResult cached;
+            try { cached = OfflineSnapshot.Resolve(Cache, request, include, exclude, "the Hub could not be reached"); }
+            catch (HubOfflineException) { throw unreachable; }
+            return (null, cached, unreachable.Problem);
+        }
     }
 
     /// <summary>
@@ -68,19 +80,9 @@ public sealed class HubFetcher : IDisposable
     {
         var include = request.Include.Select(p => new HubGlob(p)).ToList();
         var exclude = request.Exclude.Select(p => new HubGlob(p)).ToList();
-        if (Options.Offline) return FromCache(OfflineSnapshot.Resolve(Cache, request, include, exclude, "HF_HUB_OFFLINE is set"));
-        RevisionInfo info;
-        try
-        {
-            info = await new RepoApiClient(_http.Value).GetRevisionAsync(request.Repo, request.Revision, cancellationToken);
-        }
-        catch (HubUnavailableException unreachable)
-        {
-            FetchResult cached;
-            try { cached = OfflineSnapshot.Resolve(Cache, request, include, exclude, "the Hub could not be reached"); }
-            catch (HubOfflineException) { throw unreachable; }
-            return FromCache(cached);
-        }
+        var (revision, snapshot, _) = await RevisionOrCacheAsync(request, include, exclude, cancellationToken);
+        if (snapshot is not null) return FromCache(snapshot);
+        var info = revision!;
         var files = Select(request, info, include, exclude).Select(s =>
         {
             var etag = s.Lfs?.Sha256 ?? s.BlobId;
